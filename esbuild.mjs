@@ -1,0 +1,100 @@
+// Builds everything into dist/: the extension host bundle, the CLI, the webview bundles, and the
+// sql.js WebAssembly binary both node bundles load explicitly.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified, no sourcemaps (used by `npm run package`)
+//   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --tests       also bundle the integration tests into dist-test/
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+const root = path.dirname(new URL(import.meta.url).pathname);
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+/** Each folder under media/ with a main.ts is one webview bundle: dist/media/<name>.js. */
+function webviewEntries() {
+  const dir = path.join(root, 'media');
+  if (!fs.existsSync(dir)) return {};
+  const entries = {};
+  for (const name of fs.readdirSync(dir)) {
+    const main = path.join(dir, name, 'main.ts');
+    if (fs.existsSync(main)) entries[name] = main;
+  }
+  return entries;
+}
+
+function copyStatic() {
+  fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+  fs.copyFileSync(
+    path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
+    path.join(root, 'dist/sql-wasm.wasm'),
+  );
+  const cliPath = path.join(root, 'dist/cli.js');
+  if (fs.existsSync(cliPath)) fs.chmodSync(cliPath, 0o755);
+}
+
+const copyPlugin = { name: 'copy-static', setup: (build) => build.onEnd(() => copyStatic()) };
+
+const configs = [
+  {
+    ...nodeCommon,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+  },
+  {
+    ...nodeCommon,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [copyPlugin],
+  },
+];
+
+const webviews = webviewEntries();
+if (Object.keys(webviews).length > 0) {
+  configs.push({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: webviews,
+    outdir: 'dist/media',
+  });
+}
+
+if (tests) {
+  const integration = {};
+  for (const f of fs.readdirSync(path.join(root, 'test/integration'))) {
+    if (f.endsWith('.ts')) integration[f.replace(/\.ts$/, '')] = path.join('test/integration', f);
+  }
+  configs.push({
+    ...nodeCommon,
+    sourcemap: 'inline',
+    entryPoints: integration,
+    outdir: 'dist-test/integration',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+if (watch) {
+  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] build finished, watching for changes');
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  copyStatic();
+}

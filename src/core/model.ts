@@ -1,0 +1,191 @@
+// The unified data model of DESIGN.md. Every layer speaks these types; the storage layer maps
+// them to and from rows, the CLI prints them as camelCase JSON. Times are ISO-8601 UTC strings.
+
+export const JOB_STATUSES = ['active', 'paused', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const JOB_TYPES = ['scheduled', 'one_time', 'triggered'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export const RUN_TRIGGERS = ['schedule', 'manual', 'retry', 'catch_up', 'parent', 'limit_resume'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'waiting_for_limit',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A run in one of these states will not change again. */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+
+export const PROCESS_TYPES = ['setup', 'execution', 'validation', 'cleanup'] as const;
+export type ProcessType = (typeof PROCESS_TYPES)[number];
+
+export const PROCESS_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ProcessStatus = (typeof PROCESS_STATUSES)[number];
+
+export const RETRY_STRATEGIES = ['fixed', 'linear', 'exponential'] as const;
+export type RetryStrategy = (typeof RETRY_STRATEGIES)[number];
+
+export const MISSED_RUN_POLICIES = ['skip', 'run_once', 'run_all'] as const;
+export type MissedRunPolicy = (typeof MISSED_RUN_POLICIES)[number];
+
+export const PERMISSION_MODES = [
+  'default',
+  'acceptEdits',
+  'plan',
+  'auto',
+  'dontAsk',
+  'bypassPermissions',
+] as const;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];
+
+export const COST_SOURCES = ['reported', 'calculated'] as const;
+export type CostSource = (typeof COST_SOURCES)[number];
+
+/** How a failed attempt is retried. `maxAttempts` counts the first attempt: 1 means no retry. */
+export interface RetryConfig {
+  maxAttempts: number;
+  strategy: RetryStrategy;
+  /** Delay before the first retry, in seconds. */
+  baseDelaySeconds: number;
+  /** Growth factor for `exponential`; the step for `linear` is `baseDelaySeconds`. */
+  multiplier: number;
+  /** Upper bound on any delay, in seconds. */
+  maxDelaySeconds: number;
+}
+
+export const DEFAULT_RETRY: RetryConfig = {
+  maxAttempts: 1,
+  strategy: 'exponential',
+  baseDelaySeconds: 60,
+  multiplier: 2,
+  maxDelaySeconds: 3600,
+};
+
+export interface Prompt {
+  id: string;
+  title: string;
+  /** The prompt text; empty when the prompt lives in `filePath`. */
+  content: string;
+  /** A workspace Markdown file the prompt is read from at run time, when set. */
+  filePath: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How Claude and the phase commands are run for a job. */
+export interface ExecutionOptions {
+  workingDirectory: string | null;
+  model: string | null;
+  maxTurns: number | null;
+  permissionMode: PermissionMode | null;
+  /** `bypassPermissions` is refused unless the job opts in explicitly. */
+  allowBypass: boolean;
+  allowedTools: string[];
+  disallowedTools: string[];
+  appendSystemPrompt: string | null;
+  timeoutSeconds: number | null;
+  env: Record<string, string>;
+  setupCommand: string | null;
+  validationCommand: string | null;
+  cleanupCommand: string | null;
+}
+
+export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
+  workingDirectory: null,
+  model: null,
+  maxTurns: null,
+  permissionMode: null,
+  allowBypass: false,
+  allowedTools: [],
+  disallowedTools: [],
+  appendSystemPrompt: null,
+  timeoutSeconds: null,
+  env: {},
+  setupCommand: null,
+  validationCommand: null,
+  cleanupCommand: null,
+};
+
+export interface Job {
+  id: string;
+  name: string;
+  promptId: string;
+  cronExpression: string;
+  /** IANA zone the cron expression is read in. */
+  timezone: string;
+  status: JobStatus;
+  jobType: JobType;
+  /** 1 (highest) to 10 (lowest). */
+  priority: number;
+  parentJobId: string | null;
+  options: ExecutionOptions;
+  retry: RetryConfig;
+  missedRunPolicy: MissedRunPolicy;
+  executionCount: number;
+  failureCount: number;
+  lastRunTime: string | null;
+  nextRunTime: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Run {
+  id: string;
+  jobId: string;
+  trigger: RunTrigger;
+  /** The fire instant this run belongs to (for manual runs: the moment it was requested). */
+  scheduledFor: string;
+  attempt: number;
+  status: RunStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Which process owns the run while it is active (see storage's owner ids). */
+  owner: string | null;
+  heartbeatAt: string | null;
+  sessionId: string | null;
+  error: string | null;
+  /** When a `waiting_for_limit` run may resume. */
+  resumeAt: string | null;
+  /** Another process asked for this run to be cancelled. */
+  cancelRequested: boolean;
+  createdAt: string;
+}
+
+export interface ExecutionProcess {
+  id: string;
+  runId: string;
+  jobId: string;
+  processType: ProcessType;
+  status: ProcessStatus;
+  startTime: string | null;
+  endTime: string | null;
+  exitCode: number | null;
+  /** The last few KiB of the output; the whole output is in `logFile`. */
+  outputTail: string | null;
+  logFile: string | null;
+  errorMessage: string | null;
+}
+
+export interface UsageRecord {
+  id: string;
+  runId: string | null;
+  jobId: string | null;
+  sessionId: string | null;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  costSource: CostSource;
+  recordedAt: string;
+}

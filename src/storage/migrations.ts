@@ -1,0 +1,149 @@
+import type { Database } from 'sql.js';
+
+/**
+ * Numbered schema migrations. Migration N brings `PRAGMA user_version` from N-1 to N and runs in
+ * its own transaction. Never edit a released migration: add the next number.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the unified schema of DESIGN.md.
+  `
+  CREATE TABLE prompts (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    content TEXT NOT NULL DEFAULT '',
+    file_path TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    prompt_id TEXT NOT NULL REFERENCES prompts(id),
+    cron_expression TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'completed', 'failed')),
+    job_type TEXT NOT NULL CHECK (job_type IN ('scheduled', 'one_time', 'triggered')),
+    priority INTEGER NOT NULL DEFAULT 5 CHECK (priority BETWEEN 1 AND 10),
+    parent_job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+    working_directory TEXT,
+    model TEXT,
+    max_turns INTEGER,
+    permission_mode TEXT,
+    allow_bypass INTEGER NOT NULL DEFAULT 0,
+    allowed_tools TEXT NOT NULL DEFAULT '[]',
+    disallowed_tools TEXT NOT NULL DEFAULT '[]',
+    append_system_prompt TEXT,
+    timeout_seconds INTEGER,
+    env TEXT NOT NULL DEFAULT '{}',
+    setup_command TEXT,
+    validation_command TEXT,
+    cleanup_command TEXT,
+    retry_max_attempts INTEGER NOT NULL DEFAULT 1,
+    retry_strategy TEXT NOT NULL DEFAULT 'exponential' CHECK (retry_strategy IN ('fixed', 'linear', 'exponential')),
+    retry_base_seconds REAL NOT NULL DEFAULT 60,
+    retry_multiplier REAL NOT NULL DEFAULT 2,
+    retry_max_delay_seconds REAL NOT NULL DEFAULT 3600,
+    missed_run_policy TEXT NOT NULL DEFAULT 'run_once' CHECK (missed_run_policy IN ('skip', 'run_once', 'run_all')),
+    execution_count INTEGER NOT NULL DEFAULT 0,
+    failure_count INTEGER NOT NULL DEFAULT 0,
+    last_run_time TEXT,
+    next_run_time TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  -- The scheduler's tick asks only for the earliest due job.
+  CREATE INDEX jobs_next_run ON jobs (status, next_run_time);
+  CREATE INDEX jobs_parent ON jobs (parent_job_id);
+
+  CREATE TABLE job_runs (
+    id TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual', 'retry', 'catch_up', 'parent', 'limit_resume')),
+    scheduled_for TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'waiting_for_limit', 'succeeded', 'failed', 'cancelled', 'skipped')),
+    started_at TEXT,
+    ended_at TEXT,
+    owner TEXT,
+    heartbeat_at TEXT,
+    session_id TEXT,
+    error TEXT,
+    resume_at TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    -- What makes a fire happen once when two windows or processes race for it.
+    UNIQUE (job_id, scheduled_for, attempt)
+  );
+  CREATE INDEX job_runs_status ON job_runs (status);
+  CREATE INDEX job_runs_job_time ON job_runs (job_id, created_at);
+
+  CREATE TABLE job_execution_processes (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES job_runs(id) ON DELETE CASCADE,
+    job_id TEXT NOT NULL,
+    process_type TEXT NOT NULL CHECK (process_type IN ('setup', 'execution', 'validation', 'cleanup')),
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+    start_time TEXT,
+    end_time TEXT,
+    exit_code INTEGER,
+    output_tail TEXT,
+    log_file TEXT,
+    error_message TEXT
+  );
+  CREATE INDEX job_execution_processes_run ON job_execution_processes (run_id);
+
+  -- Survives run pruning: run_id and job_id are cleared, the tokens and cost stay.
+  CREATE TABLE usage_records (
+    id TEXT PRIMARY KEY,
+    run_id TEXT REFERENCES job_runs(id) ON DELETE SET NULL,
+    job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+    session_id TEXT,
+    model TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    cost_source TEXT NOT NULL CHECK (cost_source IN ('reported', 'calculated')),
+    recorded_at TEXT NOT NULL
+  );
+  CREATE INDEX usage_records_run ON usage_records (run_id);
+  CREATE INDEX usage_records_session ON usage_records (session_id);
+  CREATE INDEX usage_records_time ON usage_records (recorded_at);
+
+  -- Small shared state every process must agree on (quiet mode, the usage-limit hold).
+  CREATE TABLE app_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  const result = db.exec('PRAGMA user_version');
+  return Number(result[0]?.values[0]?.[0] ?? 0);
+}
+
+/** Applies every migration above the file's version, each in its own transaction. */
+export function migrate(db: Database): number {
+  let version = schemaVersion(db);
+  while (version < LATEST_SCHEMA_VERSION) {
+    const sql = MIGRATIONS[version]!;
+    db.exec('BEGIN');
+    try {
+      db.exec(sql);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw new Error(`Schema migration ${version + 1} failed: ${(err as Error).message}`);
+    }
+    version += 1;
+  }
+  return version;
+}

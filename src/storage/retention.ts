@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NightPilotDatabase } from './database';
+import { ACTIVE_RUN_STATUSES } from './runRepository';
+import { runLogDirectory } from './paths';
+
+export interface RetentionPolicy {
+  /** Finished runs that ended (or were created) more than this many days ago are pruned. 0 keeps all. */
+  maxAgeDays: number;
+  /** Beyond this many runs per job the oldest finished ones are pruned. 0 keeps all. */
+  maxRunsPerJob: number;
+}
+
+export interface PruneResult {
+  runsDeleted: number;
+  logDirectoriesDeleted: number;
+}
+
+/**
+ * Deletes old finished runs, their execution processes (cascade) and their log folders. Usage
+ * records stay: their run_id becomes NULL and the totals are unchanged. Active runs are never
+ * pruned. The log folders are removed only after the database change is saved.
+ */
+export async function pruneRuns(
+  db: NightPilotDatabase,
+  policy: RetentionPolicy,
+  now: Date,
+): Promise<PruneResult> {
+  const pruned = await db.write((tx) => {
+    const active = ACTIVE_RUN_STATUSES.map((s) => `'${s}'`).join(', ');
+    const victims = new Map<string, string>();
+    if (policy.maxAgeDays > 0) {
+      const cutoff = new Date(now.getTime() - policy.maxAgeDays * 86_400_000).toISOString();
+      for (const r of tx.sql.all(
+        `SELECT id, job_id FROM job_runs WHERE status NOT IN (${active}) AND COALESCE(ended_at, created_at) < ?`,
+        [cutoff],
+      )) {
+        victims.set(String(r.id), String(r.job_id));
+      }
+    }
+    if (policy.maxRunsPerJob > 0) {
+      const rows = tx.sql.all(
+        `SELECT id, job_id FROM (
+           SELECT id, job_id, status,
+             ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY created_at DESC, scheduled_for DESC, attempt DESC) AS n
+           FROM job_runs)
+         WHERE n > ? AND status NOT IN (${active})`,
+        [policy.maxRunsPerJob],
+      );
+      for (const r of rows) victims.set(String(r.id), String(r.job_id));
+    }
+    for (const id of victims.keys()) tx.sql.run('DELETE FROM job_runs WHERE id = ?', [id]);
+    return [...victims];
+  });
+  let logDirectoriesDeleted = 0;
+  for (const [runId, jobId] of pruned) {
+    const dir = runLogDirectory(db.path, jobId, runId);
+    if (fs.existsSync(dir)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      logDirectoriesDeleted++;
+    }
+    removeIfEmpty(path.dirname(dir));
+  }
+  return { runsDeleted: pruned.length, logDirectoriesDeleted };
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  } catch {
+    // Already gone, or in use by a run that just started: fine either way.
+  }
+}

@@ -1,0 +1,71 @@
+import type { BindParams, Database, SqlValue } from 'sql.js';
+
+export type Row = Record<string, SqlValue>;
+
+/**
+ * Thin helpers over sql.js. Statements are prepared per call and always freed: `export()` frees
+ * every prepared statement anyway, so caching them across saves would only hand out dead ones.
+ */
+export class Sql {
+  constructor(readonly db: Database) {}
+
+  all(sql: string, params: BindParams = []): Row[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      stmt.bind(params);
+      const rows: Row[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject());
+      return rows;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  get(sql: string, params: BindParams = []): Row | undefined {
+    return this.all(sql, params)[0];
+  }
+
+  /**
+   * Sets the columns named in `columns` for the keys present in `patch` (booleans as 0/1) on the
+   * row with this id. Returns how many rows changed: 0 when the id does not exist.
+   */
+  updateById<T extends object>(
+    table: string,
+    id: string,
+    patch: T,
+    columns: ReadonlyArray<readonly [keyof T, string]>,
+  ): number {
+    const sets: string[] = [];
+    const params: SqlValue[] = [];
+    for (const [key, column] of columns) {
+      if (!(key in patch)) continue;
+      const value = patch[key] as unknown;
+      sets.push(`${column} = ?`);
+      params.push(typeof value === 'boolean' ? (value ? 1 : 0) : ((value ?? null) as SqlValue));
+    }
+    if (sets.length === 0) return 1;
+    return this.run(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+  }
+
+  /** Runs a statement and returns how many rows it changed. */
+  run(sql: string, params: BindParams = []): number {
+    this.db.run(sql, params);
+    return this.db.getRowsModified();
+  }
+}
+
+export const str = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
+export const strOrNull = (v: SqlValue | undefined): string | null =>
+  v === null || v === undefined ? null : String(v);
+export const num = (v: SqlValue | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+export const numOrNull = (v: SqlValue | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
+
+export function jsonOr<T>(v: SqlValue | undefined, fallback: T): T {
+  if (typeof v !== 'string' || v === '') return fallback;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NightPilotDatabase } from '../../src/storage/database';
+import { LockTimeoutError } from '../../src/storage/errors';
+import { addJob, tempDir } from './storageHelpers';
+
+const WRITER = path.resolve(__dirname, '../fixtures/storageWriter.ts');
+
+function startWriter(db: string, jobId: string, writer: number, count: number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', WRITER, db, jobId, String(writer), String(count)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  let stderr = '';
+  let stdout = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr, stdout })));
+}
+
+describe('storage: several processes on one file', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cleanup: () => void;
+  let file: string;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    file = path.join(dir, 'claude-night-pilot.db');
+  });
+  afterEach(() => cleanup());
+
+  it('N processes writing at once end with exactly N x M rows and a file that opens cleanly', async () => {
+    const N = 4;
+    const M = 40;
+    const setup = await NightPilotDatabase.open(file);
+    const job = await addJob(setup);
+    setup.close();
+    const results = await Promise.all(
+      Array.from({ length: N }, (_, i) => finished(startWriter(file, job.id, i + 1, M))),
+    );
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const db = await NightPilotDatabase.open(file);
+    const rows = db.read((tx) =>
+      tx.sql.all('SELECT attempt, COUNT(*) AS n FROM job_runs GROUP BY attempt ORDER BY attempt'),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.attempt, r.n]),
+      Array.from({ length: N }, (_, i) => [i + 1, M]),
+    );
+    assert.equal(
+      db.read((tx) => tx.runs.count()),
+      N * M,
+    );
+    db.close();
+    assert.deepEqual(
+      fs.readdirSync(dir).sort(),
+      ['claude-night-pilot.db'],
+      'no lock or temp file left behind',
+    );
+  });
+
+  it('a writer killed with SIGKILL in the middle of saves leaves the last committed state', async () => {
+    const setup = await NightPilotDatabase.open(file);
+    const job = await addJob(setup);
+    setup.close();
+    for (let round = 0; round < 5; round++) {
+      const child = startWriter(file, job.id, round + 1, 100_000);
+      let committed = -1;
+      child.stdout!.on('data', (d: Buffer) => {
+        const last = d.toString().trim().split('\n').pop()!;
+        committed = Number(last.split(' ')[1]);
+      });
+      // Kill it at a different point of its save cycle each round.
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (committed >= 5 + round * 7) {
+            clearInterval(check);
+            child.kill('SIGKILL');
+            resolve();
+          }
+        }, 1);
+      });
+      await new Promise((r) => child.on('close', r));
+      const db = await NightPilotDatabase.open(file);
+      const count = db.read(
+        (tx) => tx.runs.list({ jobId: job.id }).filter((r) => r.attempt === round + 1).length,
+      );
+      db.close();
+      // Everything it reported committed is there; at most the one save in flight beyond that.
+      assert.ok(
+        count >= committed + 1 && count <= committed + 2,
+        `round ${round}: ${count} rows, ${committed + 1} reported`,
+      );
+    }
+    // A later writer cleans up the temp files the killed ones left behind.
+    const db = await NightPilotDatabase.open(file);
+    await addJob(db, 'after');
+    db.close();
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['claude-night-pilot.db']);
+  });
+});
+
+describe('storage: the inter-process lock', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let cleanup: () => void;
+  let file: string;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    file = path.join(dir, 'claude-night-pilot.db');
+  });
+  afterEach(() => cleanup());
+
+  function writeLock(pid: number, acquiredAt = Date.now()): void {
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({
+        pid,
+        host: os.hostname(),
+        token: 'other',
+        acquiredAt,
+        label: 'night-pilot scheduler',
+      }),
+    );
+  }
+
+  it('takes over the lock of a process that died', async () => {
+    const db = await NightPilotDatabase.open(file);
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('close', r));
+    writeLock(dead.pid!);
+    const job = await addJob(db, 'after-dead-holder');
+    assert.equal(
+      db.read((tx) => tx.jobs.require(job.id).name),
+      'after-dead-holder',
+    );
+    assert.ok(!fs.existsSync(`${file}.lock`), 'released after the write');
+    db.close();
+  });
+
+  it('waits for a live holder and then fails with a clear error, changing nothing', async () => {
+    const db = await NightPilotDatabase.open(file, { lockTimeoutMs: 400 });
+    const before = fs.readFileSync(file);
+    const holder = spawn('sleep', ['30']);
+    try {
+      writeLock(holder.pid!);
+      await assert.rejects(addJob(db), (err: unknown) => {
+        assert.ok(err instanceof LockTimeoutError);
+        assert.match(err.message, new RegExp(`pid ${holder.pid}`));
+        assert.match(err.message, /night-pilot scheduler/);
+        assert.ok(err.message.includes(`${file}.lock`));
+        return true;
+      });
+      assert.deepEqual(fs.readFileSync(file), before);
+      assert.equal(
+        db.read((tx) => tx.jobs.list().length),
+        0,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+      db.close();
+    }
+  });
+
+  it('proceeds as soon as a live holder releases', async () => {
+    const db = await NightPilotDatabase.open(file, { lockTimeoutMs: 5_000 });
+    writeLock(process.ppid);
+    setTimeout(() => fs.rmSync(`${file}.lock`), 200);
+    const job = await addJob(db, 'waited');
+    assert.equal(
+      db.read((tx) => tx.jobs.require(job.id).name),
+      'waited',
+    );
+    db.close();
+  });
+
+  it('treats a lock held for longer than any write as abandoned (pid reuse)', async () => {
+    const db = await NightPilotDatabase.open(file, { lockTimeoutMs: 2_000 });
+    writeLock(process.ppid, Date.now() - 10 * 60_000);
+    await addJob(db, 'old-lock');
+    db.close();
+  });
+});
