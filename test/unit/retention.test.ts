@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Run } from '../../src/core/model';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { runLogDirectory } from '../../src/storage/paths';
 import { pruneRuns } from '../../src/storage/retention';
@@ -77,7 +78,7 @@ describe('storage: retention', () => {
   it('keeps only the newest M finished runs per job', async () => {
     const a = await addJob(db, 'a');
     const b = await addJob(db, 'b');
-    const aRuns = [];
+    const aRuns: Run[] = [];
     for (let d = 10; d >= 1; d--) aRuns.push(await finishedRun(a.id, d));
     const bRun = await finishedRun(b.id, 20);
     const result = await pruneRuns(db, { maxAgeDays: 0, maxRunsPerJob: 3 }, clock);

@@ -1,0 +1,237 @@
+// Reads `claude -p --output-format stream-json --verbose` one line at a time and keeps only what the
+// executor needs: the raw stream goes to the run's log file, never into memory here. Anything it does
+// not understand is counted and reported, never thrown: a newer CLI adds events and fields freely.
+
+/** Tokens and cost of one model, as the CLI's `result.modelUsage` reports them. */
+export interface ModelUsageSummary {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** The CLI's own estimate from its price table; null when it did not give one. */
+  costUsd: number | null;
+}
+
+export interface ClaudeRunSummary {
+  /** From `system/init`, else from the result. */
+  sessionId: string | null;
+  /** The model `system/init` announced. */
+  model: string | null;
+  resultSeen: boolean;
+  /** The result's `is_error`; `subtype` stays "success" even for API errors, so branch on this. */
+  isError: boolean;
+  subtype: string | null;
+  /** The result's `result` text (absent for `error_*` subtypes, which use `errors`). */
+  resultText: string | null;
+  errors: string[];
+  apiErrorStatus: number | null;
+  numTurns: number | null;
+  durationMs: number | null;
+  totalCostUsd: number | null;
+  /**
+   * Per model, from `result.modelUsage`. After `--resume` these are totals for the WHOLE
+   * conversation, not for this run.
+   */
+  usageByModel: ModelUsageSummary[];
+  /**
+   * This run's own usage per model (`result.model_usage_since_last_result`, CLI 2.1.x), or null when
+   * the CLI did not report it; then subtract the totals already recorded for the session.
+   */
+  runUsageByModel: ModelUsageSummary[] | null;
+  /** The last `rate_limit_event` whose status was `rejected`, else null. */
+  rateLimit: { status: string; resetsAt: number | null; rateLimitType: string | null } | null;
+  /** The last assistant event's `error`, e.g. `authentication_failed`, `rate_limit`, `server_error`. */
+  assistantError: string | null;
+  permissionDenials: number;
+  unknownEventCount: number;
+  nonJsonLineCount: number;
+}
+
+export interface ClaudeStreamParserOptions {
+  /** Told about lines that are not JSON and events of unknown types (a short preview, no secrets). */
+  onDiagnostic?: (message: string) => void;
+}
+
+// Event types the parser knows and deliberately ignores (they carry nothing the summary needs).
+const IGNORED_TYPES = new Set([
+  'user',
+  'stream_event',
+  'tool_progress',
+  'tool_use_summary',
+  'auth_status',
+  'keep_alive',
+  'control_request',
+  'control_response',
+  'control_cancel_request',
+]);
+
+// Tool results (a file read, a command's output) make the largest lines and carry nothing for us.
+const SKIP_PARSE_PREFIX = /^\{\s*"type"\s*:\s*"user"/;
+const SKIP_PARSE_MIN_LENGTH = 64 * 1024;
+const PREVIEW_LENGTH = 120;
+
+/** Feed it every stdout line of one run with `pushLine`; read `summary()` at any time. */
+export class ClaudeStreamParser {
+  private readonly _onDiagnostic: ((message: string) => void) | undefined;
+  private readonly _s: ClaudeRunSummary = {
+    sessionId: null,
+    model: null,
+    resultSeen: false,
+    isError: false,
+    subtype: null,
+    resultText: null,
+    errors: [],
+    apiErrorStatus: null,
+    numTurns: null,
+    durationMs: null,
+    totalCostUsd: null,
+    usageByModel: [],
+    runUsageByModel: null,
+    rateLimit: null,
+    assistantError: null,
+    permissionDenials: 0,
+    unknownEventCount: 0,
+    nonJsonLineCount: 0,
+  };
+
+  constructor(options: ClaudeStreamParserOptions = {}) {
+    this._onDiagnostic = options.onDiagnostic;
+  }
+
+  pushLine(line: string): void {
+    const text = line.trim();
+    if (text.length === 0) return;
+    if (text.length >= SKIP_PARSE_MIN_LENGTH && SKIP_PARSE_PREFIX.test(text.slice(0, 40))) return;
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch {
+      this._s.nonJsonLineCount++;
+      this._diagnose(`non-JSON line on Claude's stdout: ${preview(text)}`);
+      return;
+    }
+    if (!isRecord(event) || typeof event.type !== 'string') {
+      this._s.unknownEventCount++;
+      this._diagnose(`stream-json line without a "type": ${preview(text)}`);
+      return;
+    }
+    switch (event.type) {
+      case 'system':
+        this._onSystem(event);
+        return;
+      case 'assistant':
+        if (typeof event.error === 'string' && event.error.length > 0) this._s.assistantError = event.error;
+        this._s.sessionId ??= str(event.session_id);
+        return;
+      case 'rate_limit_event':
+        this._onRateLimit(event);
+        return;
+      case 'result':
+        this._onResult(event);
+        return;
+      default:
+        if (IGNORED_TYPES.has(event.type)) return;
+        this._s.unknownEventCount++;
+        this._diagnose(`unknown stream-json event type "${event.type}" (ignored)`);
+    }
+  }
+
+  /** A snapshot; later lines do not change a summary already returned. */
+  summary(): ClaudeRunSummary {
+    return {
+      ...this._s,
+      errors: [...this._s.errors],
+      usageByModel: this._s.usageByModel.map((u) => ({ ...u })),
+      runUsageByModel: this._s.runUsageByModel?.map((u) => ({ ...u })) ?? null,
+      rateLimit: this._s.rateLimit ? { ...this._s.rateLimit } : null,
+    };
+  }
+
+  private _onSystem(event: Record<string, unknown>): void {
+    if (event.subtype !== 'init') return; // api_retry, permission_denied, status...: not needed here
+    this._s.sessionId = str(event.session_id) ?? this._s.sessionId;
+    this._s.model = str(event.model) ?? this._s.model;
+  }
+
+  private _onRateLimit(event: Record<string, unknown>): void {
+    const info = event.rate_limit_info;
+    if (!isRecord(info) || info.status !== 'rejected') return;
+    this._s.rateLimit = {
+      status: 'rejected',
+      resetsAt: num(info.resetsAt),
+      rateLimitType: str(info.rateLimitType),
+    };
+  }
+
+  private _onResult(event: Record<string, unknown>): void {
+    const s = this._s;
+    s.resultSeen = true;
+    s.sessionId = str(event.session_id) ?? s.sessionId;
+    s.isError = event.is_error === true;
+    s.subtype = str(event.subtype);
+    s.resultText = typeof event.result === 'string' ? event.result : null;
+    s.errors = Array.isArray(event.errors)
+      ? event.errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))
+      : [];
+    s.apiErrorStatus = num(event.api_error_status);
+    s.numTurns = num(event.num_turns);
+    s.durationMs = num(event.duration_ms);
+    s.totalCostUsd = num(event.total_cost_usd);
+    s.permissionDenials = Array.isArray(event.permission_denials) ? event.permission_denials.length : 0;
+    s.usageByModel = isRecord(event.modelUsage)
+      ? modelUsageList(event.modelUsage)
+      : usageFallback(event.usage, s.model, s.totalCostUsd);
+    s.runUsageByModel = isRecord(event.model_usage_since_last_result)
+      ? modelUsageList(event.model_usage_since_last_result)
+      : null;
+  }
+
+  private _diagnose(message: string): void {
+    this._onDiagnostic?.(message);
+  }
+}
+
+function modelUsageList(modelUsage: Record<string, unknown>): ModelUsageSummary[] {
+  return Object.entries(modelUsage)
+    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
+    .map(([model, u]) => ({
+      model,
+      inputTokens: num(u.inputTokens) ?? 0,
+      outputTokens: num(u.outputTokens) ?? 0,
+      cacheCreationTokens: num(u.cacheCreationInputTokens) ?? 0,
+      cacheReadTokens: num(u.cacheReadInputTokens) ?? 0,
+      costUsd: num(u.costUSD),
+    }));
+}
+
+// Older CLIs had no `modelUsage`: the main-loop `usage` of the init model is the best there is.
+function usageFallback(usage: unknown, model: string | null, costUsd: number | null): ModelUsageSummary[] {
+  if (!isRecord(usage) || !model) return [];
+  return [
+    {
+      model,
+      inputTokens: num(usage.input_tokens) ?? 0,
+      outputTokens: num(usage.output_tokens) ?? 0,
+      cacheCreationTokens: num(usage.cache_creation_input_tokens) ?? 0,
+      cacheReadTokens: num(usage.cache_read_input_tokens) ?? 0,
+      costUsd,
+    },
+  ];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function preview(text: string): string {
+  return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH)}... (${text.length} chars)` : text;
+}
