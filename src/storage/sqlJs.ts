@@ -13,7 +13,8 @@ let loadedFrom: string | undefined;
 export function defaultWasmPath(): string {
   const beside = path.join(__dirname, 'sql-wasm.wasm');
   if (fs.existsSync(beside)) return beside;
-  return require.resolve('sql.js/dist/sql-wasm.wasm');
+  // Running from source (src/storage): the package's own copy.
+  return path.resolve(__dirname, '../../node_modules/sql.js/dist/sql-wasm.wasm');
 }
 
 /**
