@@ -1,0 +1,18 @@
+// The command tree of `night-pilot`. To add a command, write its CommandSpec (see registry.ts)
+// in a file of its own and register it here; help, parsing and docs follow from the spec.
+
+import { JOB_COMMANDS } from './jobCommands';
+import { CommandRegistry } from './registry';
+import { helpCommand } from './helpCommand';
+import { RUN_COMMANDS } from './runCommands';
+
+/** A registry with every built-in command. */
+export function createRegistry(): CommandRegistry {
+  const registry = new CommandRegistry();
+  registry.addGroup(['job'], 'Create, change and inspect scheduled jobs.');
+  for (const command of JOB_COMMANDS) registry.add(command);
+  registry.addGroup(['run'], 'Inspect the runs of jobs.');
+  for (const command of RUN_COMMANDS) registry.add(command);
+  registry.add(helpCommand);
+  return registry;
+}

@@ -1,0 +1,258 @@
+// `night-pilot job ...`: create, change, inspect, pause, resume and remove jobs.
+
+import { nextFireTime } from '../core/cron';
+import type { Job } from '../core/model';
+import { defaultTimeZone } from '../core/timeZone';
+import type { Tx } from '../storage/database';
+import { ConstraintError } from '../storage/errors';
+import type { JobPatch } from '../storage/jobRepository';
+import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
+import type { PositionalSpec } from './args';
+import type { CommandContext } from './context';
+import { UsageError } from './exitCodes';
+import { EDIT_ONLY_OPTIONS, JOB_OPTIONS, integer, readJobFlags } from './jobOptions';
+import { planJobEdit, planNewJob, promptFor } from './jobPlan';
+import type { JobJson, RunJson } from './output';
+import { jobJson, runJson } from './output';
+import type { CommandSpec } from './registry';
+import { resolveJob } from './resolve';
+import { formatJobDetail, formatJobTable } from './textOutput';
+
+const JOB_ID: PositionalSpec = {
+  name: 'ID',
+  description: 'The job: its id, a unique id prefix of at least 4 characters, or its exact name.',
+};
+
+/** How many recent runs `job show` includes unless told otherwise. */
+export const DEFAULT_SHOW_RUNS = 10;
+
+function toJson(tx: Tx, job: Job, withContent = false): JobJson {
+  return jobJson(job, tx.prompts.get(job.promptId), withContent);
+}
+
+/** The recent runs of `job`, newest first, with their processes and usage. */
+export function recentRuns(tx: Tx, job: Job, limit: number): RunJson[] {
+  return tx.runs
+    .list({ jobId: job.id, limit })
+    .map((run) => runJson(run, job.name, tx.processes.listByRun(run.id), tx.usage.listByRun(run.id)));
+}
+
+function printJob(ctx: CommandContext, job: JobJson, headline: string): void {
+  ctx.print(job, () => `${headline}\n\n${formatJobDetail(job, null, [], ctx.now())}`);
+}
+
+/** ConstraintError from the repository (a parent cycle) is about --parent: say so. */
+function parentProblem<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConstraintError) throw new UsageError(`--parent: ${err.message}`);
+    throw err;
+  }
+}
+
+const add: CommandSpec = {
+  path: ['job', 'add'],
+  summary: 'Create a job and print it.',
+  usage: '--name NAME (--prompt TEXT | --prompt-file FILE) (--cron EXPR | --parent JOB_ID) [options]',
+  description:
+    'A job needs a name, a prompt (--prompt or --prompt-file) and a schedule: --cron, or --parent for a job ' +
+    "that fires each time its parent succeeds. The first fire time is computed in --tz (default: this machine's zone).",
+  options: JOB_OPTIONS,
+  examples: [
+    "night-pilot job add --name nightly-review --prompt-file prompts/review.md --cron '0 2 * * *' --tz Europe/Berlin",
+    "night-pilot job add --name tests --prompt 'Run the tests and fix failures' --cron '30 3 * * 1-5' --cwd ~/src/app --retries 2",
+    'night-pilot job add --name report --prompt "Summarise the review" --parent nightly-review',
+  ],
+  async run(ctx, args) {
+    const flags = readJobFlags(args, 'add', ctx.io.cwd);
+    const plan = planNewJob(flags, ctx.now(), defaultTimeZone());
+    const created = await ctx.store.write((tx) => {
+      const parentJobId = plan.parentRef === null ? null : resolveJob(tx, plan.parentRef, '--parent').id;
+      const prompt = tx.prompts.insert(plan.prompt);
+      const job = parentProblem(() => tx.jobs.insert({ ...plan.job, promptId: prompt.id, parentJobId }));
+      return toJson(tx, job);
+    });
+    printJob(ctx, created, `Created job "${created.name}" (${created.id}).`);
+  },
+};
+
+const edit: CommandSpec = {
+  path: ['job', 'edit'],
+  summary: 'Change the given settings of a job and print it.',
+  usage: 'ID [options]',
+  description:
+    'Only the options given change; the result is checked like a new job. Changing --cron, --tz or --once ' +
+    'recomputes the next fire time from now. An empty value clears an optional setting (e.g. --model "" or ' +
+    '--parent ""); --cron "" removes the schedule of a job that has a parent, making it triggered. A new prompt ' +
+    "replaces the job's own prompt; a prompt shared with other jobs is left to them and the job gets a copy.",
+  positionals: [JOB_ID],
+  options: [...JOB_OPTIONS, ...EDIT_ONLY_OPTIONS],
+  examples: [
+    "night-pilot job edit nightly-review --cron '0 3 * * *' --priority 2",
+    'night-pilot job edit 3f2a --model ""',
+  ],
+  async run(ctx, args) {
+    const reference = args.positionals[0]!;
+    const flags = readJobFlags(args, 'edit', ctx.io.cwd);
+    const now = ctx.now();
+    const updated = await ctx.store.write((tx) => {
+      const job = resolveJob(tx, reference);
+      const parentJobId =
+        flags.parent === undefined
+          ? undefined
+          : flags.parent === null
+            ? null
+            : resolveJob(tx, flags.parent, '--parent').id;
+      const patch: JobPatch = planJobEdit(flags, job, parentJobId, now);
+      if (flags.prompt !== undefined) {
+        const prompt = promptFor(flags.prompt, patch.name ?? job.name);
+        const shared = tx.jobs.list().some((other) => other.id !== job.id && other.promptId === job.promptId);
+        if (!shared && tx.prompts.get(job.promptId)) tx.prompts.update(job.promptId, prompt);
+        else patch.promptId = tx.prompts.insert(prompt).id;
+      }
+      return toJson(
+        tx,
+        parentProblem(() => tx.jobs.update(job.id, patch)),
+      );
+    });
+    printJob(ctx, updated, `Updated job "${updated.name}".`);
+  },
+};
+
+const list: CommandSpec = {
+  path: ['job', 'list'],
+  summary: 'List all jobs with their schedule and next fire time.',
+  async run(ctx) {
+    const jobs = await ctx.store.read((tx) => tx.jobs.list().map((job) => toJson(tx, job)));
+    ctx.print(jobs, () => formatJobTable(jobs, ctx.now()));
+  },
+};
+
+const show: CommandSpec = {
+  path: ['job', 'show'],
+  summary: 'Show a job, its prompt and its recent runs (with phases and usage).',
+  positionals: [JOB_ID],
+  options: [
+    {
+      name: 'runs',
+      value: 'N',
+      description: `How many recent runs to include (0-1000). Default: ${DEFAULT_SHOW_RUNS}.`,
+    },
+  ],
+  async run(ctx, args) {
+    const reference = args.positionals[0]!;
+    const runsOption = args.string('runs');
+    const limit = runsOption === undefined ? DEFAULT_SHOW_RUNS : integer('--runs', runsOption, 0, 1000);
+    const detail = await ctx.store.read((tx) => {
+      const job = resolveJob(tx, reference);
+      const parent = job.parentJobId === null ? undefined : tx.jobs.get(job.parentJobId);
+      return {
+        ...toJson(tx, job, true),
+        parentName: parent?.name ?? null,
+        children: tx.jobs.children(job.id).map((child) => ({ id: child.id, name: child.name })),
+        runs: limit === 0 ? [] : recentRuns(tx, job, limit),
+      };
+    });
+    ctx.print(detail, () => formatJobDetail(detail, detail.parentName, detail.runs, ctx.now()));
+  },
+};
+
+const pause: CommandSpec = {
+  path: ['job', 'pause'],
+  summary: 'Stop a job from firing until it is resumed.',
+  positionals: [JOB_ID],
+  async run(ctx, args) {
+    const reference = args.positionals[0]!;
+    const current = await ctx.store.read((tx) => toJson(tx, resolveJob(tx, reference)));
+    if (current.status === 'paused') {
+      ctx.note(`job "${current.name}" is already paused`);
+      return printJob(ctx, current, `Job "${current.name}" is paused.`);
+    }
+    const job = await ctx.store.write((tx) => {
+      const found = resolveJob(tx, reference);
+      return toJson(tx, tx.jobs.update(found.id, { status: 'paused' }));
+    });
+    printJob(ctx, job, `Paused job "${job.name}".`);
+  },
+};
+
+const resume: CommandSpec = {
+  path: ['job', 'resume'],
+  summary: 'Make a paused (or completed, or failed) job active again, from its next fire time after now.',
+  description:
+    'Fires missed while the job was paused are not caught up: the next fire time is computed from now.',
+  positionals: [JOB_ID],
+  async run(ctx, args) {
+    const reference = args.positionals[0]!;
+    const now = ctx.now();
+    const current = await ctx.store.read((tx) => toJson(tx, resolveJob(tx, reference)));
+    if (current.status === 'active') {
+      ctx.note(`job "${current.name}" is already active`);
+      return printJob(ctx, current, `Job "${current.name}" is active.`);
+    }
+    const job = await ctx.store.write((tx) => {
+      const found = resolveJob(tx, reference);
+      return toJson(tx, tx.jobs.update(found.id, { status: 'active', nextRunTime: nextRunFrom(found, now) }));
+    });
+    if (job.cronExpression === '' && job.parentJobId === null) {
+      ctx.note(
+        `job "${job.name}" has neither a cron expression nor a parent, so it never fires; add one with "job edit --cron"`,
+      );
+    }
+    printJob(ctx, job, `Resumed job "${job.name}".`);
+  },
+};
+
+function nextRunFrom(job: Job, now: Date): string | null {
+  if (job.cronExpression === '') return null;
+  try {
+    return nextFireTime(job.cronExpression, now, job.timezone)?.toISOString() ?? null;
+  } catch (err) {
+    throw new UsageError(
+      `job "${job.name}" cannot be scheduled: ${(err as Error).message}; fix it with "night-pilot job edit ${job.id} --cron EXPR"`,
+    );
+  }
+}
+
+const remove: CommandSpec = {
+  path: ['job', 'remove'],
+  summary: 'Delete a job with its runs and processes (and its prompt, when no other job uses it).',
+  description:
+    'Usage records keep their tokens and cost. Child jobs are kept and lose their parent. A job with unfinished ' +
+    'runs (queued, running, waiting for a usage limit) is only removed with --force.',
+  positionals: [JOB_ID],
+  options: [{ name: 'force', description: 'Remove the job even if it has unfinished runs.' }],
+  async run(ctx, args) {
+    const reference = args.positionals[0]!;
+    const force = args.flag('force');
+    const result = await ctx.store.write((tx) => {
+      const job = resolveJob(tx, reference);
+      const unfinished = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES });
+      if (unfinished.length > 0 && !force) {
+        const states = [...new Set(unfinished.map((run) => run.status))].join(', ');
+        throw new UsageError(
+          `job "${job.name}" has ${unfinished.length} unfinished run(s) (${states}); wait for them or add --force`,
+        );
+      }
+      const removed = toJson(tx, job);
+      const runsRemoved = tx.runs.list({ jobId: job.id }).length;
+      const detachedChildren = tx.jobs.children(job.id).map((child) => ({ id: child.id, name: child.name }));
+      tx.jobs.remove(job.id);
+      const promptRemoved = tx.prompts.removeIfUnused(job.promptId);
+      return { job: removed, runsRemoved, promptRemoved, detachedChildren };
+    });
+    for (const child of result.detachedChildren) {
+      ctx.note(`job "${child.name}" (${child.id}) no longer has a parent`);
+    }
+    ctx.print(result, () => {
+      const extra = [`${result.runsRemoved} run(s)`, result.promptRemoved ? 'its prompt' : null]
+        .filter(Boolean)
+        .join(' and ');
+      return `Removed job "${result.job.name}" (${result.job.id}) with ${extra}.`;
+    });
+  },
+};
+
+/** The `job` commands, in the order help lists them. */
+export const JOB_COMMANDS: readonly CommandSpec[] = [add, edit, list, show, pause, resume, remove];
