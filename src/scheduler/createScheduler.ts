@@ -1,0 +1,48 @@
+import os from 'node:os';
+import { defaultTimeZone } from '../core/timeZone';
+import type { NightPilotDatabase } from '../storage/database';
+import type { RetentionPolicy } from '../storage/retention';
+import { locateClaude } from './claudeLocator';
+import { systemClock } from './clock';
+import { runSupervisedProcess } from './processSupervisor';
+import { Scheduler } from './scheduler';
+import type { SchedulerSettings } from './settings';
+import { DEFAULT_SCHEDULER_SETTINGS } from './settings';
+
+export interface SchedulerOptions {
+  db: NightPilotDatabase;
+  settings?: Partial<SchedulerSettings>;
+  retention?: RetentionPolicy;
+  /** Where the explicit `claudePath` came from, for the messages that name it. */
+  claudePathSource?: 'setting' | 'flag';
+  env?: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+}
+
+/**
+ * The scheduler as the extension and the CLI run it: the real clock, real processes, the Claude
+ * CLI looked up for every run (setting or `--claude`, `$NIGHT_PILOT_CLAUDE`, PATH, the usual
+ * install folders), the machine's time zone for limit resets printed without one.
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const settings = { ...DEFAULT_SCHEDULER_SETTINGS, ...options.settings };
+  const env = options.env ?? process.env;
+  return new Scheduler({
+    db: options.db,
+    clock: systemClock,
+    runner: runSupervisedProcess,
+    settings,
+    retention: options.retention,
+    locateClaude: () =>
+      locateClaude({
+        configured: settings.claudePath,
+        configuredSource: options.claudePathSource ?? 'flag',
+        env,
+        homeDir: os.homedir(),
+        platform: process.platform,
+      }),
+    baseEnv: env,
+    defaultZone: defaultTimeZone(),
+    log: options.log,
+  });
+}

@@ -1,0 +1,198 @@
+import os from 'node:os';
+import type { Run } from '../core/model';
+import type { NightPilotDatabase } from '../storage/database';
+import { runLogDirectory } from '../storage/paths';
+import type { ClaudeLocation } from './claudeLocator';
+import { runClaudePhase } from './claudePhase';
+import type { Clock } from './clock';
+import type { PhaseContext } from './phaseRunner';
+import { commandVerdict, runPhase } from './phaseRunner';
+import type { ProcessRunner } from './processSupervisor';
+import { readPromptText } from './promptText';
+import type { OutcomeEffects, RunOutcome } from './runOutcome';
+import { recordOutcome } from './runOutcome';
+import type { SchedulerSettings } from './settings';
+
+export interface ExecutorDeps {
+  db: NightPilotDatabase;
+  clock: Clock;
+  runner: ProcessRunner;
+  settings: SchedulerSettings;
+  /** Finds the Claude CLI for each run, so installing it later needs no restart. */
+  locateClaude: () => Promise<ClaudeLocation>;
+  /** The environment Claude and the phase commands start from. */
+  baseEnv: NodeJS.ProcessEnv;
+  /** Zone for usage-limit reset times printed without one. */
+  defaultZone: string;
+  log: (message: string) => void;
+}
+
+/** How often a run's owner checks whether another process asked to cancel it. */
+const CANCEL_POLL_MS = 500;
+/** Cleanup always runs, but not forever. */
+const CLEANUP_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Executes a run this process has marked running: setup, Claude, validation, cleanup, each a
+ * recorded phase; keeps the run's heartbeat fresh; honours cancellation from `signal` or from a
+ * `run cancel` in another process; and records the outcome with its consequences.
+ */
+export async function executeRun(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<OutcomeEffects> {
+  const { db, clock, settings } = deps;
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  signal.addEventListener('abort', onAbort);
+  if (signal.aborted) abort.abort();
+  const heartbeat = setInterval(() => {
+    db.write((tx) => tx.runs.update(run.id, { heartbeatAt: clock.now().toISOString() })).catch(
+      (err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${(err as Error).message}`),
+    );
+  }, settings.heartbeatMs);
+  heartbeat.unref();
+  const cancelWatch = setInterval(() => {
+    try {
+      if (db.read((tx) => tx.runs.get(run.id)?.cancelRequested)) abort.abort();
+    } catch {
+      // A transient read problem must not end the run; the next poll tries again.
+    }
+  }, CANCEL_POLL_MS);
+  cancelWatch.unref();
+
+  let outcome: RunOutcome;
+  try {
+    outcome = await runPhases(deps, run, abort.signal);
+  } catch (err) {
+    outcome = {
+      status: 'failed',
+      error: `Night Pilot could not run the job: ${(err as Error).message}`,
+      retryable: false,
+    };
+  } finally {
+    clearInterval(heartbeat);
+    clearInterval(cancelWatch);
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (outcome.status === 'failed' && abort.signal.aborted)
+    outcome = { status: 'cancelled', error: 'Cancelled.' };
+  if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, run);
+  const effects = await db.write((tx) => recordOutcome(tx, run.id, outcome, clock.now()));
+  deps.log(
+    `run ${run.id} of job ${run.jobId}: ${effects.run.status}${effects.run.error ? ` (${effects.run.error})` : ''}`,
+  );
+  return effects;
+}
+
+function phaseContext(deps: ExecutorDeps, run: Run): PhaseContext {
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    runner: deps.runner,
+    runId: run.id,
+    jobId: run.jobId,
+    logDir: runLogDirectory(deps.db.path, run.jobId, run.id),
+  };
+}
+
+async function runPhases(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<RunOutcome> {
+  const { job, prompt, earlierExecutions } = deps.db.read((tx) => {
+    const j = tx.jobs.require(run.jobId);
+    return {
+      job: j,
+      prompt: tx.prompts.require(j.promptId),
+      earlierExecutions: tx.processes.listByRun(run.id).filter((p) => p.processType === 'execution').length,
+    };
+  });
+  const ctx = phaseContext(deps, run);
+  // A run back from a usage-limit wait has done its setup and has a session to continue.
+  const resuming = earlierExecutions > 0;
+  const env = { ...deps.baseEnv, ...job.options.env };
+  const cwd = job.options.workingDirectory ?? undefined;
+
+  if (!resuming && job.options.setupCommand) {
+    const timeout = job.options.timeoutSeconds;
+    const { verdict } = await runPhase(
+      ctx,
+      'setup',
+      shellRequest(job.options.setupCommand, cwd, env, timeout, signal, deps.settings.killGraceMs),
+      (o) => commandVerdict('The setup command', o, timeout),
+    );
+    if (verdict.status === 'cancelled') return { status: 'cancelled', error: 'Cancelled during setup.' };
+    if (verdict.status === 'failed')
+      return { status: 'failed', error: verdict.errorMessage!, retryable: true };
+  }
+
+  const promptText = readPromptText(prompt);
+  const claude = await deps.locateClaude();
+  const result = await runClaudePhase(ctx, {
+    job,
+    run: deps.db.read((tx) => tx.runs.require(run.id)),
+    promptText,
+    resume: resuming && deps.settings.resumeSession && run.sessionId !== null,
+    claude,
+    baseEnv: deps.baseEnv,
+    defaultZone: deps.defaultZone,
+    settings: deps.settings,
+    signal,
+    log: deps.log,
+  });
+  if (result !== null) return result;
+
+  if (job.options.validationCommand) {
+    const timeout = job.options.timeoutSeconds;
+    const { verdict } = await runPhase(
+      ctx,
+      'validation',
+      shellRequest(job.options.validationCommand, cwd, env, timeout, signal, deps.settings.killGraceMs),
+      (o) => commandVerdict('The validation command', o, timeout),
+    );
+    if (verdict.status === 'cancelled') return { status: 'cancelled', error: 'Cancelled during validation.' };
+    if (verdict.status === 'failed')
+      return { status: 'failed', error: verdict.errorMessage!, retryable: true };
+  }
+  return { status: 'succeeded' };
+}
+
+async function runCleanup(deps: ExecutorDeps, run: Run): Promise<void> {
+  const job = deps.db.read((tx) => tx.jobs.get(run.jobId));
+  if (!job?.options.cleanupCommand) return;
+  try {
+    await runPhase(
+      phaseContext(deps, run),
+      'cleanup',
+      {
+        ...shellRequest(
+          job.options.cleanupCommand,
+          job.options.workingDirectory ?? undefined,
+          { ...deps.baseEnv, ...job.options.env },
+          null,
+          undefined,
+          deps.settings.killGraceMs,
+        ),
+        timeoutMs: CLEANUP_TIMEOUT_MS,
+      },
+      (o) => commandVerdict('The cleanup command', o, CLEANUP_TIMEOUT_MS / 1000),
+    );
+  } catch (err) {
+    deps.log(`run ${run.id}: cleanup could not be recorded: ${(err as Error).message}`);
+  }
+}
+
+function shellRequest(
+  command: string,
+  cwd: string | undefined,
+  env: NodeJS.ProcessEnv,
+  timeoutSeconds: number | null,
+  signal: AbortSignal | undefined,
+  killGraceMs: number,
+) {
+  return {
+    command,
+    args: [],
+    shell: true,
+    cwd: cwd ?? os.homedir(),
+    env,
+    timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : null,
+    signal,
+    killGraceMs,
+  };
+}

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import type { Prompt } from '../core/model';
+
+/** Drops a leading YAML front-matter block: it configures the job, it is not said to Claude. */
+export function stripFrontMatter(text: string): string {
+  const match = /^---\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
+  return match ? text.slice(match[0].length).replace(/^\r?\n/, '') : text;
+}
+
+/**
+ * The text to send for a prompt: the workspace file when it has one (so edits take effect on the
+ * next run), else the stored content. Throws with the path when the file has gone.
+ */
+export function readPromptText(prompt: Prompt): string {
+  if (prompt.filePath) {
+    try {
+      return stripFrontMatter(fs.readFileSync(prompt.filePath, 'utf8'));
+    } catch (err) {
+      if (prompt.content.trim().length > 0) return stripFrontMatter(prompt.content);
+      throw new Error(`The prompt file ${prompt.filePath} cannot be read: ${(err as Error).message}`);
+    }
+  }
+  if (prompt.content.trim().length === 0) throw new Error(`The prompt "${prompt.title}" is empty.`);
+  return prompt.content;
+}

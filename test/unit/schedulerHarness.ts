@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { nextFireTime } from '../../src/core/cron';
+import type { Job } from '../../src/core/model';
+import type { NewJob } from '../../src/storage/jobRepository';
+import { NightPilotDatabase } from '../../src/storage/database';
+import type { Clock } from '../../src/scheduler/clock';
+import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
+import { Scheduler } from '../../src/scheduler/scheduler';
+import type { SchedulerSettings } from '../../src/scheduler/settings';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../../src/scheduler/settings';
+
+export const FAKE_CLAUDE = path.resolve(__dirname, '../fixtures/fakeClaude.mjs');
+
+/** A clock tests move by hand; timers fire only when the test advances past them. */
+export class ManualClock implements Clock {
+  private _timers = new Map<number, { at: number; fn: () => void }>();
+  private _next = 1;
+  constructor(private _now: number) {}
+
+  now(): Date {
+    return new Date(this._now);
+  }
+  set(iso: string | number): void {
+    this._now = typeof iso === 'number' ? iso : Date.parse(iso);
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this._next++;
+    this._timers.set(id, { at: this._now + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this._timers.delete(handle as number);
+  }
+  /** Moves time forward and fires the timers that came due, in order. */
+  advance(ms: number): void {
+    const target = this._now + ms;
+    for (;;) {
+      const due = [...this._timers.entries()]
+        .filter(([, t]) => t.at <= target)
+        .sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this._timers.delete(due[0]);
+      this._now = Math.max(this._now, due[1].at);
+      due[1].fn();
+    }
+    this._now = target;
+  }
+}
+
+export interface Harness {
+  db: NightPilotDatabase;
+  clock: ManualClock;
+  scheduler: Scheduler;
+  record: string;
+  log: string[];
+  addJob(fields: Partial<NewJob> & { cron: string }): Promise<Job>;
+  records(): Array<{ mode: string; argv: string[]; stdin: string }>;
+}
+
+/**
+ * A scheduler over a real database file and real processes (the fake `claude` executable), with
+ * a manual clock.
+ */
+export interface HarnessOptions {
+  /** Added to this process's environment for the fake (FAKE_CLAUDE_MODE and friends). */
+  env?: Record<string, string>;
+  settings?: Partial<SchedulerSettings>;
+  /** Another `claude` (the real pinned CLI) and the whole environment it runs with. */
+  claude?: { path: string; env: NodeJS.ProcessEnv };
+}
+
+export async function createHarness(
+  dir: string,
+  start: string,
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const clock = new ManualClock(Date.parse(start));
+  const dbPath = path.join(dir, 'claude-night-pilot.db');
+  const db = await NightPilotDatabase.open(dbPath, { clock: () => clock.now() });
+  const record = path.join(dir, 'claude-calls.jsonl');
+  const log: string[] = [];
+  const scheduler = new Scheduler({
+    db,
+    clock,
+    runner: runSupervisedProcess,
+    settings: { ...DEFAULT_SCHEDULER_SETTINGS, killGraceMs: 300, ...options.settings },
+    locateClaude: () =>
+      Promise.resolve({ found: true, path: options.claude?.path ?? FAKE_CLAUDE, source: 'flag' }),
+    baseEnv: options.claude?.env ?? { ...process.env, FAKE_CLAUDE_RECORD: record, ...options.env },
+    defaultZone: 'UTC',
+    log: (m) => log.push(m),
+  });
+  return {
+    db,
+    clock,
+    scheduler,
+    record,
+    log,
+    addJob: ({ cron, ...fields }) =>
+      db.write((tx) => {
+        const prompt = tx.prompts.insert({
+          title: fields.name ?? 'job',
+          content: `Prompt for ${fields.name ?? 'job'}`,
+        });
+        return tx.jobs.insert({
+          name: 'job',
+          timezone: 'UTC',
+          ...fields,
+          promptId: prompt.id,
+          cronExpression: cron,
+          nextRunTime:
+            fields.nextRunTime !== undefined
+              ? fields.nextRunTime
+              : (nextFireTime(cron, clock.now(), fields.timezone ?? 'UTC')?.toISOString() ?? null),
+        });
+      }),
+    records: () =>
+      fs.existsSync(record)
+        ? fs
+            .readFileSync(record, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { mode: string; argv: string[]; stdin: string })
+        : [],
+  };
+}
+
+/** Ticks and waits for every run the tick started to end. */
+export async function tickAndSettle(h: Harness): Promise<void> {
+  await h.scheduler.tick();
+  await h.scheduler.idle();
+}
