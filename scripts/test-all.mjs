@@ -1,0 +1,47 @@
+// npm test: every tier, in order: unit (plain node), integration (inside a real VS Code extension
+// host), e2e (the real workbench in headless chromium). The VS Code tiers install what they need on
+// first use (scripts/setup-vscode-env.sh). Ends with one "N passed, N failed" line for all tiers.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const TIERS = ['test-unit.mjs', 'test-integration.mjs', 'test-e2e.mjs'];
+const COUNTS = /^(\d+) passed, (\d+) failed$/;
+
+let passed = 0;
+let failed = 0;
+let broken = [];
+const started = Date.now();
+for (const script of TIERS) {
+  console.log(`\n=== ${script} ===`);
+  let last;
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts', script)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buffer = '';
+  child.stdout.on('data', (d) => {
+    const text = d.toString();
+    buffer += text;
+    // The tier's own total line is re-counted below; echo everything else as it comes.
+    process.stdout.write(
+      text.replace(/^\d+ passed, \d+ failed$/gm, (line) => `${script.replace('.mjs', '')}: ${line}`),
+    );
+  });
+  const code = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  for (const line of buffer.split('\n')) {
+    const m = COUNTS.exec(line.trim());
+    if (m) last = { passed: Number(m[1]), failed: Number(m[2]) };
+  }
+  passed += last?.passed ?? 0;
+  failed += last?.failed ?? 0;
+  if (code !== 0 || !last) {
+    broken.push(script);
+    if (!last) failed += 1;
+  }
+}
+console.log(
+  `\nall tiers: ${((Date.now() - started) / 1000).toFixed(0)} s${broken.length ? `; failing: ${broken.join(', ')}` : ''}`,
+);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(broken.length === 0 && failed === 0 ? 0 : 1);

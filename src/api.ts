@@ -1,0 +1,18 @@
+// What `activate()` returns: `vscode.extensions.getExtension('night-pilot.night-pilot').exports`.
+// The integration tests use it; other extensions may too, so keep it small and stable.
+import type { ClaudeLocation } from './scheduler/claudeLocator';
+import type { NightPilotDatabase } from './storage/database';
+import type { JobsTreeProvider } from './views/jobsTree';
+
+export interface NightPilotApi {
+  /** The database file this window uses (in the extension's global storage folder). */
+  readonly databasePath: string;
+  /** The open database, or undefined when it could not be opened (see `activationError`). */
+  readonly database: NightPilotDatabase | undefined;
+  /** Why activation could not open the database, as shown to the user; undefined when it could. */
+  readonly activationError: string | undefined;
+  /** The provider behind the Jobs view. */
+  readonly jobsTree: JobsTreeProvider;
+  /** Where the Claude CLI is, or why it was not found (settles after the first search). */
+  claudeLocation(): Promise<ClaudeLocation>;
+}

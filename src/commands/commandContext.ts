@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+import type { NightPilotDatabase } from '../storage/database';
+import { StorageError } from '../storage/errors';
+import type { Logger } from '../views/logger';
+
+/** What the command handlers share, built once by the composition root. */
+export interface CommandContext {
+  /** Undefined when the database could not be opened; `requireDatabase` explains that. */
+  readonly database: NightPilotDatabase | undefined;
+  readonly databasePath: string;
+  /** Why the database could not be opened, as shown at activation. */
+  readonly databaseError: string | undefined;
+  readonly channel: vscode.LogOutputChannel;
+  readonly log: Logger;
+  /** Repaints the views after a change this window made. */
+  refresh(): void;
+}
+
+/** The open database, or an error that repeats why it could not be opened. */
+export function requireDatabase(ctx: CommandContext): NightPilotDatabase {
+  if (ctx.database) return ctx.database;
+  throw new StorageError(
+    `Night Pilot could not open its database ${ctx.databasePath}: ${ctx.databaseError ?? 'unknown reason'}`,
+  );
+}

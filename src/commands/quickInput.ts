@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+
+/** What one step of a multi-step input returns: the value, a step back, or a cancel. */
+export type StepResult = { value: string } | 'back' | undefined;
+
+/** What a step's validator says about the current value. */
+export interface StepCheck {
+  ok: boolean;
+  /** Shown under the input: the error, or (when ok) a preview such as the next fire times. */
+  message?: string;
+}
+
+export interface TextStep {
+  title: string;
+  step: number;
+  totalSteps: number;
+  prompt: string;
+  value?: string;
+  placeholder?: string;
+  validate: (value: string) => StepCheck;
+}
+
+/**
+ * One input box of a multi-step quick input: the back button returns 'back', Escape returns
+ * undefined, Enter returns the value when the validator accepts it. The validator's message
+ * updates as the user types.
+ */
+export function askText(options: TextStep): Promise<StepResult> {
+  const input = vscode.window.createInputBox();
+  input.title = options.title;
+  input.step = options.step;
+  input.totalSteps = options.totalSteps;
+  input.prompt = options.prompt;
+  input.value = options.value ?? '';
+  input.placeholder = options.placeholder;
+  input.ignoreFocusOut = true;
+  if (options.step > 1) input.buttons = [vscode.QuickInputButtons.Back];
+  const show = (value: string, untouched = false): StepCheck => {
+    const check = options.validate(value);
+    // An empty box the user has not typed in yet gets the prompt, not an error.
+    const quiet = untouched && !check.ok && value === '';
+    input.validationMessage =
+      check.message && !quiet
+        ? {
+            message: check.message,
+            severity: check.ok
+              ? vscode.InputBoxValidationSeverity.Info
+              : vscode.InputBoxValidationSeverity.Error,
+          }
+        : undefined;
+    return check;
+  };
+  show(input.value, true);
+  return new Promise<StepResult>((resolve) => {
+    const disposables: vscode.Disposable[] = [];
+    const finish = (result: StepResult) => {
+      for (const d of disposables) d.dispose();
+      input.dispose();
+      resolve(result);
+    };
+    disposables.push(
+      input.onDidChangeValue((value) => show(value)),
+      input.onDidAccept(() => {
+        if (show(input.value).ok) finish({ value: input.value.trim() });
+      }),
+      input.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) finish('back');
+      }),
+      input.onDidHide(() => finish(undefined)),
+    );
+    input.show();
+  });
+}

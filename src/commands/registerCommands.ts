@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../views/logger';
+import type { CommandContext } from './commandContext';
+import type { CreateJobArgs } from './createJob';
+import { createJob } from './createJob';
+import { cancelRun, deleteJob, notYetAvailable, pauseJob, resumeJob, setQuiet } from './jobCommands';
+
+/**
+ * Shows the folder that holds the database. Desktop VS Code reveals it in the OS file manager; in a
+ * browser or a remote window there is no local file manager, so the path is shown to copy.
+ */
+async function openDatabaseFolder(ctx: CommandContext): Promise<void> {
+  const local = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  if (local) {
+    await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(ctx.databasePath));
+    return;
+  }
+  const folder = path.dirname(ctx.databasePath);
+  ctx.log.info(`Database folder: ${folder}`);
+  const choice = await vscode.window.showInformationMessage(
+    `The Night Pilot database is in ${folder} (on the machine running VS Code's extensions).`,
+    'Copy Path',
+  );
+  if (choice === 'Copy Path') await vscode.env.clipboard.writeText(folder);
+}
+
+/**
+ * Registers every `nightPilot.*` command. A failing command is logged and shown with its message,
+ * never swallowed. Each handler's result is returned to the caller (tests, other extensions).
+ */
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const handlers: Record<string, (...args: unknown[]) => unknown> = {
+    'nightPilot.refresh': () => {
+      ctx.database?.refresh();
+      ctx.refresh();
+    },
+    'nightPilot.showLog': () => ctx.channel.show(true),
+    'nightPilot.openDatabaseFolder': () => openDatabaseFolder(ctx),
+    'nightPilot.createJob': (args) => createJob(ctx, (args as CreateJobArgs | undefined) ?? {}),
+    'nightPilot.runJob': () => notYetAvailable(ctx, 'Running a job now'),
+    'nightPilot.pauseJob': (arg) => pauseJob(ctx, arg),
+    'nightPilot.resumeJob': (arg) => resumeJob(ctx, arg),
+    'nightPilot.deleteJob': (arg, options) => deleteJob(ctx, arg, (options as { confirm?: boolean }) ?? {}),
+    'nightPilot.cancelRun': (arg) => cancelRun(ctx, arg),
+    'nightPilot.pauseAll': () => setQuiet(ctx, true),
+    'nightPilot.resumeAll': () => setQuiet(ctx, false),
+  };
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        ctx.log.error(`${id} failed: ${errorMessage(err)}`, err);
+        void showError(ctx, errorMessage(err));
+        return undefined;
+      }
+    }),
+  );
+}
+
+async function showError(ctx: CommandContext, message: string): Promise<void> {
+  if ((await vscode.window.showErrorMessage(message, 'Show Log')) === 'Show Log') ctx.channel.show(true);
+}

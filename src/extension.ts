@@ -1,0 +1,103 @@
+// The composition root: builds the services, registers everything into context.subscriptions and
+// returns the public API. Behaviour lives in src/views and src/commands.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NightPilotApi } from './api';
+import type { CommandContext } from './commands/commandContext';
+import { registerCommands } from './commands/registerCommands';
+import { NightPilotDatabase } from './storage/database';
+import { ClaudeCheck } from './views/claudeCheck';
+import { JobsTreeProvider } from './views/jobsTree';
+import type { Logger } from './views/logger';
+import { componentLogger, errorMessage } from './views/logger';
+import { NightPilotStatusBar } from './views/statusBar';
+import { readJobsSummary, setContextKey, updateContextKeys } from './views/summary';
+
+const DATABASE_FILE = 'claude-night-pilot.db';
+
+async function openDatabase(
+  context: vscode.ExtensionContext,
+  databasePath: string,
+  log: Logger,
+): Promise<{ database?: NightPilotDatabase; error?: string }> {
+  try {
+    fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+    const database = await NightPilotDatabase.open(databasePath, {
+      wasmPath: context.asAbsolutePath('dist/sql-wasm.wasm'),
+      lockLabel: `VS Code extension host (pid ${process.pid})`,
+    });
+    log.info(`Database: ${databasePath}`);
+    return { database };
+  } catch (err) {
+    // StorageError messages already name the file and the fix; anything else gets the path added.
+    const message = errorMessage(err).includes(databasePath)
+      ? errorMessage(err)
+      : `Night Pilot could not open its database ${databasePath}: ${errorMessage(err)}`;
+    log.error(message, err);
+    return { error: message };
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<NightPilotApi> {
+  const started = Date.now();
+  const channel = vscode.window.createOutputChannel('Night Pilot', { log: true });
+  context.subscriptions.push(channel);
+  const log = componentLogger(channel, 'extension');
+  log.info(`Activating Night Pilot ${context.extension.packageJSON.version} in ${vscode.env.appName}.`);
+
+  const databasePath = path.join(context.globalStorageUri.fsPath, DATABASE_FILE);
+  const { database, error } = await openDatabase(context, databasePath, log);
+
+  const statusBar = new NightPilotStatusBar();
+  const jobsTree = new JobsTreeProvider(database, componentLogger(channel, 'tree'));
+  const claude = new ClaudeCheck(componentLogger(channel, 'claude'), statusBar, () => channel.show(true));
+  context.subscriptions.push(statusBar, jobsTree, jobsTree.createView(), claude);
+
+  const commandContext: CommandContext = {
+    database,
+    databasePath,
+    databaseError: error,
+    channel,
+    log: componentLogger(channel, 'commands'),
+    refresh: () => jobsTree.refresh(),
+  };
+  context.subscriptions.push(...registerCommands(commandContext));
+
+  if (database) {
+    // The tree's refresh is the one coalesced repaint; the status bar and menus follow it.
+    const updateSummary = () => {
+      try {
+        const summary = readJobsSummary(database);
+        statusBar.setSummary(summary);
+        updateContextKeys(summary);
+      } catch (err) {
+        log.error(`Could not read the job summary: ${errorMessage(err)}`, err);
+      }
+    };
+    updateSummary();
+    context.subscriptions.push(
+      jobsTree.onDidChangeTreeData(updateSummary),
+      database.onDidChange(() => jobsTree.refresh()),
+      { dispose: () => database.close() },
+    );
+  } else {
+    statusBar.setDatabaseError(error ?? 'unknown reason');
+    void vscode.window
+      .showErrorMessage(error ?? 'Night Pilot could not open its database.', 'Show Log')
+      .then((c) => {
+        if (c === 'Show Log') channel.show(true);
+      });
+  }
+  setContextKey('nightPilot:databaseError', database === undefined);
+  setContextKey('nightPilot:ready', true);
+  log.info(`Activated in ${Date.now() - started} ms.`);
+
+  return {
+    databasePath,
+    database,
+    activationError: error,
+    jobsTree,
+    claudeLocation: () => claude.location(),
+  };
+}

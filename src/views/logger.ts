@@ -1,0 +1,27 @@
+import type * as vscode from 'vscode';
+
+/** Log lines of one component, tagged so the shared "Night Pilot" channel stays readable. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** A logger writing `[component] message` lines into the one Night Pilot log channel. */
+export function componentLogger(channel: vscode.LogOutputChannel, component: string): Logger {
+  const tag = `[${component}]`;
+  return {
+    info: (message) => channel.info(`${tag} ${message}`),
+    warn: (message) => channel.warn(`${tag} ${message}`),
+    error: (message, error) => {
+      // The stack helps a bug report; the message alone is what the user was shown.
+      const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+      channel.error(`${tag} ${message}${detail}`);
+    },
+  };
+}
+
+/** The message of an error, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

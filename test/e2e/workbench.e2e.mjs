@@ -1,0 +1,148 @@
+// The Night Pilot workbench UI in a real VS Code (code-server) in chromium. Run by
+// scripts/test-e2e.mjs, in this order, against one window. Toasts are suppressed under the
+// smoke-test driver the payload needs, so notifications are read from the notification center.
+import assert from 'node:assert/strict';
+
+const JOB_NAME = 'Nightly review';
+
+export const workbench = {
+  // A path that does not exist: what a user without the Claude CLI sees.
+  settings: { 'nightPilot.claude.path': '/nonexistent/night-pilot-e2e/claude' },
+};
+
+/** Runs a command from the palette by its title. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** The view's title, visible once the Night Pilot container is open in the side bar. */
+function jobsViewTitle(page) {
+  return page.locator('.sidebar .composite.title', { hasText: 'Night Pilot: Jobs' });
+}
+
+/** The message under the quick input: the validation error or our preview. */
+function inputMessage(page) {
+  return page.locator('.quick-input-widget .quick-input-message');
+}
+
+export const tests = [
+  {
+    name: 'the Night Pilot activity bar item opens the Jobs view with its empty-state welcome',
+    async run({ page, shot }) {
+      const item = page.locator('.activitybar [aria-label^="Night Pilot"]').first();
+      await item.waitFor({ state: 'visible', timeout: 40_000 });
+      await item.click();
+      await jobsViewTitle(page).waitFor();
+      const welcome = page.locator('.sidebar .welcome-view-content');
+      await welcome.getByText('No jobs yet.', { exact: false }).waitFor();
+      await welcome.getByRole('button', { name: 'Create Job' }).waitFor();
+      await shot('01-empty-jobs-view');
+    },
+  },
+  {
+    name: 'the command palette lists the Night Pilot commands',
+    async run({ page }) {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Night Pilot:');
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'Night Pilot: Create Job...' }).first().waitFor();
+      const titles = await rows.allInnerTexts();
+      for (const title of [
+        'Create Job...',
+        'Refresh',
+        'Show Log',
+        'Open Database Folder',
+        'Pause All Jobs (Quiet Mode)',
+      ]) {
+        assert.ok(
+          titles.some((t) => t.includes(`Night Pilot: ${title}`)),
+          `"Night Pilot: ${title}" is not in the palette: ${titles.join(' | ')}`,
+        );
+      }
+      // Item-only commands stay out of the palette while there is nothing to act on.
+      assert.ok(
+        !titles.some((t) => t.includes('Night Pilot: Cancel Run')),
+        'Cancel Run is offered with no run',
+      );
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'Create Job asks for name, prompt and a cron schedule with a live preview, then shows the job',
+    async run({ page, shot }) {
+      // Clicking the activity bar item again would close the side bar; the focus command does not.
+      await runCommand(page, 'Night Pilot: Focus on Jobs View');
+      await jobsViewTitle(page).waitFor();
+      await page
+        .locator('.sidebar .welcome-view-content')
+        .getByRole('button', { name: 'Create Job' })
+        .click();
+      const input = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (1/3)' }).waitFor();
+      await input.fill(JOB_NAME);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (2/3)' }).waitFor();
+      await input.fill('Review the changes committed in the last 24 hours and list anything risky.');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (3/3)' }).waitFor();
+      await inputMessage(page).filter({ hasText: 'At 02:00:00 every day' }).waitFor();
+
+      await input.fill('61 * * * *');
+      await inputMessage(page).filter({ hasText: 'minute: 61 is out of range 0-59' }).waitFor();
+      await shot('02-cron-error');
+      await page.keyboard.press('Enter');
+      // Refused: still on the schedule step.
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (3/3)' }).waitFor();
+
+      await input.fill('30 1 * * 1-5');
+      await inputMessage(page).filter({ hasText: 'next:' }).waitFor();
+      await shot('03-cron-preview');
+      await page.keyboard.press('Enter');
+      const row = page.getByRole('treeitem', { name: new RegExp(JOB_NAME) });
+      await row.waitFor();
+      assert.match(await row.innerText(), /next /);
+      await shot('04-job-in-tree');
+    },
+  },
+  {
+    name: 'pausing the job from its inline action marks it paused',
+    async run({ page }) {
+      const row = page.getByRole('treeitem', { name: new RegExp(JOB_NAME) });
+      await row.hover();
+      await row.locator('.action-label[aria-label="Pause Job"]').click();
+      await page.getByRole('treeitem', { name: new RegExp(`${JOB_NAME}.*paused`) }).waitFor();
+      await row.hover();
+      await row.locator('.action-label[aria-label="Resume Job"]').waitFor();
+    },
+  },
+  {
+    name: 'a missing Claude CLI shows in the status bar and as a notification offering Set Path',
+    async run({ page, shot }) {
+      await page.locator('.statusbar-item', { hasText: 'Claude CLI not found' }).waitFor();
+      await runCommand(page, 'Notifications: Show Notifications');
+      const center = page.locator('.notifications-center');
+      await center
+        .getByText('Claude Code was not found at /nonexistent/night-pilot-e2e/claude')
+        .first()
+        .waitFor();
+      await center.getByRole('button', { name: 'Set Path' }).first().waitFor();
+      await center.getByRole('button', { name: 'Show Log' }).first().waitFor();
+      await shot('05-claude-missing');
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'Show Log opens the Night Pilot output channel',
+    async run({ page, shot }) {
+      await runCommand(page, 'Night Pilot: Show Log');
+      const panel = page.locator('.part.panel');
+      await panel.getByText('[extension] Activating Night Pilot', { exact: false }).waitFor();
+      await shot('06-log');
+    },
+  },
+];
