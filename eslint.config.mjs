@@ -16,7 +16,12 @@ export default tseslint.config(
   {
     // The domain, storage, scheduler and usage layers run in plain node (CLI, unit tests).
     files: ['src/core/**', 'src/storage/**', 'src/scheduler/**', 'src/usage/**', 'src/cli/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'This layer must not depend on VS Code.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'This layer must not depend on VS Code.' }] },
+      ],
+    },
   },
   {
     files: ['src/core/**'],
@@ -24,17 +29,35 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['vscode', 'fs', 'node:fs', 'child_process', 'node:child_process', 'path', 'node:path'].map((name) => ({
-            name,
-            message: 'src/core is pure: no I/O.',
-          })),
+          paths: ['vscode', 'fs', 'node:fs', 'child_process', 'node:child_process', 'path', 'node:path'].map(
+            (name) => ({
+              name,
+              message: 'src/core is pure: no I/O.',
+            }),
+          ),
         },
       ],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', exports: 'writable' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        exports: 'writable',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

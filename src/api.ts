@@ -3,6 +3,7 @@
 import type { ClaudeLocation } from './scheduler/claudeLocator';
 import type { NightPilotDatabase } from './storage/database';
 import type { JobsTreeProvider } from './views/jobsTree';
+import type { SchedulerHost } from './views/schedulerHost';
 
 export interface NightPilotApi {
   /** The database file this window uses (in the extension's global storage folder). */
@@ -13,6 +14,8 @@ export interface NightPilotApi {
   readonly activationError: string | undefined;
   /** The provider behind the Jobs view. */
   readonly jobsTree: JobsTreeProvider;
+  /** The scheduler of this window (its `started` flag, `scheduler.status()`); undefined without a database. */
+  readonly scheduler: SchedulerHost | undefined;
   /** Where the Claude CLI is, or why it was not found (settles after the first search). */
   claudeLocation(): Promise<ClaudeLocation>;
 }

@@ -11,6 +11,7 @@ import { ClaudeCheck } from './views/claudeCheck';
 import { JobsTreeProvider } from './views/jobsTree';
 import type { Logger } from './views/logger';
 import { componentLogger, errorMessage } from './views/logger';
+import { SchedulerHost } from './views/schedulerHost';
 import { NightPilotStatusBar } from './views/statusBar';
 import { readJobsSummary, setContextKey, updateContextKeys } from './views/summary';
 
@@ -54,12 +55,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
   const claude = new ClaudeCheck(componentLogger(channel, 'claude'), statusBar, () => channel.show(true));
   context.subscriptions.push(statusBar, jobsTree, jobsTree.createView(), claude);
 
+  const schedulerHost = database
+    ? new SchedulerHost(database, componentLogger(channel, 'scheduler'), () => jobsTree.refresh())
+    : undefined;
+  if (schedulerHost) context.subscriptions.push(schedulerHost);
+
   const commandContext: CommandContext = {
     database,
     databasePath,
     databaseError: error,
     channel,
     log: componentLogger(channel, 'commands'),
+    schedulerHost,
     refresh: () => jobsTree.refresh(),
   };
   context.subscriptions.push(...registerCommands(commandContext));
@@ -98,6 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     database,
     activationError: error,
     jobsTree,
+    scheduler: schedulerHost,
     claudeLocation: () => claude.location(),
   };
 }

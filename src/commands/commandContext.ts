@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { NightPilotDatabase } from '../storage/database';
 import { StorageError } from '../storage/errors';
 import type { Logger } from '../views/logger';
+import type { SchedulerHost } from '../views/schedulerHost';
 
 /** What the command handlers share, built once by the composition root. */
 export interface CommandContext {
@@ -12,6 +13,8 @@ export interface CommandContext {
   readonly databaseError: string | undefined;
   readonly channel: vscode.LogOutputChannel;
   readonly log: Logger;
+  /** Runs jobs in this window; undefined when the database could not be opened. */
+  readonly schedulerHost: SchedulerHost | undefined;
   /** Repaints the views after a change this window made. */
   refresh(): void;
 }

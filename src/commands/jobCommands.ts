@@ -109,8 +109,36 @@ export async function setQuiet(ctx: CommandContext, on: boolean): Promise<void> 
   ctx.refresh();
 }
 
-/** For the commands whose engine is the scheduler, until it is wired into the extension. */
-export function notYetAvailable(ctx: CommandContext, what: string): void {
-  ctx.log.info(`${what} was requested, but the scheduler is not part of the extension yet.`);
-  void vscode.window.showInformationMessage(`Night Pilot: ${what} arrives with the scheduler.`);
+/**
+ * Runs a job now in this window, with a cancellable progress notification, and resolves with the
+ * run once it has ended (a usage-limit wait included).
+ */
+export async function runJob(ctx: CommandContext, arg: unknown): Promise<Run | undefined> {
+  const db = requireDatabase(ctx);
+  const host = ctx.schedulerHost;
+  if (!host) throw new Error('Night Pilot cannot run jobs: its database is not open.');
+  const id = await resolveJobId(db, arg, 'Run which job now?', () => true);
+  if (!id) return undefined;
+  const job = db.read((tx) => tx.jobs.require(id));
+  const run = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Night Pilot: running "${job.name}"`,
+      cancellable: true,
+    },
+    (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const pending = host.runNow(id, abort.signal);
+      ctx.refresh();
+      return pending;
+    },
+  );
+  ctx.log.info(`Manual run of "${job.name}" ended: ${run.status}${run.error ? ` (${run.error})` : ''}.`);
+  ctx.refresh();
+  if (run.status === 'succeeded')
+    void vscode.window.showInformationMessage(`Night Pilot: "${job.name}" succeeded.`);
+  else if (run.status === 'cancelled')
+    void vscode.window.showInformationMessage(`Night Pilot: "${job.name}" was cancelled.`);
+  return run;
 }

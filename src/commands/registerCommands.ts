@@ -4,7 +4,7 @@ import { errorMessage } from '../views/logger';
 import type { CommandContext } from './commandContext';
 import type { CreateJobArgs } from './createJob';
 import { createJob } from './createJob';
-import { cancelRun, deleteJob, notYetAvailable, pauseJob, resumeJob, setQuiet } from './jobCommands';
+import { cancelRun, deleteJob, pauseJob, resumeJob, runJob, setQuiet } from './jobCommands';
 
 /**
  * Shows the folder that holds the database. Desktop VS Code reveals it in the OS file manager; in a
@@ -38,7 +38,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'nightPilot.showLog': () => ctx.channel.show(true),
     'nightPilot.openDatabaseFolder': () => openDatabaseFolder(ctx),
     'nightPilot.createJob': (args) => createJob(ctx, (args as CreateJobArgs | undefined) ?? {}),
-    'nightPilot.runJob': () => notYetAvailable(ctx, 'Running a job now'),
+    'nightPilot.runJob': (arg) => runJob(ctx, arg),
     'nightPilot.pauseJob': (arg) => pauseJob(ctx, arg),
     'nightPilot.resumeJob': (arg) => resumeJob(ctx, arg),
     'nightPilot.deleteJob': (arg, options) => deleteJob(ctx, arg, (options as { confirm?: boolean }) ?? {}),

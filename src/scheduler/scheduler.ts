@@ -12,6 +12,7 @@ import { newOwnerId } from './owner';
 import type { OutcomeEffects } from './runOutcome';
 import { recordOutcome } from './runOutcome';
 import { hasStartableRun, markRunning, nextQueueWake, startNextRun } from './runQueue';
+import type { SchedulerSettings } from './settings';
 import { findStaleRuns, recoverStaleRuns } from './staleRuns';
 
 /** The timer never sleeps longer than this, so suspend/resume and clock jumps are noticed soon. */
@@ -48,8 +49,9 @@ export class Scheduler {
     string,
     { abort: AbortController; done: Promise<OutcomeEffects | null> }
   >();
-  private _dbSubscription: Disposable | undefined;
+  private _dbSubscriptions: Disposable[] = [];
   private readonly _listeners = new Set<() => void>();
+  private readonly _runEndListeners = new Set<(run: Run) => void>();
 
   constructor(private readonly _deps: SchedulerDeps) {
     this.owner = _deps.owner ?? newOwnerId();
@@ -66,7 +68,8 @@ export class Scheduler {
   start(): void {
     if (!this._stopped) return;
     this._stopped = false;
-    this._dbSubscription = this._db.onDidChange(() => this.poke());
+    // A job added or changed by another process, or by this one (a command), is looked at at once.
+    this._dbSubscriptions = [this._db.onDidChange(() => this.poke()), this._db.onDidWrite(() => this.poke())];
     this._prune();
     this.poke();
   }
@@ -76,7 +79,8 @@ export class Scheduler {
     this._stopped = true;
     this._clock.clearTimeout(this._timer);
     this._clock.clearTimeout(this._pruneTimer);
-    this._dbSubscription?.dispose();
+    for (const d of this._dbSubscriptions) d.dispose();
+    this._dbSubscriptions = [];
     for (const entry of this._running.values()) entry.abort.abort();
     await Promise.all([...this._running.values()].map((e) => e.done));
     await this._ticking;
@@ -86,6 +90,22 @@ export class Scheduler {
   onDidUpdate(listener: () => void): Disposable {
     this._listeners.add(listener);
     return { dispose: () => this._listeners.delete(listener) };
+  }
+
+  /** Called with the run each time a run this scheduler executed ends or starts waiting for a limit. */
+  onDidEndRun(listener: (run: Run) => void): Disposable {
+    this._runEndListeners.add(listener);
+    return { dispose: () => this._runEndListeners.delete(listener) };
+  }
+
+  /** Applies changed settings; runs already going keep the settings they started with where it matters. */
+  updateSettings(settings: Partial<SchedulerSettings>): void {
+    Object.assign(this._deps.settings, settings);
+    this.poke();
+  }
+
+  get running(): boolean {
+    return !this._stopped;
   }
 
   get runningCount(): number {
@@ -233,12 +253,17 @@ export class Scheduler {
     const forward = () => abort.abort();
     external.addEventListener('abort', forward);
     if (external.aborted) abort.abort();
-    const done = executeRun(this._deps, run, abort.signal).finally(() => {
-      external.removeEventListener('abort', forward);
-      this._running.delete(run.id);
-      this._notify();
-      this.poke();
-    });
+    const done = executeRun(this._deps, run, abort.signal)
+      .then((effects) => {
+        for (const listener of [...this._runEndListeners]) listener(effects.run);
+        return effects;
+      })
+      .finally(() => {
+        external.removeEventListener('abort', forward);
+        this._running.delete(run.id);
+        this._notify();
+        this.poke();
+      });
     this._running.set(run.id, { abort, done: done.catch(() => null) });
     return done;
   }

@@ -60,6 +60,7 @@ export class NightPilotDatabase {
   private _orphansChecked = false;
   private _closed = false;
   private readonly _listeners = new Set<() => void>();
+  private readonly _writeListeners = new Set<() => void>();
   private _watcher: fs.FSWatcher | undefined;
   private _poll: NodeJS.Timeout | undefined;
   private _debounce: NodeJS.Timeout | undefined;
@@ -135,6 +136,12 @@ export class NightPilotDatabase {
     };
   }
 
+  /** Calls `listener` after each write of this instance has been saved. */
+  onDidWrite(listener: () => void): Disposable {
+    this._writeListeners.add(listener);
+    return { dispose: () => this._writeListeners.delete(listener) };
+  }
+
   /** Reloads now if another process changed the file; returns whether it did. */
   refresh(): boolean {
     this._assertOpen();
@@ -146,6 +153,7 @@ export class NightPilotDatabase {
     this._closed = true;
     this._stopWatching();
     this._listeners.clear();
+    this._writeListeners.clear();
     this._db.close();
   }
 
@@ -187,6 +195,13 @@ export class NightPilotDatabase {
       throw err;
     }
     this._save();
+    for (const listener of [...this._writeListeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's bug must not turn a saved write into a reported failure.
+      }
+    }
     return result;
   }
 

@@ -1,0 +1,129 @@
+import * as vscode from 'vscode';
+import type { Run } from '../core/model';
+import { createScheduler } from '../scheduler/createScheduler';
+import type { Scheduler } from '../scheduler/scheduler';
+import type { SchedulerSettings } from '../scheduler/settings';
+import type { NightPilotDatabase } from '../storage/database';
+import type { RetentionPolicy } from '../storage/retention';
+import type { Logger } from './logger';
+
+/** The scheduler settings as the user set them in VS Code. */
+function readSettings(): Partial<SchedulerSettings> {
+  const c = vscode.workspace.getConfiguration('nightPilot');
+  const claudePath = c.get<string>('claude.path', '').trim();
+  return {
+    concurrency: c.get<number>('scheduler.concurrency', 1),
+    missedRunLimit: c.get<number>('scheduler.missedRunLimit', 10),
+    resumeSession: c.get<boolean>('limits.resumeSession', true),
+    continuationPrompt: c.get<string>('limits.continuationPrompt', 'Continue where you left off.'),
+    fallbackWaitSeconds: c.get<number>('limits.fallbackWaitMinutes', 60) * 60,
+    claudePath: claudePath === '' ? null : claudePath,
+  };
+}
+
+function readRetention(): RetentionPolicy {
+  const c = vscode.workspace.getConfiguration('nightPilot');
+  return {
+    maxAgeDays: c.get<number>('retention.maxAgeDays', 30),
+    maxRunsPerJob: c.get<number>('retention.maxRunsPerJob', 200),
+  };
+}
+
+/**
+ * Runs the unified scheduler inside this window while `nightPilot.scheduler.enabled` is on and
+ * the workspace is trusted (a job runs commands; Restricted Mode must not start them). Several
+ * windows may run it at once: the database decides which one takes each fire.
+ */
+export class SchedulerHost implements vscode.Disposable {
+  private readonly _scheduler: Scheduler;
+  private readonly _disposables: vscode.Disposable[] = [];
+  private _started = false;
+
+  constructor(
+    db: NightPilotDatabase,
+    private readonly _log: Logger,
+    onDidUpdate: () => void,
+  ) {
+    this._scheduler = createScheduler({
+      db,
+      settings: readSettings(),
+      retention: readRetention(),
+      claudePathSource: 'setting',
+      log: (m) => this._log.info(m),
+    });
+    this._disposables.push(
+      this._scheduler.onDidUpdate(onDidUpdate),
+      this._scheduler.onDidEndRun((run) => this._notify(run)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('nightPilot')) return;
+        this._scheduler.updateSettings(readSettings());
+        this._applyEnablement();
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this._applyEnablement()),
+    );
+    this._applyEnablement();
+  }
+
+  get scheduler(): Scheduler {
+    return this._scheduler;
+  }
+
+  /** Whether this window is running the scheduler's timer loop. */
+  get started(): boolean {
+    return this._started;
+  }
+
+  /** Runs a job now in this window, whatever the enablement (the user asked for it explicitly). */
+  runNow(jobId: string, signal: AbortSignal): Promise<Run> {
+    if (!vscode.workspace.isTrusted) {
+      throw new Error(
+        'Night Pilot does not run jobs in Restricted Mode. Trust this workspace to run them here.',
+      );
+    }
+    return this._scheduler.runNow(jobId, signal);
+  }
+
+  dispose(): void {
+    for (const d of this._disposables) d.dispose();
+    // Deactivation gives us a few seconds: runs in progress are cancelled and recorded, cleanup runs.
+    void this._scheduler.stop();
+  }
+
+  private _applyEnablement(): void {
+    const enabled = vscode.workspace.getConfiguration('nightPilot').get<boolean>('scheduler.enabled', true);
+    const allowed = enabled && vscode.workspace.isTrusted;
+    if (allowed && !this._started) {
+      this._scheduler.start();
+      this._started = true;
+      this._log.info(`Scheduler started in this window (owner ${this._scheduler.owner}).`);
+    } else if (!allowed && this._started) {
+      this._started = false;
+      void this._scheduler.stop().then(() => this._log.info('Scheduler stopped in this window.'));
+    } else if (!allowed) {
+      this._log.info(
+        enabled
+          ? 'Scheduler not started: this workspace is not trusted.'
+          : 'Scheduler not started: nightPilot.scheduler.enabled is off.',
+      );
+    }
+  }
+
+  private _notify(run: Run): void {
+    if (run.status === 'failed') {
+      void vscode.window
+        .showWarningMessage(`Night Pilot: a run failed: ${run.error ?? 'unknown error'}`, 'Show Log')
+        .then((choice) => {
+          if (choice === 'Show Log') void vscode.commands.executeCommand('nightPilot.showLog');
+        });
+    } else if (run.status === 'waiting_for_limit') {
+      void vscode.window.showInformationMessage(
+        `Night Pilot: ${run.error ?? 'waiting for a usage limit to reset.'}`,
+      );
+    } else if (
+      run.status === 'succeeded' &&
+      vscode.workspace.getConfiguration('nightPilot').get('notifications.onSuccess')
+    ) {
+      void vscode.window.showInformationMessage('Night Pilot: a run succeeded.');
+    }
+  }
+}
