@@ -63,12 +63,20 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
     h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
     h.scheduler.start();
     await h.scheduler.tick();
-    const job = await h.addJob({ name: 'added later', cron: '0 10 * * *', nextRunTime: '2026-11-27T10:00:00.000Z' });
+    const job = await h.addJob({
+      name: 'added later',
+      cron: '0 10 * * *',
+      nextRunTime: '2026-11-27T10:00:00.000Z',
+    });
     // The write pokes the scheduler: its timer is due now, not 30 s later. No explicit tick here.
     h.clock.advance(0);
-    for (let i = 0; i < 100 && runsOf(h, job.id).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && runsOf(h, job.id).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     await h.scheduler.idle();
-    assert.deepEqual(runsOf(h, job.id).map((r) => r.status), ['succeeded']);
+    assert.deepEqual(
+      runsOf(h, job.id).map((r) => r.status),
+      ['succeeded'],
+    );
   });
 
   it('two schedulers racing for the same fire run it once', async () => {
