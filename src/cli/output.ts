@@ -2,7 +2,9 @@
 // docs/cli.md describes them, and fields are only ever added. camelCase, times ISO-8601 UTC.
 
 import { describeCron } from '../core/cron';
-import type { CostSource, ExecutionProcess, Job, Prompt, Run, UsageRecord } from '../core/model';
+import type { ExecutionProcess, Job, Prompt, Run, UsageRecord } from '../core/model';
+import { summarizeRunUsage } from '../usage/runUsage';
+import type { UsageJson } from '../usage/runUsage';
 
 export interface PromptJson {
   id: string;
@@ -29,15 +31,7 @@ export interface ProcessJson {
   logFile: string | null;
 }
 
-export interface UsageJson {
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  costSource: CostSource;
-}
+export type { UsageJson } from '../usage/runUsage';
 
 export interface RunJson extends Run {
   jobName: string | null;
@@ -110,60 +104,11 @@ export function processJson(p: ExecutionProcess): ProcessJson {
  * Sums a run's usage records per model, then over all models. The total's `costSource` is
  * `calculated` as soon as any part of it was calculated rather than reported.
  */
-export function summarizeUsage(records: readonly UsageRecord[]): {
-  usage: UsageJson | null;
-  usageByModel: UsageJson[];
-} {
-  const byModel = new Map<string, UsageJson>();
-  for (const r of records) {
-    const entry = byModel.get(r.model) ?? {
-      model: r.model,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheCreationTokens: 0,
-      cacheReadTokens: 0,
-      costUsd: 0,
-      costSource: r.costSource,
-    };
-    entry.inputTokens += r.inputTokens;
-    entry.outputTokens += r.outputTokens;
-    entry.cacheCreationTokens += r.cacheCreationTokens;
-    entry.cacheReadTokens += r.cacheReadTokens;
-    entry.costUsd += r.costUsd;
-    if (r.costSource === 'calculated') entry.costSource = 'calculated';
-    byModel.set(r.model, entry);
-  }
-  const usageByModel = [...byModel.values()]
-    .map((u) => ({ ...u, costUsd: roundCost(u.costUsd) }))
-    .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
-  const top = usageByModel[0];
-  if (top === undefined) return { usage: null, usageByModel };
-  const sum = (key: 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens' | 'costUsd') =>
-    usageByModel.reduce((total, u) => total + u[key], 0);
-  return {
-    usage: {
-      model: top.model,
-      inputTokens: sum('inputTokens'),
-      outputTokens: sum('outputTokens'),
-      cacheCreationTokens: sum('cacheCreationTokens'),
-      cacheReadTokens: sum('cacheReadTokens'),
-      costUsd: roundCost(sum('costUsd')),
-      costSource: usageByModel.some((u) => u.costSource === 'calculated') ? 'calculated' : 'reported',
-    },
-    usageByModel,
-  };
-}
-
-/** Float sums of dollar amounts pick up noise (0.1 + 0.2); a millionth of a cent is plenty. */
-function roundCost(value: number): number {
-  return Math.round(value * 1e8) / 1e8;
-}
-
 export function runJson(
   run: Run,
   jobName: string | null,
   processes: readonly ExecutionProcess[],
   usage: readonly UsageRecord[],
 ): RunJson {
-  return { ...run, jobName, processes: processes.map(processJson), ...summarizeUsage(usage) };
+  return { ...run, jobName, processes: processes.map(processJson), ...summarizeRunUsage(usage) };
 }
