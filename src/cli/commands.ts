@@ -5,14 +5,20 @@ import { JOB_COMMANDS } from './jobCommands';
 import { CommandRegistry } from './registry';
 import { helpCommand } from './helpCommand';
 import { RUN_COMMANDS } from './runCommands';
+import { jobRunCommand } from './jobRunCommand';
+import { RUN_SHOW_COMMANDS } from './runShowCommands';
+import { schedulerCommand } from './schedulerCommand';
 
 /** A registry with every built-in command. */
 export function createRegistry(): CommandRegistry {
   const registry = new CommandRegistry();
-  registry.addGroup(['job'], 'Create, change and inspect scheduled jobs.');
+  registry.addGroup(['job'], 'Create, change, inspect and run scheduled jobs.');
   for (const command of JOB_COMMANDS) registry.add(command);
-  registry.addGroup(['run'], 'Inspect the runs of jobs.');
+  registry.add(jobRunCommand);
+  registry.addGroup(['run'], 'Inspect and cancel the runs of jobs.');
   for (const command of RUN_COMMANDS) registry.add(command);
+  for (const command of RUN_SHOW_COMMANDS) registry.add(command);
+  registry.add(schedulerCommand);
   registry.add(helpCommand);
   return registry;
 }

@@ -21,7 +21,8 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'claude',
     value: 'PATH',
-    description: 'The Claude Code executable for commands that run jobs. Default: claude on PATH.',
+    description:
+      'The Claude Code executable for commands that run jobs. Default: $NIGHT_PILOT_CLAUDE, else claude on PATH, else the usual install folders.',
   },
 ];
 
@@ -36,7 +37,7 @@ export interface GlobalOptions {
   readonly dbSource: string;
   /** `--json`: one JSON document on stdout. */
   readonly json: boolean;
-  /** `--claude PATH` as given, or null for `claude` on PATH. Not used by any command yet. */
+  /** `--claude PATH` as given, or null to search ($NIGHT_PILOT_CLAUDE, PATH, the usual install folders). */
   readonly claudePath: string | null;
 }
 

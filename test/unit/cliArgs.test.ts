@@ -153,8 +153,8 @@ describe('cli command registry', () => {
     const registry = createRegistry();
     let seen: CommandContext | undefined;
     registry.add({
-      path: ['scheduler'],
-      summary: 'Run the scheduler.',
+      path: ['daemon'],
+      summary: 'Run a daemon.',
       options: [{ name: 'once', description: 'One tick.' }],
       async run(ctx, args) {
         seen = ctx;
@@ -166,7 +166,7 @@ describe('cli command registry', () => {
     let out = '';
     const io: CliIo = { stdout: (t) => void (out += t), stderr: () => undefined, env: {}, cwd: '/' };
     const code = await runCli(
-      ['--claude', '/opt/claude', 'scheduler', '--once', '--json', '--db', '/tmp/x.db'],
+      ['--claude', '/opt/claude', 'daemon', '--once', '--json', '--db', '/tmp/x.db'],
       io,
       registry,
     );
@@ -174,11 +174,11 @@ describe('cli command registry', () => {
     assert.deepEqual(JSON.parse(out), { once: true, claude: '/opt/claude' });
     assert.equal(seen?.globals.dbPath, '/tmp/x.db');
     assert.equal(seen?.globals.json, true);
-    assert.equal(seen?.commandName, 'scheduler');
+    assert.equal(seen?.commandName, 'daemon');
 
     out = '';
     assert.equal(await runCli(['--help'], io, registry), 0);
-    assert.match(out, /scheduler\s+Run the scheduler\./);
+    assert.match(out, /daemon\s+Run a daemon\./);
     assert.throws(
       () => registry.add({ path: ['job', 'add'], summary: '', run: async () => 0 }),
       /already registered/,

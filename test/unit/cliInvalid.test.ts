@@ -158,13 +158,16 @@ const CASES: Case[] = [
   { argv: ['job', 'ad'], stderr: /unknown command "job ad"; did you mean "job add"\?/ },
   { argv: ['job', 'lst'], stderr: /unknown command "job lst"; did you mean "job list"\?/ },
   { argv: ['runs'], stderr: /unknown command "runs"; did you mean "run"\?/ },
-  { argv: ['frobnicate'], stderr: /unknown command "frobnicate"; expected one of: job, run, help/ },
+  {
+    argv: ['frobnicate'],
+    stderr: /unknown command "frobnicate"; expected one of: job, run, scheduler, help/,
+  },
   { argv: ['help', 'jbo'], stderr: /unknown command "jbo"; did you mean "job"\?/ },
   {
     argv: ['job'],
     stderr: /missing command after "job"; expected one of: add, edit, list, show, pause, resume, remove/,
   },
-  { argv: [], stderr: /missing command; expected one of: job, run, help/ },
+  { argv: [], stderr: /missing command; expected one of: job, run, scheduler, help/ },
 
   // Missing values and arguments
   {
