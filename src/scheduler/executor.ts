@@ -68,18 +68,18 @@ export async function executeRun(deps: ExecutorDeps, run: Run, signal: AbortSign
       retryable: false,
     };
   } finally {
-    clearInterval(heartbeat);
     clearInterval(cancelWatch);
     signal.removeEventListener('abort', onAbort);
   }
   if (outcome.status === 'failed' && abort.signal.aborted)
     outcome = { status: 'cancelled', error: 'Cancelled.' };
-  if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, run);
-  const effects = await db.write((tx) => recordOutcome(tx, run.id, outcome, clock.now()));
-  deps.log(
-    `run ${run.id} of job ${run.jobId}: ${effects.run.status}${effects.run.error ? ` (${effects.run.error})` : ''}`,
-  );
-  return effects;
+  try {
+    if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, run);
+    return await db.write((tx) => recordOutcome(tx, run.id, outcome, clock.now()));
+  } finally {
+    // The heartbeat covers cleanup too: a long cleanup must not look like a dead owner.
+    clearInterval(heartbeat);
+  }
 }
 
 function phaseContext(deps: ExecutorDeps, run: Run): PhaseContext {

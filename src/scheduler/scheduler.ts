@@ -81,9 +81,10 @@ export class Scheduler {
     this._clock.clearTimeout(this._pruneTimer);
     for (const d of this._dbSubscriptions) d.dispose();
     this._dbSubscriptions = [];
-    for (const entry of this._running.values()) entry.abort.abort();
-    await Promise.all([...this._running.values()].map((e) => e.done));
+    // A tick in the middle of its write may still start runs; they see the stop and cancel.
     await this._ticking;
+    for (const entry of this._running.values()) entry.abort.abort();
+    await this.idle();
   }
 
   /** Called after any change this scheduler makes (runs started, ended...). */
@@ -245,7 +246,11 @@ export class Scheduler {
       return runs;
     });
     this._notify();
-    for (const run of started) void this._execute(run, new AbortController().signal).catch(() => undefined);
+    // Stopped while the write was in flight: the runs it took are cancelled (cleanup runs) at once.
+    const signal = AbortSignal.abort();
+    for (const run of started) {
+      void this._execute(run, this._stopped ? signal : new AbortController().signal).catch(() => undefined);
+    }
   }
 
   private _execute(run: Run, external: AbortSignal): Promise<OutcomeEffects> {

@@ -109,6 +109,7 @@ export class SchedulerHost implements vscode.Disposable {
   }
 
   private _notify(run: Run): void {
+    this._log.info(`Run ${run.id} of job ${run.jobId}: ${run.status}${run.error ? ` (${run.error})` : ''}.`);
     if (run.status === 'failed') {
       void vscode.window
         .showWarningMessage(`Night Pilot: a run failed: ${run.error ?? 'unknown error'}`, 'Show Log')

@@ -141,7 +141,9 @@ export const tests = [
     async run({ page, shot }) {
       await runCommand(page, 'Night Pilot: Show Log');
       const panel = page.locator('.part.panel');
-      await panel.getByText('[extension] Activating Night Pilot', { exact: false }).waitFor();
+      // The panel shows the end of the log: the activation summary and the scheduler's start are there.
+      await panel.getByText('[extension] Activated in', { exact: false }).waitFor();
+      await panel.getByText('[scheduler] Scheduler started in this window', { exact: false }).waitFor();
       await shot('06-log');
     },
   },

@@ -248,6 +248,23 @@ describe('scheduler: phases, queue and control', function () {
     assert.ok(!isAlive(Number(fs.readFileSync(pidFile, 'utf8'))));
   });
 
+  it('cancels a run that a tick in flight started after stop() was called', async () => {
+    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    const job = await h.addJob({
+      name: 'late start',
+      cron: '0 10 * * *',
+      nextRunTime: '2026-11-27T10:00:00.000Z',
+      options: { env: { FAKE_CLAUDE_MODE: 'hang' } },
+    });
+    const ticking = h.scheduler.tick();
+    await h.scheduler.stop();
+    await ticking;
+    assert.deepEqual(
+      runsOf(h, job.id).map((r) => r.status),
+      ['cancelled'],
+    );
+  });
+
   it('runNow runs a job manually through the same executor, and a stop cancels it cleanly', async () => {
     h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
     const job = await h.addJob({ name: 'manual', cron: '0 3 * * *' });
