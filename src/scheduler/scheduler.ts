@@ -43,6 +43,8 @@ export class Scheduler {
   private _timer: unknown;
   private _pruneTimer: unknown;
   private _stopped = true;
+  /** Set by stop(): a tick in flight must not leave runs going. (Unstarted schedulers still tick.) */
+  private _stopRequested = false;
   private _ticking: Promise<void> | null = null;
   private _again = false;
   private readonly _running = new Map<
@@ -68,6 +70,7 @@ export class Scheduler {
   start(): void {
     if (!this._stopped) return;
     this._stopped = false;
+    this._stopRequested = false;
     // A job added or changed by another process, or by this one (a command), is looked at at once.
     this._dbSubscriptions = [this._db.onDidChange(() => this.poke()), this._db.onDidWrite(() => this.poke())];
     this._prune();
@@ -77,6 +80,7 @@ export class Scheduler {
   /** Stops the timer; runs in progress are cancelled (cleanup phases run) and recorded. */
   async stop(): Promise<void> {
     this._stopped = true;
+    this._stopRequested = true;
     this._clock.clearTimeout(this._timer);
     this._clock.clearTimeout(this._pruneTimer);
     for (const d of this._dbSubscriptions) d.dispose();
@@ -249,7 +253,9 @@ export class Scheduler {
     // Stopped while the write was in flight: the runs it took are cancelled (cleanup runs) at once.
     const signal = AbortSignal.abort();
     for (const run of started) {
-      void this._execute(run, this._stopped ? signal : new AbortController().signal).catch(() => undefined);
+      void this._execute(run, this._stopRequested ? signal : new AbortController().signal).catch(
+        () => undefined,
+      );
     }
   }
 
