@@ -1,7 +1,7 @@
 // `night-pilot job ...`: create, change, inspect, pause, resume and remove jobs.
 
 import { nextFireTime } from '../core/cron';
-import type { Job } from '../core/model';
+import type { Job, JobStatus } from '../core/model';
 import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
 import { ConstraintError } from '../storage/errors';
@@ -158,17 +158,25 @@ const show: CommandSpec = {
   },
 };
 
+/**
+ * Pausing a paused job (or resuming an active one) is not an error: says so, prints the job as it
+ * is and returns true, so the command changes nothing.
+ */
+async function alreadyIn(ctx: CommandContext, reference: string, status: JobStatus): Promise<boolean> {
+  const current = await ctx.store.read((tx) => toJson(tx, resolveJob(tx, reference)));
+  if (current.status !== status) return false;
+  ctx.note(`job "${current.name}" is already ${status}`);
+  printJob(ctx, current, `Job "${current.name}" is ${status}.`);
+  return true;
+}
+
 const pause: CommandSpec = {
   path: ['job', 'pause'],
   summary: 'Stop a job from firing until it is resumed.',
   positionals: [JOB_ID],
   async run(ctx, args) {
     const reference = args.positionals[0]!;
-    const current = await ctx.store.read((tx) => toJson(tx, resolveJob(tx, reference)));
-    if (current.status === 'paused') {
-      ctx.note(`job "${current.name}" is already paused`);
-      return printJob(ctx, current, `Job "${current.name}" is paused.`);
-    }
+    if (await alreadyIn(ctx, reference, 'paused')) return;
     const job = await ctx.store.write((tx) => {
       const found = resolveJob(tx, reference);
       return toJson(tx, tx.jobs.update(found.id, { status: 'paused' }));
@@ -186,11 +194,7 @@ const resume: CommandSpec = {
   async run(ctx, args) {
     const reference = args.positionals[0]!;
     const now = ctx.now();
-    const current = await ctx.store.read((tx) => toJson(tx, resolveJob(tx, reference)));
-    if (current.status === 'active') {
-      ctx.note(`job "${current.name}" is already active`);
-      return printJob(ctx, current, `Job "${current.name}" is active.`);
-    }
+    if (await alreadyIn(ctx, reference, 'active')) return;
     const job = await ctx.store.write((tx) => {
       const found = resolveJob(tx, reference);
       return toJson(tx, tx.jobs.update(found.id, { status: 'active', nextRunTime: nextRunFrom(found, now) }));

@@ -2,11 +2,12 @@
 // `run list` plus each phase's output tail, and a readable text form.
 
 import type { Run } from '../core/model';
+import { formatDuration } from '../core/timeFormat';
 import type { Tx } from '../storage/database';
 import { UsageError } from './exitCodes';
 import type { ProcessJson, RunJson, UsageJson } from './output';
 import { runJson } from './output';
-import { formatDuration, formatInZone, keyValues, relative, table } from './textOutput';
+import { formatInZone, keyValues, relative, table } from './textOutput';
 
 /** A phase with the last few KiB of its output (the whole output is in `logFile`). */
 export interface ProcessDetailJson extends ProcessJson {

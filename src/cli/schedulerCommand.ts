@@ -4,6 +4,7 @@
 
 import os from 'node:os';
 import type { Run, RunStatus } from '../core/model';
+import { formatDuration } from '../core/timeFormat';
 import { locateClaude } from '../scheduler/claudeLocator';
 import type { Scheduler } from '../scheduler/scheduler';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
@@ -18,7 +19,7 @@ import type { CommandSpec } from './registry';
 import type { RunEvent } from './runTracker';
 import { RunTracker } from './runTracker';
 import { onStopSignal } from './stopSignals';
-import { formatDuration, formatInZone, relative } from './textOutput';
+import { formatInZone, relative } from './textOutput';
 
 /** Upper bound of `--for` (a year): longer is "until stopped". */
 export const MAX_FOR_SECONDS = 365 * 24 * 3600;

@@ -1,11 +1,8 @@
 // Human-readable output: aligned tables for lists, "key: value" blocks for single items. Times
 // are shown in the job's own zone (the one its cron is read in) next to how far away they are.
 
+import { formatDuration } from '../core/timeFormat';
 import type { JobJson, ProcessJson, RunJson } from './output';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** Columns separated by two spaces, padded to the widest cell; no trailing spaces. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -48,22 +45,6 @@ export function formatInZone(iso: string, zone: string): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const seconds = get('second') === '00' ? '' : `:${get('second')}`;
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}${seconds} ${zone}`;
-}
-
-/** "850 ms", "42 s", "3 min 5 s", "2 h 4 min", "3 d 2 h". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < MINUTE) return `${Math.round(ms / 1000)} s`;
-  if (ms < HOUR) {
-    const s = Math.round((ms % MINUTE) / 1000);
-    return `${Math.floor(ms / MINUTE)} min${s ? ` ${s} s` : ''}`;
-  }
-  if (ms < DAY) {
-    const m = Math.round((ms % HOUR) / MINUTE);
-    return `${Math.floor(ms / HOUR)} h${m ? ` ${m} min` : ''}`;
-  }
-  const h = Math.round((ms % DAY) / HOUR);
-  return `${Math.floor(ms / DAY)} d${h ? ` ${h} h` : ''}`;
 }
 
 /** "in 13 h 5 min" or "5 min ago". */

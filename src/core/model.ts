@@ -175,16 +175,20 @@ export interface ExecutionProcess {
   errorMessage: string | null;
 }
 
-export interface UsageRecord {
+/** The four token counts Claude Code reports for a model; every usage shape is built on these. */
+export interface TokenCounts {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+}
+
+export interface UsageRecord extends TokenCounts {
   id: string;
   runId: string | null;
   jobId: string | null;
   sessionId: string | null;
   model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
   costUsd: number;
   costSource: CostSource;
   recordedAt: string;

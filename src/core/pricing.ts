@@ -1,3 +1,5 @@
+import type { TokenCounts } from './model';
+
 /** USD per million tokens. */
 export interface ModelPrice {
   input: number;
@@ -6,12 +8,8 @@ export interface ModelPrice {
   cacheRead: number;
 }
 
-export interface TokenCounts {
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-}
+// Defined with the data model; still exported here, where the cost maths takes it.
+export type { TokenCounts };
 
 // An offline snapshot, matched on the model family because names carry date suffixes
 // (claude-sonnet-4-20250514). Order matters: the first pattern that matches wins.

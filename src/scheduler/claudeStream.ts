@@ -2,13 +2,11 @@
 // executor needs: the raw stream goes to the run's log file, never into memory here. Anything it does
 // not understand is counted and reported, never thrown: a newer CLI adds events and fields freely.
 
+import type { TokenCounts } from '../core/model';
+
 /** Tokens and cost of one model, as the CLI's `result.modelUsage` reports them. */
-export interface ModelUsageSummary {
+export interface ModelUsageSummary extends TokenCounts {
   model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
   /** The CLI's own estimate from its price table; null when it did not give one. */
   costUsd: number | null;
 }

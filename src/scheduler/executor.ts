@@ -108,17 +108,17 @@ async function runPhases(deps: ExecutorDeps, run: Run, signal: AbortSignal): Pro
   const env = { ...deps.baseEnv, ...job.options.env };
   const cwd = job.options.workingDirectory ?? undefined;
 
-  if (!resuming && job.options.setupCommand) {
-    const timeout = job.options.timeoutSeconds;
-    const { verdict } = await runPhase(
+  const commandPhase = (phase: 'setup' | 'validation', command: string) =>
+    runCommandPhase(
       ctx,
-      'setup',
-      shellRequest(job.options.setupCommand, cwd, env, timeout, signal, deps.settings.killGraceMs),
-      (o) => commandVerdict('The setup command', o, timeout),
+      phase,
+      shellRequest(command, cwd, env, job.options.timeoutSeconds, signal, deps.settings.killGraceMs),
+      job.options.timeoutSeconds,
     );
-    if (verdict.status === 'cancelled') return { status: 'cancelled', error: 'Cancelled during setup.' };
-    if (verdict.status === 'failed')
-      return { status: 'failed', error: verdict.errorMessage!, retryable: true };
+
+  if (!resuming && job.options.setupCommand) {
+    const stop = await commandPhase('setup', job.options.setupCommand);
+    if (stop !== null) return stop;
   }
 
   const promptText = readPromptText(prompt);
@@ -138,18 +138,28 @@ async function runPhases(deps: ExecutorDeps, run: Run, signal: AbortSignal): Pro
   if (result !== null) return result;
 
   if (job.options.validationCommand) {
-    const timeout = job.options.timeoutSeconds;
-    const { verdict } = await runPhase(
-      ctx,
-      'validation',
-      shellRequest(job.options.validationCommand, cwd, env, timeout, signal, deps.settings.killGraceMs),
-      (o) => commandVerdict('The validation command', o, timeout),
-    );
-    if (verdict.status === 'cancelled') return { status: 'cancelled', error: 'Cancelled during validation.' };
-    if (verdict.status === 'failed')
-      return { status: 'failed', error: verdict.errorMessage!, retryable: true };
+    const stop = await commandPhase('validation', job.options.validationCommand);
+    if (stop !== null) return stop;
   }
   return { status: 'succeeded' };
+}
+
+/**
+ * Runs the job's setup or validation command as a recorded phase. Returns the outcome that ends
+ * the run there (cancelled, or a retryable failure), or null when the run goes on.
+ */
+async function runCommandPhase(
+  ctx: PhaseContext,
+  phase: 'setup' | 'validation',
+  request: ReturnType<typeof shellRequest>,
+  timeoutSeconds: number | null,
+): Promise<RunOutcome | null> {
+  const { verdict } = await runPhase(ctx, phase, request, (o) =>
+    commandVerdict(`The ${phase} command`, o, timeoutSeconds),
+  );
+  if (verdict.status === 'cancelled') return { status: 'cancelled', error: `Cancelled during ${phase}.` };
+  if (verdict.status === 'failed') return { status: 'failed', error: verdict.errorMessage!, retryable: true };
+  return null;
 }
 
 async function runCleanup(deps: ExecutorDeps, run: Run): Promise<void> {

@@ -1,18 +1,24 @@
 import crypto from 'node:crypto';
-import type { CostSource, UsageRecord } from '../core/model';
+import type { CostSource, TokenCounts, UsageRecord } from '../core/model';
 import type { Row, Sql } from './sql';
 import { num, str, strOrNull } from './sql';
 
 export type NewUsageRecord = Omit<UsageRecord, 'id' | 'recordedAt'> & { recordedAt?: string };
 
 /** Token and cost sums for one model. */
-export interface UsageTotals {
+export interface UsageTotals extends TokenCounts {
   model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
   costUsd: number;
+}
+
+// The token columns read the same in a record row and in a row of sums (see SUMS).
+function toTokenCounts(r: Row): TokenCounts {
+  return {
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    cacheCreationTokens: num(r.cache_creation_tokens),
+    cacheReadTokens: num(r.cache_read_tokens),
+  };
 }
 
 function toUsage(r: Row): UsageRecord {
@@ -22,10 +28,7 @@ function toUsage(r: Row): UsageRecord {
     jobId: strOrNull(r.job_id),
     sessionId: strOrNull(r.session_id),
     model: str(r.model),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    cacheCreationTokens: num(r.cache_creation_tokens),
-    cacheReadTokens: num(r.cache_read_tokens),
+    ...toTokenCounts(r),
     costUsd: num(r.cost_usd),
     costSource: str(r.cost_source) as CostSource,
     recordedAt: str(r.recorded_at),
@@ -39,10 +42,7 @@ const SUMS = `model, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS ou
 function toTotals(r: Row): UsageTotals {
   return {
     model: str(r.model),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    cacheCreationTokens: num(r.cache_creation_tokens),
-    cacheReadTokens: num(r.cache_read_tokens),
+    ...toTokenCounts(r),
     costUsd: num(r.cost_usd),
   };
 }

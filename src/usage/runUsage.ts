@@ -1,12 +1,8 @@
-import type { CostSource, UsageRecord } from '../core/model';
+import type { CostSource, TokenCounts, UsageRecord } from '../core/model';
 
 /** Tokens and cost of one model (or of a whole run), as the CLI prints them. */
-export interface UsageJson {
+export interface UsageJson extends TokenCounts {
   model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
   costUsd: number;
   costSource: CostSource;
 }
@@ -43,8 +39,7 @@ export function summarizeRunUsage(records: readonly UsageRecord[]): {
     .sort((a, b) => b.costUsd - a.costUsd || a.model.localeCompare(b.model));
   const top = usageByModel[0];
   if (top === undefined) return { usage: null, usageByModel };
-  const sum = (key: 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens' | 'costUsd') =>
-    usageByModel.reduce((total, u) => total + u[key], 0);
+  const sum = (key: keyof TokenCounts | 'costUsd') => usageByModel.reduce((total, u) => total + u[key], 0);
   return {
     usage: {
       model: top.model,

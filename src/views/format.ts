@@ -1,8 +1,8 @@
 // Short, local-time renderings of times and durations for tree descriptions and tooltips.
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { formatDuration } from '../core/timeFormat';
+
+const DAY = 86_400_000;
 
 function startOfDay(d: Date): number {
   return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
@@ -31,21 +31,10 @@ export function formatFull(iso: string | null): string {
   return Number.isNaN(when.getTime()) ? iso : fullFormat.format(when);
 }
 
-/** "850 ms", "42 s", "3 min 5 s", "2 h 4 min". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < MINUTE) return `${Math.round(ms / 1000)} s`;
-  if (ms < HOUR) {
-    const s = Math.round((ms % MINUTE) / 1000);
-    return `${Math.floor(ms / MINUTE)} min${s ? ` ${s} s` : ''}`;
-  }
-  const m = Math.round((ms % HOUR) / MINUTE);
-  return `${Math.floor(ms / HOUR)} h${m ? ` ${m} min` : ''}`;
-}
-
 /** The duration between two ISO times, or null when either is missing. */
 export function durationBetween(startIso: string | null, endIso: string | null): string | null {
   if (startIso === null || endIso === null) return null;
   const ms = new Date(endIso).getTime() - new Date(startIso).getTime();
-  return Number.isNaN(ms) ? null : formatDuration(ms);
+  // Tree rows stay short: a day or more is still counted in hours.
+  return Number.isNaN(ms) ? null : formatDuration(ms, 'h');
 }

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import type { TempDirs } from './cliHarness';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -29,7 +30,26 @@ export async function buildCliBundle(outDir: string): Promise<string> {
     path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
     path.join(outDir, 'sql-wasm.wasm'),
   );
+  // As esbuild.mjs ships it: runnable through its #! line.
+  fs.chmodSync(bundle, 0o755);
   return bundle;
+}
+
+/**
+ * Builds the bundle into a folder of `temp` in a mocha `before` of the calling describe, and
+ * returns the bundle's path from then on. `temp.cleanup()` removes it with the rest.
+ */
+export function useCliBundle(temp: TempDirs): () => string {
+  let bundle: string | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    bundle = await buildCliBundle(temp.make('np-cli-bundle-'));
+  });
+  return () => {
+    if (bundle === undefined)
+      throw new Error('useCliBundle: the bundle is built in before(); use it in a test');
+    return bundle;
+  };
 }
 
 /** A running `night-pilot` process with its output collected as it comes. */
@@ -90,6 +110,15 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Waits for the fake claude to write its grandchild's pid to `pidFile` (FAKE_CLAUDE_PID_FILE). */
+export function waitForGrandchildPid(pidFile: string): Promise<number> {
+  return waitFor('the fake claude to start its grandchild', () =>
+    fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== ''
+      ? Number(fs.readFileSync(pidFile, 'utf8'))
+      : undefined,
+  );
 }
 
 /** Whether a process with this pid exists (and is not a zombie we could still signal). */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CliIo } from '../../src/cli/runCli';
 import { runCli } from '../../src/cli/runCli';
+import { FAKE_CLAUDE } from './cliBundle';
 
 export interface CliResult {
   code: number;
@@ -52,6 +53,21 @@ export async function cli(argv: readonly string[], options: CliOptions = {}): Pr
   }
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
+}
+
+/**
+ * A fresh folder of `temp` with a database path in it (not created yet), and `run`: the in-process
+ * CLI bound to that database and to the fake claude, run in that folder.
+ */
+export function fakeClaudeWorkspace(
+  temp: TempDirs,
+  prefix: string,
+): { dir: string; db: string; run(argv: readonly string[], now?: Date): Promise<CliResult> } {
+  const dir = temp.make(prefix);
+  const db = path.join(dir, 'night-pilot.db');
+  const run = (argv: readonly string[], now?: Date) =>
+    cli(['--db', db, '--claude', FAKE_CLAUDE, ...argv], { cwd: dir, now });
+  return { dir, db, run };
 }
 
 /** Parses stdout as the one JSON document it must be, failing with the output when it is not. */

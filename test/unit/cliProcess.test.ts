@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import type { JobJson } from '../../src/cli/output';
+import { useCliBundle } from './cliBundle';
 import { TempDirs } from './cliHarness';
 
 const temp = new TempDirs();
-const root = path.resolve(__dirname, '../..');
 
 interface ProcessResult {
   code: number | null;
@@ -19,37 +18,18 @@ interface ProcessResult {
 }
 
 describe('night-pilot as a separate process (bundled)', function () {
-  let bundle: string;
+  const bundle = useCliBundle(temp);
   let dir: string;
 
-  before(async function () {
-    this.timeout(60_000);
-    const out = temp.make('np-cli-bundle-');
-    bundle = path.join(out, 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(root, 'src/cli/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: bundle,
-      banner: { js: '#!/usr/bin/env node' },
-      logLevel: 'error',
-    });
-    fs.copyFileSync(
-      path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
-      path.join(out, 'sql-wasm.wasm'),
-    );
-    fs.chmodSync(bundle, 0o755);
+  before(() => {
     dir = temp.make();
   });
-
   after(() => temp.cleanup());
 
   /** Runs the bundle with a clean environment: only PATH, plus `env`. */
   function run(argv: string[], env: NodeJS.ProcessEnv = {}, direct = false): ProcessResult {
-    const command = direct ? bundle : process.execPath;
-    const args = direct ? argv : [bundle, ...argv];
+    const command = direct ? bundle() : process.execPath;
+    const args = direct ? argv : [bundle(), ...argv];
     const result = spawnSync(command, args, {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), ...env },

@@ -9,16 +9,22 @@ import path from 'node:path';
 import type { JobJson, RunJson } from '../../src/cli/output';
 import type { RunDetailJson } from '../../src/cli/runDetail';
 import { NightPilotDatabase } from '../../src/storage/database';
-import { FAKE_CLAUDE, buildCliBundle, isAlive, runCliProcess, startCli, waitFor } from './cliBundle';
-import { TempDirs, cli, json, ok } from './cliHarness';
+import {
+  FAKE_CLAUDE,
+  isAlive,
+  runCliProcess,
+  startCli,
+  useCliBundle,
+  waitFor,
+  waitForGrandchildPid,
+} from './cliBundle';
+import { TempDirs, cli, fakeClaudeWorkspace, json, ok } from './cliHarness';
 
 const temp = new TempDirs();
 
 /** A fresh folder and database, and the CLI bound to them with the fake claude. */
 function setup() {
-  const dir = temp.make('np-cli-run-');
-  const db = path.join(dir, 'night-pilot.db');
-  const run = (argv: readonly string[]) => cli(['--db', db, '--claude', FAKE_CLAUDE, ...argv], { cwd: dir });
+  const { dir, db, run } = fakeClaudeWorkspace(temp, 'np-cli-run-');
   const addJob = async (name: string, ...extra: string[]) =>
     json<JobJson>(
       ok(
@@ -49,11 +55,7 @@ async function runsOf(db: string, dir: string): Promise<RunJson[]> {
 
 describe('night-pilot job run / run show / run log / run cancel', function () {
   this.timeout(60_000);
-  let bundle: string;
-
-  before(async () => {
-    bundle = await buildCliBundle(temp.make('np-cli-bundle-'));
-  });
+  const bundle = useCliBundle(temp);
   after(() => temp.cleanup());
 
   it('runs a job now: exit 0, the run printed with its phase, usage and log, the same as run show', async () => {
@@ -215,15 +217,11 @@ describe('night-pilot job run / run show / run log / run cancel', function () {
       `touch "${cleaned}"`,
     );
     const proc = startCli(
-      bundle,
+      bundle(),
       ['--db', db, '--claude', FAKE_CLAUDE, '--json', 'job', 'run', 'stuck'],
       dir,
     );
-    const grandchild = await waitFor('the fake claude to start its grandchild', () =>
-      fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== ''
-        ? Number(fs.readFileSync(pidFile, 'utf8'))
-        : undefined,
-    );
+    const grandchild = await waitForGrandchildPid(pidFile);
     assert.ok(isAlive(grandchild));
     process.kill(proc.pid, 'SIGINT');
     const { code } = await proc.exited;
@@ -248,14 +246,14 @@ describe('night-pilot job run / run show / run log / run cancel', function () {
     const { dir, db, addJob } = setup();
     const cleaned = path.join(dir, 'cleaned');
     await addJob('remote', '--env', 'FAKE_CLAUDE_MODE=hang', '--cleanup', `touch "${cleaned}"`);
-    const owner = startCli(bundle, ['--db', db, '--claude', FAKE_CLAUDE, 'job', 'run', 'remote'], dir);
+    const owner = startCli(bundle(), ['--db', db, '--claude', FAKE_CLAUDE, 'job', 'run', 'remote'], dir);
     const running = await waitFor('the run to be running', async () =>
       (await runsOf(db, dir)).find(
         (r) => r.status === 'running' && r.processes.some((p) => p.status === 'running'),
       ),
     );
     const cancel = await runCliProcess(
-      bundle,
+      bundle(),
       ['--db', db, '--json', 'run', 'cancel', running.id.slice(0, 8)],
       dir,
     );
@@ -288,7 +286,7 @@ describe('night-pilot job run / run show / run log / run cancel', function () {
       `FAKE_CLAUDE_RESETS_AT=${resetsAt}`,
     );
     const proc = startCli(
-      bundle,
+      bundle(),
       ['--db', db, '--claude', FAKE_CLAUDE, '--json', 'job', 'run', 'limited'],
       dir,
     );

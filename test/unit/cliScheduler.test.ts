@@ -5,16 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { JobJson, RunJson } from '../../src/cli/output';
 import type { SchedulerSummaryJson } from '../../src/cli/schedulerCommand';
-import { FAKE_CLAUDE, buildCliBundle, isAlive, startCli, waitFor } from './cliBundle';
-import { TempDirs, cli, json, ok } from './cliHarness';
+import { FAKE_CLAUDE, isAlive, startCli, useCliBundle, waitForGrandchildPid } from './cliBundle';
+import { TempDirs, fakeClaudeWorkspace, json, ok } from './cliHarness';
 
 const temp = new TempDirs();
 
 function setup() {
-  const dir = temp.make('np-cli-sched-');
-  const db = path.join(dir, 'night-pilot.db');
-  const run = (argv: readonly string[], now?: Date) =>
-    cli(['--db', db, '--claude', FAKE_CLAUDE, ...argv], { cwd: dir, now });
+  const { dir, db, run } = fakeClaudeWorkspace(temp, 'np-cli-sched-');
   const runs = async () => json<RunJson[]>(ok(await run(['--json', 'run', 'list', '--limit', '1000'])));
   return { dir, db, run, runs };
 }
@@ -23,11 +20,7 @@ const DAY_MS = 86_400_000;
 
 describe('night-pilot scheduler', function () {
   this.timeout(60_000);
-  let bundle: string;
-
-  before(async () => {
-    bundle = await buildCliBundle(temp.make('np-cli-bundle-'));
-  });
+  const bundle = useCliBundle(temp);
   after(() => temp.cleanup());
 
   it('--once runs what is due (and the child job it triggers), then exits 0', async () => {
@@ -157,12 +150,8 @@ describe('night-pilot scheduler', function () {
         `touch "${cleaned}"`,
       ]),
     );
-    const proc = startCli(bundle, ['--db', db, '--claude', FAKE_CLAUDE, '--json', 'scheduler'], dir);
-    const grandchild = await waitFor('the fake claude to start its grandchild', () =>
-      fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== ''
-        ? Number(fs.readFileSync(pidFile, 'utf8'))
-        : undefined,
-    );
+    const proc = startCli(bundle(), ['--db', db, '--claude', FAKE_CLAUDE, '--json', 'scheduler'], dir);
+    const grandchild = await waitForGrandchildPid(pidFile);
     process.kill(proc.pid, 'SIGTERM');
     const { code } = await proc.exited;
     assert.equal(code, 0, proc.stderr());

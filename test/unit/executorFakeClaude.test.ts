@@ -4,24 +4,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Run } from '../../src/core/model';
 import { OUTPUT_TAIL_CHARS } from '../../src/scheduler/phaseRunner';
-import { createHarness, tickAndSettle } from './schedulerHarness';
+import { tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
-import { tempDir } from './storageHelpers';
 
 describe('executor: output and limit wordings only the fake claude produces', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cleanup: () => void;
+  const fixture = useHarness();
   let h: Harness;
-  beforeEach(() => ({ dir, cleanup } = tempDir()));
-  afterEach(async () => {
-    await h?.scheduler.stop();
-    h?.db.close();
-    cleanup();
-  });
 
   async function runOnce(env: Record<string, string>, start = '2026-11-27T10:00:00.000Z'): Promise<Run> {
-    h = await createHarness(dir, start, { settings: { limitMarginSeconds: 0, fallbackWaitSeconds: 1800 } });
+    h = await fixture.create(start, { settings: { limitMarginSeconds: 0, fallbackWaitSeconds: 1800 } });
     const job = await h.addJob({
       name: 'fake',
       cron: '0 10 * * *',

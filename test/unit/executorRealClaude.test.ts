@@ -7,28 +7,22 @@ import type { Run } from '../../src/core/model';
 import { CLAUDE_BIN, claudeTestEnv } from '../fixtures/claudeEnv';
 import { lastUserTexts, startFakeAnthropicApi } from '../fixtures/fakeAnthropicApi';
 import type { FakeApi } from '../fixtures/fakeAnthropicApi';
-import { createHarness, tickAndSettle } from './schedulerHarness';
+import { tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
-import { tempDir } from './storageHelpers';
 
 const MODEL = 'claude-sonnet-4-5';
 
 describe('executor with the real Claude Code CLI against a fake API', function () {
   this.timeout(90_000);
-  let dir: string;
-  let cleanup: () => void;
+  const fixture = useHarness('np-real-');
   let api: FakeApi;
   let h: Harness;
 
   beforeEach(async () => {
-    ({ dir, cleanup } = tempDir('np-real-'));
     api = await startFakeAnthropicApi();
   });
   afterEach(async () => {
-    await h?.scheduler.stop();
-    h?.db.close();
     await api.close();
-    cleanup();
   });
 
   async function harness(
@@ -36,9 +30,9 @@ describe('executor with the real Claude Code CLI against a fake API', function (
     start = '2026-11-27T10:00:00.000Z',
     settings = {},
   ) {
-    const home = path.join(dir, 'home');
+    const home = path.join(fixture.dir, 'home');
     fs.mkdirSync(home, { recursive: true });
-    h = await createHarness(dir, start, {
+    h = await fixture.create(start, {
       claude: { path: CLAUDE_BIN, env: claudeTestEnv(api, { auth, home }) },
       settings,
     });
@@ -58,7 +52,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
       name: 'ok',
       cron: '0 10 * * *',
       nextRunTime: '2026-11-27T10:00:00.000Z',
-      options: { model: MODEL, workingDirectory: dir },
+      options: { model: MODEL, workingDirectory: fixture.dir },
     });
     await tickAndSettle(h);
     const run = onlyRun(job.id);
@@ -90,7 +84,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
       cron: '0 10 * * *',
       nextRunTime: '2026-11-27T10:00:00.000Z',
       retry: { maxAttempts: 3 },
-      options: { model: MODEL, workingDirectory: dir },
+      options: { model: MODEL, workingDirectory: fixture.dir },
     });
     await tickAndSettle(h);
     let run = onlyRun(job.id);
@@ -209,12 +203,12 @@ describe('executor with the real Claude Code CLI against a fake API', function (
         cronExpression: '0 10 * * *',
         timezone: 'UTC',
         nextRunTime: '2026-11-27T10:00:00.000Z',
-        options: { model: MODEL, workingDirectory: dir },
+        options: { model: MODEL, workingDirectory: fixture.dir },
       });
     });
     await tickAndSettle(h);
     assert.equal(onlyRun(job.id).status, 'succeeded');
     assert.ok(lastUserTexts(api.messageRequests()[0]!).includes(prompt));
-    assert.ok(!fs.existsSync(path.join(dir, 'SOMEFILE')));
+    assert.ok(!fs.existsSync(path.join(fixture.dir, 'SOMEFILE')));
   });
 });

@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../src/core/model';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { Scheduler } from '../../src/scheduler/scheduler';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../../src/scheduler/settings';
-import { FAKE_CLAUDE, createHarness, tickAndSettle } from './schedulerHarness';
+import { FAKE_CLAUDE, runsOf, tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
-import { tempDir } from './storageHelpers';
-
-const runsOf = (h: Harness, jobId?: string): Run[] =>
-  h.db
-    .read((tx) => tx.runs.list(jobId ? { jobId } : {}))
-    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.attempt - b.attempt);
 
 describe('scheduler: firing with an injected clock and the fake claude', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cleanup: () => void;
+  const fixture = useHarness();
   let h: Harness;
-  beforeEach(() => ({ dir, cleanup } = tempDir()));
-  afterEach(async () => {
-    await h?.scheduler.stop();
-    h?.db.close();
-    cleanup();
-  });
 
   it('fires a due job once, recording the run, its execution process and its usage', async () => {
-    h = await createHarness(dir, '2026-11-27T01:59:59.000Z');
+    h = await fixture.create('2026-11-27T01:59:59.000Z');
     const job = await h.addJob({ name: 'nightly', cron: '0 2 * * *' });
     assert.equal(job.nextRunTime, '2026-11-27T02:00:00.000Z');
     await tickAndSettle(h);
@@ -60,7 +46,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
   });
 
   it('looks at a job as soon as it is written, without waiting for its 30 s timer', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     h.scheduler.start();
     await h.scheduler.tick();
     const job = await h.addJob({
@@ -80,7 +66,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
   });
 
   it('two schedulers racing for the same fire run it once', async () => {
-    h = await createHarness(dir, '2026-11-27T02:00:00.010Z');
+    h = await fixture.create('2026-11-27T02:00:00.010Z');
     const job = await h.addJob({ name: 'race', cron: '0 2 * * *', nextRunTime: '2026-11-27T02:00:00.000Z' });
     const otherDb = await NightPilotDatabase.open(h.db.path, { clock: () => h.clock.now() });
     const other = new Scheduler({
@@ -103,7 +89,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
   });
 
   it('after an 8-hour sleep, run_once records one catch-up run and every other miss as skipped', async () => {
-    h = await createHarness(dir, '2026-11-27T00:30:00.000Z');
+    h = await fixture.create('2026-11-27T00:30:00.000Z');
     const job = await h.addJob({ name: 'hourly', cron: '0 * * * *' });
     h.clock.set('2026-11-27T08:30:00.000Z');
     await tickAndSettle(h);
@@ -129,7 +115,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
   });
 
   it('after the clock moves back an hour, an instant already fired does not fire again', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.005Z');
+    h = await fixture.create('2026-11-27T10:00:00.005Z');
     const job = await h.addJob({
       name: 'every 30 min',
       cron: '*/30 * * * *',
@@ -159,7 +145,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
   ] as const) {
     it(`an hourly job in ${zone} on the DST day ${day} fires once per distinct instant`, async () => {
       const midnight = localMidnight(zone, day);
-      h = await createHarness(dir, new Date(midnight - 1000).toISOString());
+      h = await fixture.create(new Date(midnight - 1000).toISOString());
       const job = await h.addJob({ name: 'hourly', cron: '0 * * * *', timezone: zone });
       // Step to each next fire time exactly, as the timer would.
       for (;;) {

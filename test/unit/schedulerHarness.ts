@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { nextFireTime } from '../../src/core/cron';
-import type { Job } from '../../src/core/model';
+import type { Job, Run } from '../../src/core/model';
 import type { NewJob } from '../../src/storage/jobRepository';
 import { NightPilotDatabase } from '../../src/storage/database';
 import type { Clock } from '../../src/scheduler/clock';
@@ -9,6 +9,7 @@ import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { Scheduler } from '../../src/scheduler/scheduler';
 import type { SchedulerSettings } from '../../src/scheduler/settings';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../../src/scheduler/settings';
+import { useTempDir } from './storageHelpers';
 
 export const FAKE_CLAUDE = path.resolve(__dirname, '../fixtures/fakeClaude.mjs');
 
@@ -130,4 +131,49 @@ export async function createHarness(
 export async function tickAndSettle(h: Harness): Promise<void> {
   await h.scheduler.tick();
   await h.scheduler.idle();
+}
+
+/** The runs of one job (or of all jobs), in the order they were scheduled and then retried. */
+export function runsOf(h: Harness, jobId?: string): Run[] {
+  return h.db
+    .read((tx) => tx.runs.list(jobId ? { jobId } : {}))
+    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.attempt - b.attempt);
+}
+
+/** Stops the harness's scheduler (and with it any run still going) and closes its database. */
+export async function disposeHarness(h: Harness): Promise<void> {
+  await h.scheduler.stop();
+  h.db.close();
+}
+
+/** A fresh temp folder for each test and the harnesses made in it, all gone after the test. */
+export interface HarnessFixture {
+  /** This test's temp folder; the harness's database and call record live in it. */
+  readonly dir: string;
+  /** A harness over this test's folder; disposed with the folder after the test. */
+  create(start: string, options?: HarnessOptions): Promise<Harness>;
+}
+
+/**
+ * Registers mocha beforeEach/afterEach hooks in the calling `describe`: each test gets a new temp
+ * folder, and every harness it creates is stopped and closed before the folder is removed, so no
+ * scheduler outlives its test even when the test fails.
+ */
+export function useHarness(prefix?: string): HarnessFixture {
+  let harnesses: Harness[] = [];
+  const tmp = useTempDir(prefix, async () => {
+    const made = harnesses;
+    harnesses = [];
+    for (const h of made) await disposeHarness(h);
+  });
+  return {
+    get dir() {
+      return tmp.dir;
+    },
+    async create(start, options) {
+      const h = await createHarness(tmp.dir, start, options);
+      harnesses.push(h);
+      return h;
+    },
+  };
 }

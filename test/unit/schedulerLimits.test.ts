@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../src/core/model';
-import { createHarness, tickAndSettle } from './schedulerHarness';
+import { runsOf, tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
-import { tempDir } from './storageHelpers';
-
-const runsOf = (h: Harness, jobId: string): Run[] =>
-  h.db
-    .read((tx) => tx.runs.list({ jobId }))
-    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.attempt - b.attempt);
 
 describe('scheduler: usage limits, retries and recovery', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cleanup: () => void;
+  const fixture = useHarness();
   let h: Harness;
-  beforeEach(() => ({ dir, cleanup } = tempDir()));
-  afterEach(async () => {
-    await h?.scheduler.stop();
-    h?.db.close();
-    cleanup();
-  });
 
   it('waits out a limit whose reset is printed in another zone, holds the queue, then resumes the session', async () => {
     // 17:00 UTC is 12:00 in Toronto (EST, UTC-5): "resets 2pm (America/Toronto)" is 19:00 UTC.
-    h = await createHarness(dir, '2026-11-27T16:59:59.000Z', { settings: { limitMarginSeconds: 60 } });
+    h = await fixture.create('2026-11-27T16:59:59.000Z', { settings: { limitMarginSeconds: 60 } });
     const limited = await h.addJob({
       name: 'limited',
       cron: '0 17 * * *',
@@ -87,7 +73,7 @@ describe('scheduler: usage limits, retries and recovery', function () {
   });
 
   it('with an unknown reset time waits the fallback, and restarts when resume is turned off', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z', {
+    h = await fixture.create('2026-11-27T10:00:00.000Z', {
       settings: { fallbackWaitSeconds: 600, resumeSession: false },
     });
     const job = await h.addJob({
@@ -113,7 +99,7 @@ describe('scheduler: usage limits, retries and recovery', function () {
   });
 
   it('retries a failed run with backoff and visible attempt numbers', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'crashy',
       cron: '0 10 * * *',
@@ -163,7 +149,7 @@ describe('scheduler: usage limits, retries and recovery', function () {
   });
 
   it('marks a run whose owner died as failed and retries it', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'orphaned',
       cron: '0 11 * * *',
@@ -204,7 +190,7 @@ describe('scheduler: usage limits, retries and recovery', function () {
   });
 
   it('does not retry a run that failed because Claude is not logged in', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'no-auth',
       cron: '0 10 * * *',

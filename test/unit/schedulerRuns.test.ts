@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Run } from '../../src/core/model';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { setQuietMode } from '../../src/scheduler/limitHold';
 import { requestCancel } from '../../src/scheduler/scheduler';
-import { createHarness, tickAndSettle } from './schedulerHarness';
+import { runsOf, tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
-import { tempDir } from './storageHelpers';
-
-const runsOf = (h: Harness, jobId: string): Run[] =>
-  h.db
-    .read((tx) => tx.runs.list({ jobId }))
-    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor) || a.attempt - b.attempt);
 
 function isAlive(pid: number): boolean {
   try {
@@ -25,25 +18,18 @@ function isAlive(pid: number): boolean {
 
 describe('scheduler: phases, queue and control', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cleanup: () => void;
+  const fixture = useHarness();
   let h: Harness;
-  beforeEach(() => ({ dir, cleanup } = tempDir()));
-  afterEach(async () => {
-    await h?.scheduler.stop();
-    h?.db.close();
-    cleanup();
-  });
 
   it('runs setup, Claude, validation and cleanup in order, each recorded with its log file', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
-    const marker = path.join(dir, 'order.txt');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
+    const marker = path.join(fixture.dir, 'order.txt');
     const job = await h.addJob({
       name: 'phased',
       cron: '0 10 * * *',
       nextRunTime: '2026-11-27T10:00:00.000Z',
       options: {
-        workingDirectory: dir,
+        workingDirectory: fixture.dir,
         setupCommand: `echo setup >> "${marker}"`,
         validationCommand: `echo validation >> "${marker}" && test -s "${marker}"`,
         cleanupCommand: `echo cleanup >> "${marker}"`,
@@ -68,7 +54,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('fails the run when validation exits non-zero, and still runs cleanup', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'invalid',
       cron: '0 10 * * *',
@@ -92,8 +78,8 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('kills the whole process group at the timeout, leaves no orphan, and runs cleanup', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
-    const pidFile = path.join(dir, 'grandchild.pid');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
+    const pidFile = path.join(fixture.dir, 'grandchild.pid');
     const job = await h.addJob({
       name: 'hangs',
       cron: '0 10 * * *',
@@ -120,7 +106,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('records a fire that finds the previous run still going as skipped (overlap)', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'slow',
       cron: '* * * * * *',
@@ -143,7 +129,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('starts by priority within the concurrency limit, then in scheduled order', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z', { settings: { concurrency: 1 } });
+    h = await fixture.create('2026-11-27T10:00:00.000Z', { settings: { concurrency: 1 } });
     const low = await h.addJob({
       name: 'low',
       cron: '0 10 * * *',
@@ -175,7 +161,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('fires child jobs when the parent succeeds, and completes a one-time job after its run', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const parent = await h.addJob({
       name: 'parent',
       cron: '0 10 * * *',
@@ -203,7 +189,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('claims and starts nothing in quiet mode; the missed fire is handled when it ends', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'quiet',
       cron: '0 10 * * *',
@@ -222,9 +208,9 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('stops a run when another process asks to cancel it, and runs cleanup', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
-    const pidFile = path.join(dir, 'grandchild.pid');
-    const marker = path.join(dir, 'cleaned');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
+    const pidFile = path.join(fixture.dir, 'grandchild.pid');
+    const marker = path.join(fixture.dir, 'cleaned');
     const job = await h.addJob({
       name: 'cancel me',
       cron: '0 10 * * *',
@@ -249,7 +235,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('cancels a run that a tick in flight started after stop() was called', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({
       name: 'late start',
       cron: '0 10 * * *',
@@ -266,7 +252,7 @@ describe('scheduler: phases, queue and control', function () {
   });
 
   it('runNow runs a job manually through the same executor, and a stop cancels it cleanly', async () => {
-    h = await createHarness(dir, '2026-11-27T10:00:00.000Z');
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({ name: 'manual', cron: '0 3 * * *' });
     const run = await h.scheduler.runNow(job.id, new AbortController().signal);
     assert.deepEqual([run.trigger, run.status], ['manual', 'succeeded']);

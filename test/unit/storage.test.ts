@@ -10,22 +10,15 @@ import {
 } from '../../src/storage/errors';
 import { LATEST_SCHEMA_VERSION } from '../../src/storage/migrations';
 import { loadSqlJs } from '../../src/storage/sqlJs';
-import { addJob, tempDir } from './storageHelpers';
+import { addJob, useTempDatabaseFile } from './storageHelpers';
 
 describe('storage: the database file', () => {
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'nested', 'claude-night-pilot.db');
-  });
-  afterEach(() => cleanup());
+  const tmp = useTempDatabaseFile(path.join('nested', 'claude-night-pilot.db'));
 
   it('creates the file and its folder with the latest schema version', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     db.close();
-    const bytes = fs.readFileSync(file);
+    const bytes = fs.readFileSync(tmp.file);
     assert.equal(bytes.subarray(0, 15).toString('latin1'), 'SQLite format 3');
     const SQL = await loadSqlJs();
     const raw = new SQL.Database(bytes);
@@ -45,9 +38,9 @@ describe('storage: the database file', () => {
   });
 
   it('keeps data across reopen, and a throwing write leaves nothing behind', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     const job = await addJob(db, 'keep');
-    const before = fs.readFileSync(file);
+    const before = fs.readFileSync(tmp.file);
     await assert.rejects(
       db.write((tx) => {
         tx.jobs.update(job.id, { name: 'half-written' });
@@ -55,20 +48,20 @@ describe('storage: the database file', () => {
       }),
       /boom/,
     );
-    assert.deepEqual(fs.readFileSync(file), before, 'the file is unchanged');
+    assert.deepEqual(fs.readFileSync(tmp.file), before, 'the file is unchanged');
     assert.equal(
       db.read((tx) => tx.jobs.require(job.id).name),
       'keep',
       'memory rolled back too',
     );
     db.close();
-    const again = await NightPilotDatabase.open(file);
+    const again = await NightPilotDatabase.open(tmp.file);
     assert.equal(again.read((tx) => tx.jobs.list().map((j) => j.name)).join(), 'keep');
     again.close();
   });
 
   it('decides a fire once: a second claim of the same (job, instant, attempt) gets null', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     const job = await addJob(db);
     const at = '2026-11-28T02:00:00.000Z';
     const first = await db.write((tx) =>
@@ -101,7 +94,7 @@ describe('storage: the database file', () => {
   });
 
   it('removes a job with its runs and processes (foreign keys stay on after saves) but keeps usage', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     const job = await addJob(db);
     const run = (await db.write((tx) =>
       tx.runs.claim({ jobId: job.id, trigger: 'manual', scheduledFor: tx.now() }),
@@ -134,7 +127,7 @@ describe('storage: the database file', () => {
   });
 
   it('refuses a parent-job cycle and an unknown parent', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     const a = await addJob(db, 'a');
     const b = await addJob(db, 'b');
     await db.write((tx) => tx.jobs.update(b.id, { parentJobId: a.id }));
@@ -158,8 +151,8 @@ describe('storage: the database file', () => {
   });
 
   it("lets a reader in another instance see a writer's change, and tells watchers", async () => {
-    const writer = await NightPilotDatabase.open(file);
-    const reader = await NightPilotDatabase.open(file);
+    const writer = await NightPilotDatabase.open(tmp.file);
+    const reader = await NightPilotDatabase.open(tmp.file);
     let notified = 0;
     const sub = reader.onDidChange(() => notified++);
     await addJob(writer, 'seen');
@@ -179,28 +172,24 @@ describe('storage: the database file', () => {
 });
 
 describe('storage: damaged and foreign files', () => {
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'claude-night-pilot.db');
-  });
-  afterEach(() => cleanup());
+  const tmp = useTempDatabaseFile();
 
   async function expectMovedAside(original: Buffer, reason: RegExp): Promise<void> {
-    const err = await NightPilotDatabase.open(file).then(
+    const err = await NightPilotDatabase.open(tmp.file).then(
       () => assert.fail('open should have refused the file'),
       (e: unknown) => e,
     );
     assert.ok(err instanceof CorruptDatabaseError, String(err));
     assert.match(err.message, reason);
-    assert.ok(err.message.includes(file) && err.message.includes(err.movedTo), 'message names both paths');
-    assert.ok(!fs.existsSync(file), 'the damaged file is no longer at the database path');
+    assert.ok(
+      err.message.includes(tmp.file) && err.message.includes(err.movedTo),
+      'message names both paths',
+    );
+    assert.ok(!fs.existsSync(tmp.file), 'the damaged file is no longer at the database path');
     assert.match(path.basename(err.movedTo), /^claude-night-pilot\.db\.corrupt-\d{8}T\d{6}Z/);
     assert.deepEqual(fs.readFileSync(err.movedTo), original, 'moved aside byte for byte, not rewritten');
     // The next start gets a working, empty database.
-    const fresh = await NightPilotDatabase.open(file);
+    const fresh = await NightPilotDatabase.open(tmp.file);
     assert.equal(
       fresh.read((tx) => tx.jobs.list().length),
       0,
@@ -210,30 +199,30 @@ describe('storage: damaged and foreign files', () => {
 
   it('moves aside a file of random bytes', async () => {
     const garbage = Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919) % 256));
-    fs.writeFileSync(file, garbage);
+    fs.writeFileSync(tmp.file, garbage);
     await expectMovedAside(garbage, /not an SQLite database/);
   });
 
   it('moves aside an empty file', async () => {
-    fs.writeFileSync(file, '');
+    fs.writeFileSync(tmp.file, '');
     await expectMovedAside(Buffer.alloc(0), /empty/);
   });
 
   it('moves aside a truncated database', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     for (let i = 0; i < 20; i++) await addJob(db, `job-${i}`);
     db.close();
-    const whole = fs.readFileSync(file);
+    const whole = fs.readFileSync(tmp.file);
     const cut = whole.subarray(0, Math.floor(whole.length / 2) + 100);
-    fs.writeFileSync(file, cut);
+    fs.writeFileSync(tmp.file, cut);
     await expectMovedAside(Buffer.from(cut), /truncated/);
   });
 
   it('never moves aside two damaged files onto the same name', async () => {
-    fs.writeFileSync(file, 'first damage');
-    const first = await NightPilotDatabase.open(file).catch((e: CorruptDatabaseError) => e.movedTo);
-    fs.writeFileSync(file, 'second damage');
-    const second = await NightPilotDatabase.open(file).catch((e: CorruptDatabaseError) => e.movedTo);
+    fs.writeFileSync(tmp.file, 'first damage');
+    const first = await NightPilotDatabase.open(tmp.file).catch((e: CorruptDatabaseError) => e.movedTo);
+    fs.writeFileSync(tmp.file, 'second damage');
+    const second = await NightPilotDatabase.open(tmp.file).catch((e: CorruptDatabaseError) => e.movedTo);
     assert.notEqual(first, second);
     assert.equal(fs.readFileSync(first as string, 'utf8'), 'first damage');
     assert.equal(fs.readFileSync(second as string, 'utf8'), 'second damage');
@@ -243,21 +232,21 @@ describe('storage: damaged and foreign files', () => {
     const SQL = await loadSqlJs();
     const raw = new SQL.Database();
     raw.exec('CREATE TABLE future (x); PRAGMA user_version = 99;');
-    fs.writeFileSync(file, raw.export());
+    fs.writeFileSync(tmp.file, raw.export());
     raw.close();
-    const before = fs.readFileSync(file);
-    const mtime = fs.statSync(file).mtimeMs;
-    await assert.rejects(NightPilotDatabase.open(file), (err: unknown) => {
+    const before = fs.readFileSync(tmp.file);
+    const mtime = fs.statSync(tmp.file).mtimeMs;
+    await assert.rejects(NightPilotDatabase.open(tmp.file), (err: unknown) => {
       assert.ok(err instanceof NewerSchemaError);
       assert.match(err.message, /schema version 99/);
       assert.match(err.message, new RegExp(`up to ${LATEST_SCHEMA_VERSION}`));
-      assert.ok(err.message.includes(file));
+      assert.ok(err.message.includes(tmp.file));
       return true;
     });
-    assert.deepEqual(fs.readFileSync(file), before);
-    assert.equal(fs.statSync(file).mtimeMs, mtime);
+    assert.deepEqual(fs.readFileSync(tmp.file), before);
+    assert.equal(fs.statSync(tmp.file).mtimeMs, mtime);
     assert.deepEqual(
-      fs.readdirSync(dir).filter((n) => n !== 'claude-night-pilot.db'),
+      fs.readdirSync(tmp.dir).filter((n) => n !== 'claude-night-pilot.db'),
       [],
       'no lock, temp or moved-aside file left behind',
     );
@@ -267,9 +256,9 @@ describe('storage: damaged and foreign files', () => {
     const SQL = await loadSqlJs();
     const raw = new SQL.Database();
     raw.exec("CREATE TABLE notes (x); INSERT INTO notes VALUES ('kept');");
-    fs.writeFileSync(file, raw.export());
+    fs.writeFileSync(tmp.file, raw.export());
     raw.close();
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     assert.equal(
       db.read((tx) => tx.sql.get('SELECT x FROM notes')?.x),
       'kept',

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { LockTimeoutError } from '../../src/storage/errors';
-import { addJob, tempDir } from './storageHelpers';
+import { addJob, useTempDatabaseFile } from './storageHelpers';
 
 const WRITER = path.resolve(__dirname, '../fixtures/storageWriter.ts');
 
@@ -26,26 +26,19 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stderr: s
 
 describe('storage: several processes on one file', function () {
   this.timeout(120_000);
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'claude-night-pilot.db');
-  });
-  afterEach(() => cleanup());
+  const tmp = useTempDatabaseFile();
 
   it('N processes writing at once end with exactly N x M rows and a file that opens cleanly', async () => {
     const N = 4;
     const M = 40;
-    const setup = await NightPilotDatabase.open(file);
+    const setup = await NightPilotDatabase.open(tmp.file);
     const job = await addJob(setup);
     setup.close();
     const results = await Promise.all(
-      Array.from({ length: N }, (_, i) => finished(startWriter(file, job.id, i + 1, M))),
+      Array.from({ length: N }, (_, i) => finished(startWriter(tmp.file, job.id, i + 1, M))),
     );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     const rows = db.read((tx) =>
       tx.sql.all('SELECT attempt, COUNT(*) AS n FROM job_runs GROUP BY attempt ORDER BY attempt'),
     );
@@ -59,18 +52,18 @@ describe('storage: several processes on one file', function () {
     );
     db.close();
     assert.deepEqual(
-      fs.readdirSync(dir).sort(),
+      fs.readdirSync(tmp.dir).sort(),
       ['claude-night-pilot.db'],
       'no lock or temp file left behind',
     );
   });
 
   it('a writer killed with SIGKILL in the middle of saves leaves the last committed state', async () => {
-    const setup = await NightPilotDatabase.open(file);
+    const setup = await NightPilotDatabase.open(tmp.file);
     const job = await addJob(setup);
     setup.close();
     for (let round = 0; round < 5; round++) {
-      const child = startWriter(file, job.id, round + 1, 100_000);
+      const child = startWriter(tmp.file, job.id, round + 1, 100_000);
       let committed = -1;
       child.stdout!.on('data', (d: Buffer) => {
         const last = d.toString().trim().split('\n').pop()!;
@@ -87,7 +80,7 @@ describe('storage: several processes on one file', function () {
         }, 1);
       });
       await new Promise((r) => child.on('close', r));
-      const db = await NightPilotDatabase.open(file);
+      const db = await NightPilotDatabase.open(tmp.file);
       const count = db.read(
         (tx) => tx.runs.list({ jobId: job.id }).filter((r) => r.attempt === round + 1).length,
       );
@@ -99,27 +92,20 @@ describe('storage: several processes on one file', function () {
       );
     }
     // A later writer cleans up the temp files the killed ones left behind.
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     await addJob(db, 'after');
     db.close();
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['claude-night-pilot.db']);
+    assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['claude-night-pilot.db']);
   });
 });
 
 describe('storage: the inter-process lock', function () {
   this.timeout(30_000);
-  let dir: string;
-  let cleanup: () => void;
-  let file: string;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    file = path.join(dir, 'claude-night-pilot.db');
-  });
-  afterEach(() => cleanup());
+  const tmp = useTempDatabaseFile();
 
   function writeLock(pid: number, acquiredAt = Date.now()): void {
     fs.writeFileSync(
-      `${file}.lock`,
+      `${tmp.file}.lock`,
       JSON.stringify({
         pid,
         host: os.hostname(),
@@ -131,7 +117,7 @@ describe('storage: the inter-process lock', function () {
   }
 
   it('takes over the lock of a process that died', async () => {
-    const db = await NightPilotDatabase.open(file);
+    const db = await NightPilotDatabase.open(tmp.file);
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((r) => dead.on('close', r));
     writeLock(dead.pid!);
@@ -140,13 +126,13 @@ describe('storage: the inter-process lock', function () {
       db.read((tx) => tx.jobs.require(job.id).name),
       'after-dead-holder',
     );
-    assert.ok(!fs.existsSync(`${file}.lock`), 'released after the write');
+    assert.ok(!fs.existsSync(`${tmp.file}.lock`), 'released after the write');
     db.close();
   });
 
   it('waits for a live holder and then fails with a clear error, changing nothing', async () => {
-    const db = await NightPilotDatabase.open(file, { lockTimeoutMs: 400 });
-    const before = fs.readFileSync(file);
+    const db = await NightPilotDatabase.open(tmp.file, { lockTimeoutMs: 400 });
+    const before = fs.readFileSync(tmp.file);
     const holder = spawn('sleep', ['30']);
     try {
       writeLock(holder.pid!);
@@ -154,10 +140,10 @@ describe('storage: the inter-process lock', function () {
         assert.ok(err instanceof LockTimeoutError);
         assert.match(err.message, new RegExp(`pid ${holder.pid}`));
         assert.match(err.message, /night-pilot scheduler/);
-        assert.ok(err.message.includes(`${file}.lock`));
+        assert.ok(err.message.includes(`${tmp.file}.lock`));
         return true;
       });
-      assert.deepEqual(fs.readFileSync(file), before);
+      assert.deepEqual(fs.readFileSync(tmp.file), before);
       assert.equal(
         db.read((tx) => tx.jobs.list().length),
         0,
@@ -169,9 +155,9 @@ describe('storage: the inter-process lock', function () {
   });
 
   it('proceeds as soon as a live holder releases', async () => {
-    const db = await NightPilotDatabase.open(file, { lockTimeoutMs: 5_000 });
+    const db = await NightPilotDatabase.open(tmp.file, { lockTimeoutMs: 5_000 });
     writeLock(process.ppid);
-    setTimeout(() => fs.rmSync(`${file}.lock`), 200);
+    setTimeout(() => fs.rmSync(`${tmp.file}.lock`), 200);
     const job = await addJob(db, 'waited');
     assert.equal(
       db.read((tx) => tx.jobs.require(job.id).name),
@@ -181,7 +167,7 @@ describe('storage: the inter-process lock', function () {
   });
 
   it('treats a lock held for longer than any write as abandoned (pid reuse)', async () => {
-    const db = await NightPilotDatabase.open(file, { lockTimeoutMs: 2_000 });
+    const db = await NightPilotDatabase.open(tmp.file, { lockTimeoutMs: 2_000 });
     writeLock(process.ppid, Date.now() - 10 * 60_000);
     await addJob(db, 'old-lock');
     db.close();

@@ -17,3 +17,50 @@ export function addJob(db: NightPilotDatabase, name = 'nightly'): Promise<Job> {
     return tx.jobs.insert({ name, promptId: prompt.id, cronExpression: '0 2 * * *', timezone: 'UTC' });
   });
 }
+
+/**
+ * Registers mocha hooks in the calling describe: each test gets a fresh temp folder (`dir`),
+ * removed after the test once `beforeRemove` (if any) has released what the test left in it.
+ */
+export function useTempDir(
+  prefix?: string,
+  beforeRemove?: () => void | Promise<void>,
+): { readonly dir: string } {
+  let current: { dir: string; cleanup: () => void } | undefined;
+  beforeEach(() => {
+    current = tempDir(prefix);
+  });
+  afterEach(async () => {
+    try {
+      await beforeRemove?.();
+    } finally {
+      current?.cleanup();
+      current = undefined;
+    }
+  });
+  return {
+    get dir() {
+      if (!current) throw new Error('useTempDir: the temp folder exists only while a test runs');
+      return current.dir;
+    },
+  };
+}
+
+/** The calling describe's per-test temp folder and a database path in it (not created). */
+export interface TempDatabaseFile {
+  readonly dir: string;
+  readonly file: string;
+}
+
+/** {@link useTempDir}, with `file` at `relativePath` inside the folder. */
+export function useTempDatabaseFile(relativePath = 'claude-night-pilot.db'): TempDatabaseFile {
+  const tmp = useTempDir();
+  return {
+    get dir() {
+      return tmp.dir;
+    },
+    get file() {
+      return path.join(tmp.dir, relativePath);
+    },
+  };
+}
