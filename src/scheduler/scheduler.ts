@@ -45,6 +45,11 @@ export class Scheduler {
   private _stopped = true;
   /** Set by stop(): a tick in flight must not leave runs going. (Unstarted schedulers still tick.) */
   private _stopRequested = false;
+  /**
+   * What the last idle tick found: nothing to do until `nextEvent` unless the database changes.
+   * Lets idle ticks skip every query (and keep sql.js's WebAssembly cold) while nothing changes.
+   */
+  private _idle: { generation: number; nextEvent: number | null } | null = null;
   private _ticking: Promise<void> | null = null;
   private _again = false;
   private readonly _running = new Map<
@@ -229,16 +234,35 @@ export class Scheduler {
   private async _tickOnce(): Promise<void> {
     const { settings } = this._deps;
     const now = this._clock.now();
+    this._db.refresh();
+    const idle = this._idle;
+    if (
+      idle &&
+      idle.generation === this._db.generation &&
+      (idle.nextEvent === null || now.getTime() < idle.nextEvent)
+    ) {
+      return;
+    }
+    this._idle = null;
     // Decide with a cheap read whether there is anything to write; idle ticks never take the lock.
-    const work = this._db.read((tx) => {
+    const { work, running } = this._db.read((tx) => {
       const quiet = isQuietMode(tx);
-      return (
-        findStaleRuns(tx, now, settings.staleAfterMs, this.owner).length > 0 ||
-        (!quiet && tx.jobs.listDue(now.toISOString()).length > 0) ||
-        (!quiet && !activeLimitHold(tx, now) && hasStartableRun(tx, now))
-      );
+      return {
+        work:
+          findStaleRuns(tx, now, settings.staleAfterMs, this.owner).length > 0 ||
+          (!quiet && tx.jobs.listDue(now.toISOString()).length > 0) ||
+          (!quiet && !activeLimitHold(tx, now) && hasStartableRun(tx, now)),
+        // Running runs age into stale ones with no change to the file: those ticks must look.
+        running: tx.runs.list({ statuses: ['running'], limit: 1 }).length > 0,
+      };
     });
-    if (!work) return;
+    if (!work) {
+      if (!running) {
+        const next = this._readNextEvent(now);
+        this._idle = { generation: this._db.generation, nextEvent: next === null ? null : Date.parse(next) };
+      }
+      return;
+    }
     const started = await this._db.write((tx) => {
       recoverStaleRuns(tx, now, settings.staleAfterMs, this.owner);
       if (!isQuietMode(tx)) claimDueFires(tx, now, settings);
@@ -281,21 +305,31 @@ export class Scheduler {
 
   private _armForNextEvent(): void {
     const now = this._clock.now();
-    let next: string | null = null;
+    let next: number | null = null;
     try {
-      next = this._db.read((tx) => {
-        const candidates = [
-          tx.jobs.earliestNextRunTime(),
-          nextQueueWake(tx),
-          activeLimitHold(tx, now)?.until ?? null,
-        ];
-        return candidates.filter((c): c is string => c !== null).sort()[0] ?? null;
-      });
+      const idle = this._idle;
+      if (idle && idle.generation === this._db.generation) next = idle.nextEvent;
+      else {
+        const iso = this._readNextEvent(now);
+        next = iso === null ? null : Date.parse(iso);
+      }
     } catch (err) {
       this._deps.log(`scheduler: could not read the next event: ${(err as Error).message}`);
     }
-    const delay = next === null ? MAX_TIMER_MS : Date.parse(next) - now.getTime();
+    const delay = next === null ? MAX_TIMER_MS : next - now.getTime();
     this._arm(Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+  }
+
+  /** The earliest instant something becomes due: a fire, a retry delay, a limit reset. */
+  private _readNextEvent(now: Date): string | null {
+    return this._db.read((tx) => {
+      const candidates = [
+        tx.jobs.earliestNextRunTime(),
+        nextQueueWake(tx),
+        activeLimitHold(tx, now)?.until ?? null,
+      ];
+      return candidates.filter((c): c is string => c !== null).sort()[0] ?? null;
+    });
   }
 
   private _arm(delayMs: number): void {

@@ -59,6 +59,7 @@ export class NightPilotDatabase {
   private _db!: Database;
   private _tx!: Tx;
   private _stamp: FileStamp | null = null;
+  private _generation = 0;
   private _writeQueue: Promise<unknown> = Promise.resolve();
   private _orphansChecked = false;
   private _closed = false;
@@ -76,6 +77,14 @@ export class NightPilotDatabase {
     private readonly _SQL: SqlJsStatic,
     private readonly _options: DatabaseOptions,
   ) {}
+
+  /**
+   * Changes whenever the in-memory state may have changed (a reload or a write of ours); equal
+   * generations mean identical contents. Call `refresh()` first to notice other processes.
+   */
+  get generation(): number {
+    return this._generation;
+  }
 
   get lockPath(): string {
     return `${this.path}.lock`;
@@ -215,6 +224,7 @@ export class NightPilotDatabase {
     try {
       this._stamp = writeFileDurably(this.path, bytes);
       this._ownSaveStamp = this._stamp;
+      this._generation++;
     } catch (err) {
       // The memory copy is ahead of the file now: forget the stamp so the next access reloads.
       this._stamp = null;
@@ -278,6 +288,7 @@ export class NightPilotDatabase {
   private _setDb(db: Database): void {
     if (this._db !== undefined && this._db !== db) this._db.close();
     this._db = db;
+    this._generation++;
     this._applyPragmas();
     const sql = new Sql(db);
     const now = () => this._now();
