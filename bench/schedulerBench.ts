@@ -23,34 +23,8 @@ import { runSupervisedProcess } from '../src/scheduler/processSupervisor';
 import { Scheduler } from '../src/scheduler/scheduler';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../src/scheduler/settings';
 import { NightPilotDatabase } from '../src/storage/database';
+import { QUICK, ROOT, bundleSelf } from './benchSupport';
 
-const QUICK = process.argv.includes('--quick');
-/** The repository; children run from a bundle in a temp folder and are told where it is. */
-const ROOT = process.env.NIGHT_PILOT_BENCH_ROOT ?? path.resolve(__dirname, '..');
-
-/**
- * Bundles this file the way the CLI ships (esbuild, plain node, `sql-wasm.wasm` beside the
- * bundle) so child processes run without tsx: under tsx, esbuild's service pings tsx's loader
- * thread every second, which costs CPU and memory the shipped code never pays.
- */
-async function bundleSelf(dir: string): Promise<string> {
-  // Imported here so the bundle itself does not need esbuild.
-  const { buildSync } = await import('esbuild');
-  fs.mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, 'bench.cjs');
-  buildSync({
-    entryPoints: [__filename],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: out,
-    external: ['esbuild'],
-    logLevel: 'warning',
-  });
-  fs.copyFileSync(path.join(ROOT, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
-  return out;
-}
 const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fakeClaude.mjs');
 
 /** Spawns to wait for in each fire-lag part. */
@@ -502,7 +476,7 @@ async function runSchedulerBench(): Promise<void> {
   let lagCrowded: FireLagResult;
   let idle: IdleResult;
   try {
-    const bundle = await bundleSelf(bundleDir);
+    const bundle = await bundleSelf(__filename, bundleDir);
     lagAlone = runChild<FireLagResult>(bundle, ['--child=lag', '--others=0']);
     printFireLag(lagAlone);
     lagCrowded = runChild<FireLagResult>(bundle, ['--child=lag', `--others=${OTHER_JOBS}`]);

@@ -24,35 +24,8 @@ import { acquireFileLock } from '../src/storage/fileLock';
 import { JobRepository } from '../src/storage/jobRepository';
 import { Sql } from '../src/storage/sql';
 import { loadSqlJs } from '../src/storage/sqlJs';
+import { QUICK, ROOT, bundleSelf } from './benchSupport';
 
-const QUICK = process.argv.includes('--quick');
-
-/** The repository; children run from a bundle in a temp folder and are told where it is. */
-const ROOT = process.env.NIGHT_PILOT_BENCH_ROOT ?? path.resolve(__dirname, '..');
-
-/**
- * Bundles this file the way the CLI ships (esbuild, plain node, `sql-wasm.wasm` beside the
- * bundle) so child processes run without tsx: under tsx, esbuild's service pings tsx's loader
- * thread every second, which costs CPU and memory the shipped code never pays.
- */
-async function bundleSelf(dir: string): Promise<string> {
-  // Imported here so the bundle itself does not need esbuild.
-  const { buildSync } = await import('esbuild');
-  fs.mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, 'bench.cjs');
-  buildSync({
-    entryPoints: [__filename],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: out,
-    external: ['esbuild'],
-    logLevel: 'warning',
-  });
-  fs.copyFileSync(path.join(ROOT, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
-  return out;
-}
 const ITERATIONS = QUICK ? 10 : 30;
 const WARMUP = 3;
 const COLD_OPENS = QUICK ? 3 : 7;
@@ -560,7 +533,7 @@ async function runStorageBench(): Promise<void> {
     const dbPath = path.join(dir, 'claude-night-pilot.db');
     const opens: OpenFigures[] = [];
     const parts: OpenPartsFigures[] = [];
-    const bundle = await bundleSelf(path.join(dir, 'bundle'));
+    const bundle = await bundleSelf(__filename, path.join(dir, 'bundle'));
     for (let i = 0; i < COLD_OPENS; i++) {
       opens.push(freshChild<OpenFigures>(bundle, 'open', dbPath));
       parts.push(freshChild<OpenPartsFigures>(bundle, 'parts', dbPath));

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** `--quick`: fewer samples and shorter windows, for a first look. */
+export const QUICK = process.argv.includes('--quick');
+
+/** The repository; children run from a bundle in a temp folder and are told where it is. */
+export const ROOT = process.env.NIGHT_PILOT_BENCH_ROOT ?? path.resolve(__dirname, '..');
+
+/**
+ * Bundles a bench file the way the CLI ships (esbuild, plain node, `sql-wasm.wasm` beside the
+ * bundle) so child processes run without tsx: under tsx, esbuild's service pings tsx's loader
+ * thread every second, which costs CPU and memory the shipped code never pays.
+ */
+export async function bundleSelf(entry: string, dir: string): Promise<string> {
+  // Imported here so the bundle itself does not need esbuild.
+  const { buildSync } = await import('esbuild');
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, 'bench.cjs');
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    external: ['esbuild'],
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(ROOT, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
+  return out;
+}
