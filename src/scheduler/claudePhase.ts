@@ -163,8 +163,8 @@ function verdictFor(
   if (result.status === 'cancelled') return { status: 'cancelled', errorMessage: result.error, outputTail };
   if (result.status === 'waiting_for_limit')
     return { status: 'failed', errorMessage: result.message, outputTail };
-  if (result.status === 'failed') return { status: 'failed', errorMessage: result.error, outputTail };
-  return { status: 'completed', errorMessage: null, outputTail };
+  if (result.status === 'succeeded') return { status: 'completed', errorMessage: null, outputTail };
+  return { status: 'failed', errorMessage: result.error, outputTail };
 }
 
 function firstLine(text: string | undefined): string {

@@ -1,4 +1,5 @@
 import type { Run } from '../core/model';
+import { FINAL_RUN_STATUSES } from '../core/model';
 import type { Disposable, NightPilotDatabase } from '../storage/database';
 import type { RetentionPolicy } from '../storage/retention';
 import { pruneRuns } from '../storage/retention';
@@ -385,7 +386,7 @@ export class Scheduler {
   private async _followRun(runId: string, signal: AbortSignal): Promise<Run> {
     for (;;) {
       const run = this._db.read((tx) => tx.runs.require(runId));
-      if (['succeeded', 'failed', 'cancelled', 'skipped'].includes(run.status)) return run;
+      if (FINAL_RUN_STATUSES.includes(run.status)) return run;
       if (signal.aborted) return requestCancel(this._db, runId, this._clock.now());
       await new Promise((r) => setTimeout(r, 500));
     }

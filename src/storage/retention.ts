@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { NightPilotDatabase } from './database';
+import type { NightPilotDatabase, Tx } from './database';
 import { ACTIVE_RUN_STATUSES } from './runRepository';
 import { runLogDirectory } from './paths';
 
@@ -26,29 +26,11 @@ export async function pruneRuns(
   policy: RetentionPolicy,
   now: Date,
 ): Promise<PruneResult> {
+  // Most checks find nothing: look first with a read, so they cost no lock and no save.
+  if (db.read((tx) => findPrunable(tx, policy, now)).size === 0)
+    return { runsDeleted: 0, logDirectoriesDeleted: 0 };
   const pruned = await db.write((tx) => {
-    const active = ACTIVE_RUN_STATUSES.map((s) => `'${s}'`).join(', ');
-    const victims = new Map<string, string>();
-    if (policy.maxAgeDays > 0) {
-      const cutoff = new Date(now.getTime() - policy.maxAgeDays * 86_400_000).toISOString();
-      for (const r of tx.sql.all(
-        `SELECT id, job_id FROM job_runs WHERE status NOT IN (${active}) AND COALESCE(ended_at, created_at) < ?`,
-        [cutoff],
-      )) {
-        victims.set(String(r.id), String(r.job_id));
-      }
-    }
-    if (policy.maxRunsPerJob > 0) {
-      const rows = tx.sql.all(
-        `SELECT id, job_id FROM (
-           SELECT id, job_id, status,
-             ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY created_at DESC, scheduled_for DESC, attempt DESC) AS n
-           FROM job_runs)
-         WHERE n > ? AND status NOT IN (${active})`,
-        [policy.maxRunsPerJob],
-      );
-      for (const r of rows) victims.set(String(r.id), String(r.job_id));
-    }
+    const victims = findPrunable(tx, policy, now);
     for (const id of victims.keys()) tx.sql.run('DELETE FROM job_runs WHERE id = ?', [id]);
     return [...victims];
   });
@@ -70,4 +52,31 @@ function removeIfEmpty(dir: string): void {
   } catch {
     // Already gone, or in use by a run that just started: fine either way.
   }
+}
+
+/** Finished runs the policy removes: run id -> job id. */
+function findPrunable(tx: Tx, policy: RetentionPolicy, now: Date): Map<string, string> {
+  const active = ACTIVE_RUN_STATUSES.map((s) => `'${s}'`).join(', ');
+  const victims = new Map<string, string>();
+  if (policy.maxAgeDays > 0) {
+    const cutoff = new Date(now.getTime() - policy.maxAgeDays * 86_400_000).toISOString();
+    for (const r of tx.sql.all(
+      `SELECT id, job_id FROM job_runs WHERE status NOT IN (${active}) AND COALESCE(ended_at, created_at) < ?`,
+      [cutoff],
+    )) {
+      victims.set(String(r.id), String(r.job_id));
+    }
+  }
+  if (policy.maxRunsPerJob > 0) {
+    const rows = tx.sql.all(
+      `SELECT id, job_id FROM (
+         SELECT id, job_id, status,
+           ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY created_at DESC, scheduled_for DESC, attempt DESC) AS n
+         FROM job_runs)
+       WHERE n > ? AND status NOT IN (${active})`,
+      [policy.maxRunsPerJob],
+    );
+    for (const r of rows) victims.set(String(r.id), String(r.job_id));
+  }
+  return victims;
 }

@@ -75,6 +75,16 @@ describe('storage: retention', () => {
     assert.ok(fs.existsSync(runLogDirectory(db.path, job.id, recent.id)));
   });
 
+  it('leaves the file untouched when there is nothing to prune (no save at every start)', async () => {
+    const job = await addJob(db);
+    await finishedRun(job.id, 2);
+    const before = fs.statSync(db.path, { bigint: true });
+    const result = await pruneRuns(db, { maxAgeDays: 30, maxRunsPerJob: 200 }, clock);
+    assert.deepEqual(result, { runsDeleted: 0, logDirectoriesDeleted: 0 });
+    const after = fs.statSync(db.path, { bigint: true });
+    assert.deepEqual([after.ino, after.mtimeNs], [before.ino, before.mtimeNs]);
+  });
+
   it('keeps only the newest M finished runs per job', async () => {
     const a = await addJob(db, 'a');
     const b = await addJob(db, 'b');
