@@ -1,11 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
-import { imageProblem, moveAside, readDiskImage } from './databaseImage';
+import type { DiskImage } from './databaseImage';
+import { imageProblem, moveAside, openDiskImage } from './databaseImage';
 import type { FileStamp } from './durableFile';
-import { removeOrphanTempFiles, sameStamp, statStamp, writeFileDurably } from './durableFile';
+import {
+  removeOrphanTempFiles,
+  replaceFileDurably,
+  sameStamp,
+  statStamp,
+  writeFileDurably,
+} from './durableFile';
 import { CorruptDatabaseError, NewerSchemaError, SaveFailedError, StorageError } from './errors';
 import { acquireFileLock } from './fileLock';
+import type { FileImage } from './fileImage';
 import { JobRepository } from './jobRepository';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { ProcessRepository } from './processRepository';
@@ -25,6 +33,11 @@ export interface DatabaseOptions {
   lockLabel?: string;
   /** Source of `created_at`/`updated_at` times; tests inject theirs. */
   clock?: () => Date;
+  /**
+   * Read the file through an open descriptor instead of reading it whole (see FileImage). Default:
+   * everywhere but Windows, where an open file would block other processes' rename-over saves.
+   */
+  holdFileOpen?: boolean;
 }
 
 /** The repositories over one consistent state of the database. */
@@ -57,6 +70,8 @@ const WATCH_POLL_MS = 30_000;
  */
 export class NightPilotDatabase {
   private _db!: Database;
+  /** The file sql.js works on; undefined while sql.js holds a plain copy (a new file, a fallback). */
+  private _image: FileImage | undefined;
   private _tx!: Tx;
   private _stamp: FileStamp | null = null;
   private _generation = 0;
@@ -99,16 +114,18 @@ export class NightPilotDatabase {
     const SQL = await loadSqlJs(options.wasmPath);
     const database = new NightPilotDatabase(path.resolve(filePath), SQL, options);
     fs.mkdirSync(path.dirname(database.path), { recursive: true });
-    const image = readDiskImage(database.path);
-    if (image && database._tryAdopt(image.bytes, image.stamp) === 'current') return database;
+    const first = database._openFile();
+    if (first && database._tryAdopt(first) === 'current') return database;
     // Creating or upgrading the file is a write: do it under the lock, from the latest bytes.
     await database._withLock(() => {
-      const latest = readDiskImage(database.path);
+      const latest = database._openFile();
       if (latest === null) {
-        database._setDb(new SQL.Database());
+        database._setDb(new SQL.Database(), undefined);
         database._stamp = null;
-      } else if (!image || !sameStamp(latest.stamp, image.stamp)) {
-        database._tryAdopt(latest.bytes, latest.stamp);
+      } else if (!first || !sameStamp(latest.stamp, first.stamp)) {
+        database._tryAdopt(latest);
+      } else {
+        latest.image.close();
       }
       if (schemaVersion(database._db) < LATEST_SCHEMA_VERSION) {
         migrate(database._db);
@@ -122,7 +139,13 @@ export class NightPilotDatabase {
   read<T>(fn: (tx: Tx) => T): T {
     this._assertOpen();
     this._reloadIfChanged();
-    return fn(this._tx);
+    let result: T;
+    try {
+      result = fn(this._tx);
+    } finally {
+      this._assertReadable();
+    }
+    return result;
   }
 
   /**
@@ -167,6 +190,18 @@ export class NightPilotDatabase {
     this._listeners.clear();
     this._writeListeners.clear();
     this._db.close();
+    this._image?.close();
+  }
+
+  /**
+   * After a failed read of the file (see FileImage) SQLite saw zeros, so what it answered cannot
+   * be trusted: report the real error, and start over from the file on the next access.
+   */
+  private _assertReadable(): void {
+    const failure = this._image?.failure;
+    if (failure === undefined) return;
+    this._stamp = null;
+    throw new StorageError(`Reading ${this.path} failed: ${failure.message}`);
   }
 
   private _assertOpen(): void {
@@ -201,9 +236,12 @@ export class NightPilotDatabase {
     try {
       result = fn(this._tx);
       if (result instanceof Promise) throw new TypeError('A database write must be synchronous.');
+      this._assertReadable();
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
+      // SQLite's own error (it saw zeros) would hide the real one.
+      this._assertReadable();
       throw err;
     }
     this._save();
@@ -218,13 +256,26 @@ export class NightPilotDatabase {
   }
 
   private _save(): void {
-    // export() must run outside a transaction (it would roll it back) and resets PRAGMAs.
-    const bytes = this._db.export();
-    this._applyPragmas();
+    const image = this._image;
+    if (image?.failure) {
+      this._stamp = null;
+      throw new SaveFailedError(this.path, image.failure);
+    }
+    // No image yet (a new file), or sql.js stopped writing through it (see FileImage).
+    if (image === undefined || !this._imageMatchesSqlite(image)) {
+      this._saveExported();
+      return;
+    }
+    // Nothing reached the file since the last save: it already holds this state.
+    if (!image.changed && this._stamp !== null) return;
     try {
-      this._stamp = writeFileDurably(this.path, bytes);
-      this._ownSaveStamp = this._stamp;
-      this._generation++;
+      const { stamp, fd } = replaceFileDurably(this.path, (out) => image.writeTo(out));
+      if (this._holdFileOpen) image.rebase(fd, image.size);
+      else {
+        fs.closeSync(fd);
+        image.rebaseInMemory();
+      }
+      this._savedAs(stamp);
     } catch (err) {
       // The memory copy is ahead of the file now: forget the stamp so the next access reloads.
       this._stamp = null;
@@ -232,31 +283,78 @@ export class NightPilotDatabase {
     }
   }
 
+  /** Saves sql.js's own copy (`export()`), then works on the saved file through an image again. */
+  private _saveExported(): void {
+    // export() must run outside a transaction (it would roll it back).
+    const bytes = this._db.export();
+    this._applyPragmas();
+    try {
+      this._savedAs(writeFileDurably(this.path, bytes));
+    } catch (err) {
+      this._stamp = null;
+      throw new SaveFailedError(this.path, err);
+    }
+    const saved = this._openFile();
+    if (saved && sameStamp(saved.stamp, this._stamp)) this._tryAdopt(saved);
+    else saved?.image.close();
+  }
+
+  private _savedAs(stamp: FileStamp): void {
+    this._stamp = stamp;
+    this._ownSaveStamp = stamp;
+    this._generation++;
+  }
+
+  /** Whether SQLite's idea of the file's size is still the image's: see FileImage. */
+  private _imageMatchesSqlite(image: FileImage): boolean {
+    const result = this._db.exec('PRAGMA page_count; PRAGMA page_size');
+    const pages = Number(result[0]?.values[0]?.[0]);
+    const pageSize = Number(result[1]?.values[0]?.[0]);
+    return pages * pageSize === image.size;
+  }
+
+  private _openFile(): DiskImage | null {
+    return openDiskImage(this.path, this._holdFileOpen);
+  }
+
+  private get _holdFileOpen(): boolean {
+    return this._options.holdFileOpen ?? process.platform !== 'win32';
+  }
+
   private _reloadIfChanged(): boolean {
     const current = statStamp(this.path);
     if (this._stamp !== null && sameStamp(current, this._stamp)) return false;
-    const image = readDiskImage(this.path);
-    if (image === null) {
+    const loaded = this._openFile();
+    if (loaded === null) {
       // Deleted under us: start over empty, as open() would.
-      this._setDb(new this._SQL.Database());
+      this._setDb(new this._SQL.Database(), undefined);
       migrate(this._db);
       this._stamp = null;
       return true;
     }
-    this._tryAdopt(image.bytes, image.stamp);
+    this._tryAdopt(loaded);
     return true;
   }
 
   /**
-   * Makes `bytes` the in-memory database if they are sound and not from a newer schema.
+   * Makes the file's image sql.js's database if it is sound and not from a newer schema.
    * Returns 'current' when no migration is needed, 'older' when one is.
    */
-  private _tryAdopt(bytes: Uint8Array, stamp: FileStamp): 'current' | 'older' {
-    let problem = imageProblem(bytes);
+  private _tryAdopt(loaded: DiskImage): 'current' | 'older' {
+    const { stamp } = loaded;
+    let image: FileImage | undefined = loaded.image;
+    let problem = imageProblem(image.read(0, 100).slice(), image.size);
     let db: Database | undefined;
     if (problem === null) {
       try {
-        db = new this._SQL.Database(bytes);
+        db = new this._SQL.Database(image.sqlJsInput());
+        if (!image.adopted) {
+          // A sql.js that copies its input instead (see FileImage): give it the whole file.
+          db.close();
+          db = new this._SQL.Database(image.read(0, image.size).slice());
+          image.close();
+          image = undefined;
+        }
         // Reading the schema catches a damaged first page. A full `PRAGMA quick_check` would
         // catch damage deeper in the file too, but costs ~10 ms per MB on every start (measured:
         // 270-390 ms at 10,000 runs), so truncation is caught from the header instead.
@@ -265,8 +363,12 @@ export class NightPilotDatabase {
         problem = `SQLite cannot read it: ${(err as Error).message}`;
       }
     }
-    if (problem !== null || db === undefined) {
+    const failure = image?.failure;
+    if (problem !== null || db === undefined || failure !== undefined) {
       db?.close();
+      image?.close();
+      // A failing disk is not a damaged file: report it and leave the file where it is.
+      if (failure !== undefined) throw new StorageError(`Reading ${this.path} failed: ${failure.message}`);
       // Only move the file we actually read; a writer may have replaced it meanwhile.
       if (sameStamp(statStamp(this.path), stamp)) {
         const movedTo = moveAside(this.path, new Date());
@@ -278,16 +380,19 @@ export class NightPilotDatabase {
     const version = schemaVersion(db);
     if (version > LATEST_SCHEMA_VERSION) {
       db.close();
+      image?.close();
       throw new NewerSchemaError(this.path, version, LATEST_SCHEMA_VERSION);
     }
-    this._setDb(db);
+    this._setDb(db, image);
     this._stamp = stamp;
     return version === LATEST_SCHEMA_VERSION ? 'current' : 'older';
   }
 
-  private _setDb(db: Database): void {
+  private _setDb(db: Database, image: FileImage | undefined): void {
     if (this._db !== undefined && this._db !== db) this._db.close();
+    if (this._image !== undefined && this._image !== image) this._image.close();
     this._db = db;
+    this._image = image;
     this._generation++;
     this._applyPragmas();
     const sql = new Sql(db);
@@ -296,7 +401,7 @@ export class NightPilotDatabase {
       prompts: new PromptRepository(sql, now),
       jobs: new JobRepository(sql, now),
       runs: new RunRepository(sql, now),
-      processes: new ProcessRepository(sql),
+      processes: new ProcessRepository(sql, this.path),
       usage: new UsageRepository(sql, now),
       state: new StateRepository(sql, now),
       sql,

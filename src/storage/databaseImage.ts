@@ -1,41 +1,48 @@
 import fs from 'node:fs';
 import type { FileStamp } from './durableFile';
+import { FileImage } from './fileImage';
 
 const HEADER = 'SQLite format 3\0';
 
 /**
- * Why these bytes cannot be a whole SQLite database, or null when the header is consistent.
- * Catches the common damage cheaply (empty, truncated, overwritten) before sql.js sees it.
+ * Why a file of `size` bytes starting with `header` (its first 100 bytes, or all of a shorter
+ * file) cannot be a whole SQLite database, or null when the header is consistent. Catches the
+ * common damage cheaply (empty, truncated, overwritten) before sql.js sees it.
  */
-export function imageProblem(bytes: Uint8Array): string | null {
-  if (bytes.length === 0) return 'the file is empty';
-  if (bytes.length < 100) return `the file is truncated (${bytes.length} bytes)`;
-  if (Buffer.from(bytes.subarray(0, 16)).toString('latin1') !== HEADER)
+export function imageProblem(header: Uint8Array, size: number): string | null {
+  if (size === 0) return 'the file is empty';
+  if (size < 100 || header.length < 100) return `the file is truncated (${size} bytes)`;
+  if (Buffer.from(header.subarray(0, 16)).toString('latin1') !== HEADER)
     return 'the file is not an SQLite database';
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
   const rawPageSize = view.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0)
     return `the header has an invalid page size (${rawPageSize})`;
-  if (bytes.length % pageSize !== 0)
-    return `the file is truncated (${bytes.length} bytes is not a whole number of ${pageSize}-byte pages)`;
+  if (size % pageSize !== 0)
+    return `the file is truncated (${size} bytes is not a whole number of ${pageSize}-byte pages)`;
   const changeCounter = view.readUInt32BE(24);
   const pageCount = view.readUInt32BE(28);
   const versionValidFor = view.readUInt32BE(92);
   // The in-header page count is only authoritative when written by a SQLite that maintains it.
-  if (changeCounter === versionValidFor && pageCount > 0 && bytes.length < pageCount * pageSize) {
-    return `the file is truncated (${bytes.length} bytes, the header says ${pageCount * pageSize})`;
+  if (changeCounter === versionValidFor && pageCount > 0 && size < pageCount * pageSize) {
+    return `the file is truncated (${size} bytes, the header says ${pageCount * pageSize})`;
   }
   return null;
 }
 
 export interface DiskImage {
-  bytes: Uint8Array;
+  image: FileImage;
   stamp: FileStamp;
 }
 
-/** Reads the file and its stamp from one open descriptor, so both describe the same content. */
-export function readDiskImage(filePath: string): DiskImage | null {
+/**
+ * Opens the file as an image for sql.js, with the stamp of the same open descriptor so both
+ * describe the same content; null when there is no file. With `holdOpen` the image reads through
+ * the descriptor (nothing is read yet); without it the file is read whole and closed, for
+ * platforms where an open file cannot be replaced by a rename (Windows).
+ */
+export function openDiskImage(filePath: string, holdOpen: boolean): DiskImage | null {
   let fd: number;
   try {
     fd = fs.openSync(filePath, 'r');
@@ -45,20 +52,21 @@ export function readDiskImage(filePath: string): DiskImage | null {
   }
   try {
     const s = fs.fstatSync(fd, { bigint: true });
+    const stamp: FileStamp = { ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
     const size = Number(s.size);
-    const bytes = new Uint8Array(size);
+    if (holdOpen) return { image: FileImage.fromDescriptor(fd, size), stamp };
+    const bytes = Buffer.allocUnsafeSlow(size);
     let offset = 0;
     while (offset < size) {
       const n = fs.readSync(fd, bytes, offset, size - offset, offset);
       if (n === 0) break;
       offset += n;
     }
-    return {
-      bytes: offset === size ? bytes : bytes.subarray(0, offset),
-      stamp: { ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs },
-    };
-  } finally {
     fs.closeSync(fd);
+    return { image: FileImage.fromBytes(bytes.subarray(0, offset)), stamp };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
   }
 }
 

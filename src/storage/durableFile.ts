@@ -34,32 +34,41 @@ const TEMP_MARK = '.tmp-';
  * Returns the stamp of the file just written.
  */
 export function writeFileDurably(filePath: string, data: Uint8Array): FileStamp {
+  const { stamp, fd } = replaceFileDurably(filePath, (out) => {
+    let offset = 0;
+    while (offset < data.length) offset += fs.writeSync(out, data, offset, data.length - offset);
+  });
+  fs.closeSync(fd);
+  return stamp;
+}
+
+/**
+ * The same crash-safe replace, with the content written by `fill` into the temp file's descriptor.
+ * Returns the new file's stamp and its descriptor, still open for reading: the caller owns it.
+ */
+export function replaceFileDurably(
+  filePath: string,
+  fill: (fd: number) => void,
+): { stamp: FileStamp; fd: number } {
   const dir = path.dirname(filePath);
   const temp = path.join(
     dir,
     `${path.basename(filePath)}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
   );
-  const fd = fs.openSync(temp, 'w', 0o600);
+  const fd = fs.openSync(temp, 'w+', 0o600);
   try {
-    let offset = 0;
-    while (offset < data.length) offset += fs.writeSync(fd, data, offset, data.length - offset);
+    fill(fd);
     fs.fsyncSync(fd);
+    fs.renameSync(temp, filePath);
+    syncDirectory(dir);
+    const stamp = statStamp(filePath);
+    if (!stamp) throw new Error(`${filePath} vanished right after it was written`);
+    return { stamp, fd };
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
     throw err;
   }
-  fs.closeSync(fd);
-  try {
-    fs.renameSync(temp, filePath);
-  } catch (err) {
-    fs.rmSync(temp, { force: true });
-    throw err;
-  }
-  syncDirectory(dir);
-  const stamp = statStamp(filePath);
-  if (!stamp) throw new Error(`${filePath} vanished right after it was written`);
-  return stamp;
 }
 
 /** Makes the rename itself durable. Not possible on Windows, where renames are journaled anyway. */
