@@ -3,8 +3,8 @@ import type { BindParams, Database, SqlValue } from 'sql.js';
 export type Row = Record<string, SqlValue>;
 
 /**
- * Thin helpers over sql.js. Statements are prepared per call and always freed: `export()` frees
- * every prepared statement anyway, so caching them across saves would only hand out dead ones.
+ * Thin helpers over sql.js. Statements are prepared per call and always freed: a reload after
+ * another process's save replaces the sql.js database, so cached statements would go dead.
  */
 export class Sql {
   constructor(readonly db: Database) {}
