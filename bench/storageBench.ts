@@ -270,7 +270,7 @@ async function measureWrites(
       figures.durable,
       time(() => {
         const { fd } = replaceFileDurably(scratch, (out) => copyImage.writeTo(out));
-        copyImage.rebase(fd, copyImage.size);
+        copyImage.rebase(fd);
       }),
     );
     push(

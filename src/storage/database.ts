@@ -270,7 +270,7 @@ export class NightPilotDatabase {
     if (!image.changed && this._stamp !== null) return;
     try {
       const { stamp, fd } = replaceFileDurably(this.path, (out) => image.writeTo(out));
-      if (this._holdFileOpen) image.rebase(fd, image.size);
+      if (this._holdFileOpen) image.rebase(fd);
       else {
         fs.closeSync(fd);
         image.rebaseInMemory();

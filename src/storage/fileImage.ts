@@ -122,39 +122,27 @@ export class FileImage {
 
   /** Writes the whole current content to `fd` from offset 0. */
   writeTo(fd: number): void {
-    for (let at = 0; at < this._size; at += STREAM_BYTES) {
-      const part = this.read(at, Math.min(this._size, at + STREAM_BYTES));
+    this._forEachPart((part, at) => {
       let written = 0;
       while (written < part.length) {
         written += fs.writeSync(fd, part, written, part.length - written, at + written);
       }
-    }
+    });
   }
 
   /**
    * After a save: the file just written (open on `fd`, holding exactly this content) becomes the
    * base, and the overlay is dropped. The image owns `fd` from now on.
    */
-  rebase(fd: number, size: number): void {
-    this._assertOpen();
-    this._closeBase();
-    this._base = { kind: 'file', fd, size };
-    this._overlay.clear();
-    this._size = size;
-    // A large read (a resize) may have grown the scratch buffer; do not keep that memory.
-    if (this._scratch.length > STREAM_BYTES) this._scratch = Buffer.allocUnsafeSlow(64 * 1024);
+  rebase(fd: number): void {
+    this._setBase({ kind: 'file', fd, size: this._size });
   }
 
   /** After a save, when no descriptor may be kept: the current content becomes the base. */
   rebaseInMemory(): void {
-    this._assertOpen();
     const bytes = new Uint8Array(this._size);
-    for (let at = 0; at < this._size; at += STREAM_BYTES) {
-      bytes.set(this.read(at, Math.min(this._size, at + STREAM_BYTES)), at);
-    }
-    this._closeBase();
-    this._base = { kind: 'bytes', bytes };
-    this._overlay.clear();
+    this._forEachPart((part, at) => bytes.set(part, at));
+    this._setBase({ kind: 'bytes', bytes });
   }
 
   close(): void {
@@ -192,6 +180,22 @@ export class FileImage {
 
   private _assertOpen(): void {
     if (this._closed) throw new Error('The database image was used after it was closed.');
+  }
+
+  /** Visits the current content in parts of STREAM_BYTES, each valid only during its visit. */
+  private _forEachPart(visit: (part: Uint8Array, at: number) => void): void {
+    for (let at = 0; at < this._size; at += STREAM_BYTES) {
+      visit(this.read(at, Math.min(this._size, at + STREAM_BYTES)), at);
+    }
+  }
+
+  private _setBase(base: Base): void {
+    this._assertOpen();
+    this._closeBase();
+    this._base = base;
+    this._overlay.clear();
+    // A large read (a resize) may have grown the scratch buffer; do not keep that memory.
+    if (this._scratch.length > STREAM_BYTES) this._scratch = Buffer.allocUnsafeSlow(64 * 1024);
   }
 
   private _closeBase(): void {
