@@ -10,15 +10,20 @@ ENV_DIR="${VSCODE_TEST_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/night-pilot/vscode-e
 mkdir -p "$ENV_DIR"
 log() { echo "[setup-vscode-env] $*" >&2; }
 
-# Runs a command without the variables an outer `npm start` / `npm test` exports (npm_config_*,
-# npm_package_*, INIT_CWD...). code-server's postinstall reads the Node version from
-# npm_config_user_agent, which names the outer npm's Node 20 even when Node 24 is first on PATH,
-# and the outer npm's prefix/global settings must not redirect these installs either.
+# Runs a command without the variables an outer `npm start` / `npm test` exports about itself
+# (npm_config_user_agent, npm_package_*, npm_lifecycle_*...). code-server's postinstall reads the
+# Node version from npm_config_user_agent, which names the outer npm's Node 20 even when Node 24 is
+# first on PATH. Configuration the user chose (npm_config_cache, _registry, _userconfig...) stays.
 clean_npm_env() {
   local unset_args=()
   local name
   for name in $(compgen -e); do
-    case "$name" in npm_* | NPM_* | INIT_CWD) unset_args+=(-u "$name") ;; esac
+    case "$name" in
+      npm_config_user_agent | npm_config_allow_scripts | npm_config_local_prefix | npm_config_node_gyp | npm_package_* | npm_lifecycle_* | \
+        npm_command | npm_execpath | npm_node_execpath | npm_config_npm_version | INIT_CWD)
+        unset_args+=(-u "$name")
+        ;;
+    esac
   done
   env "${unset_args[@]}" "$@"
 }
@@ -32,6 +37,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# code-server needs its own postinstall (it checks Node and sets up its VS Code) and argon2's native
+# build; nothing else in its tree has install scripts.
 # Each part is marked done only after its install succeeded, so an install interrupted half-way
 # (Ctrl-C during code-server's native builds) is redone instead of being taken for complete.
 done_mark() { echo "$ENV_DIR/$1/.night-pilot-complete"; }
@@ -52,7 +59,7 @@ if [ ! -f "$(done_mark cs)" ]; then
   mkdir -p "$ENV_DIR/cs"
   clean_npm_env PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
     npm install --prefix "$ENV_DIR/cs" --no-save --no-package-lock --no-audit --no-fund --foreground-scripts \
-    "code-server@$CS_VER" >"$ENV_DIR/cs-install.log" 2>&1 || {
+    --allow-scripts=code-server,argon2 "code-server@$CS_VER" >"$ENV_DIR/cs-install.log" 2>&1 || {
     tail -40 "$ENV_DIR/cs-install.log" >&2
     exit 1
   }
