@@ -57,9 +57,10 @@ if [ ! -f "$(done_mark cs)" ]; then
   log "installing code-server $CS_VER (a few minutes: native modules are built)"
   rm -rf "$ENV_DIR/cs"
   mkdir -p "$ENV_DIR/cs"
+  printf '%s\n' '{ "private": true, "allowScripts": { "code-server": true, "argon2": true } }' >"$ENV_DIR/cs/package.json"
   clean_npm_env PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
     npm install --prefix "$ENV_DIR/cs" --no-save --no-package-lock --no-audit --no-fund --foreground-scripts \
-    --allow-scripts=code-server,argon2 "code-server@$CS_VER" >"$ENV_DIR/cs-install.log" 2>&1 || {
+    "code-server@$CS_VER" >"$ENV_DIR/cs-install.log" 2>&1 || {
     tail -40 "$ENV_DIR/cs-install.log" >&2
     exit 1
   }
