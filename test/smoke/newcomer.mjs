@@ -28,7 +28,8 @@ for (const key of Object.keys(env)) if (/^npm_/i.test(key) && key !== 'npm_confi
 env.XDG_CACHE_HOME ??= path.join(tmp, 'cache');
 env.npm_config_cache ??= path.join(tmp, 'npm-cache');
 for (const dir of [env.XDG_CACHE_HOME, env.npm_config_cache]) {
-  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) fail(`the cache folder ${dir} is not empty: a newcomer's is`);
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0)
+    fail(`the cache folder ${dir} is not empty: a newcomer's is`);
 }
 
 function fail(message) {
@@ -54,7 +55,10 @@ async function startUntilUrl(label, command, extraEnv = {}) {
   });
   let text = '';
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL within ${START_TIMEOUT_MS / 60_000} min`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL within ${START_TIMEOUT_MS / 60_000} min`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', (chunk) => {
       text += chunk;
       fs.writeSync(out, chunk);
@@ -134,7 +138,8 @@ function leftoverProcesses() {
         // A process of another user, or gone.
       }
       const places = [tmp, env.XDG_CACHE_HOME];
-      if (places.some((p) => cmd.includes(p) || cwd.startsWith(p))) found.push(`${pid}: ${cmd.slice(0, 160)}`);
+      if (places.some((p) => cmd.includes(p) || cwd.startsWith(p)))
+        found.push(`${pid}: ${cmd.slice(0, 160)}`);
     } catch {
       // Gone meanwhile.
     }
@@ -181,9 +186,13 @@ await stopLikeCtrlC('warm', warm.child);
 if (!args.has('--skip-node24')) {
   // npm itself is the machine's; only the Node it runs on changes (first on PATH).
   const node24 = path.dirname(envPaths(readEnvDir()).node24);
-  const newer = await startUntilUrl('node24', 'node --version >&2 && npm install --no-audit --no-fund && npm start', {
-    PATH: `${node24}:${env.PATH}`,
-  });
+  const newer = await startUntilUrl(
+    'node24',
+    'node --version >&2 && npm install --no-audit --no-fund && npm start',
+    {
+      PATH: `${node24}:${env.PATH}`,
+    },
+  );
   figures.push(['warm on Node 24: `npm install && npm start` to the URL', newer.seconds]);
   await checkWorkbench('node24', newer.url);
   await stopLikeCtrlC('node24', newer.child);
