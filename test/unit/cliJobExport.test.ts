@@ -55,7 +55,7 @@ describe('night-pilot job export (in-process)', () => {
       result.stdout,
       new RegExp(`^Wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} for job "Nightly review"`),
     );
-    assert.match(result.stdout, /What is left to do:\n  1\. Add the repository secret ANTHROPIC_API_KEY/);
+    assert.match(result.stdout, /What is left to do:\n {2}1\. Add the repository secret ANTHROPIC_API_KEY/);
     assert.match(result.stdout, /Add the repository secrets the job's environment uses: API_TOKEN\./);
     assert.match(
       result.stdout,
@@ -124,8 +124,8 @@ describe('night-pilot job export (in-process)', () => {
     const refused = await run(['job', 'export', 'fast', '--to', 'github-actions']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^night-pilot: job "fast" cannot be exported to GitHub Actions:\n/);
-    assert.match(refused.stderr, /  - its prompt "fast" is stored text, not a file in the repository/);
-    assert.match(refused.stderr, /  - its schedule fires at seconds past the minute/);
+    assert.match(refused.stderr, / {2}- its prompt "fast" is stored text, not a file in the repository/);
+    assert.match(refused.stderr, / {2}- its schedule fires at seconds past the minute/);
     assert.equal(fs.existsSync(path.join(repo, '.github')), false);
 
     const outside = path.join(dir, 'elsewhere.md');

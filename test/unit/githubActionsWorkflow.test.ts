@@ -20,6 +20,7 @@ const GOLDEN = path.join(__dirname, 'golden/github-actions');
 const NOW = new Date('2025-12-20T09:00:00Z');
 
 // An ES module only: loaded with import() from this CommonJS test.
+// eslint-disable-next-line @typescript-eslint/consistent-type-imports
 type WorkflowParser = typeof import('@actions/workflow-parser', { with: { 'resolution-mode': 'import' } });
 let parser: WorkflowParser;
 
