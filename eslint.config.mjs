@@ -15,7 +15,14 @@ export default tseslint.config(
   },
   {
     // The domain, storage, scheduler and usage layers run in plain node (CLI, unit tests).
-    files: ['src/core/**', 'src/storage/**', 'src/scheduler/**', 'src/usage/**', 'src/cli/**', 'src/githubActions/**'],
+    files: [
+      'src/core/**',
+      'src/storage/**',
+      'src/scheduler/**',
+      'src/usage/**',
+      'src/cli/**',
+      'src/githubActions/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
