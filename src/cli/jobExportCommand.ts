@@ -3,6 +3,7 @@
 
 import { exportJobToFile, nextSteps } from '../githubActions/repositoryExport';
 import { CliError, ExitCode, UsageError } from './exitCodes';
+import { JOB_ID } from './jobCommands';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
 
@@ -30,12 +31,7 @@ export const jobExportCommand: CommandSpec = {
     'request from a night-pilot/<job>/<YYYYMMDD-HHMM> branch when Claude changed something. A job that cannot be ' +
     'mapped faithfully (seconds, fires under 5 minutes apart, a prompt that is not a file in the repository, ' +
     'a secret-looking value in its commands) is refused with the reasons, and nothing is written.',
-  positionals: [
-    {
-      name: 'ID',
-      description: 'The job: its id, a unique id prefix of at least 4 characters, or its exact name.',
-    },
-  ],
+  positionals: [JOB_ID],
   options: [
     { name: 'to', value: 'TARGET', description: 'Where to export: github-actions. Required.' },
     {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { splitFrontMatter } from '../../src/core/frontMatter';
+import { PERMISSION_MODES } from '../../src/core/model';
 import type { ExecutionOptions, Job, MissedRunPolicy, PermissionMode } from '../../src/core/model';
 import { TESTED_CLAUDE_CODE_VERSION, exportJob } from '../../src/githubActions/exportJob';
 import type { ExportInput } from '../../src/githubActions/exportJob';
@@ -87,15 +88,7 @@ describe('GitHub Actions export: the workflow file', function () {
   });
 
   it('is accepted by GitHub’s workflow parser for every combination of options', async () => {
-    const modes: (PermissionMode | null)[] = [
-      null,
-      'default',
-      'acceptEdits',
-      'plan',
-      'auto',
-      'dontAsk',
-      'bypassPermissions',
-    ];
+    const modes: (PermissionMode | null)[] = [null, ...PERMISSION_MODES];
     const policies: MissedRunPolicy[] = ['skip', 'run_once', 'run_all'];
     let count = 0;
     // Every subset of the phase commands and the timeout, crossed with every permission mode; the
