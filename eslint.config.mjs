@@ -15,7 +15,14 @@ export default tseslint.config(
   },
   {
     // The domain, storage, scheduler and usage layers run in plain node (CLI, unit tests).
-    files: ['src/core/**', 'src/storage/**', 'src/scheduler/**', 'src/usage/**', 'src/cli/**'],
+    files: [
+      'src/core/**',
+      'src/storage/**',
+      'src/scheduler/**',
+      'src/usage/**',
+      'src/cli/**',
+      'src/githubActions/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -24,7 +31,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**'],
+    // The GitHub Actions generator is pure like src/core; only repositoryExport.ts touches files.
+    files: ['src/core/**', 'src/githubActions/**'],
+    ignores: ['src/githubActions/repositoryExport.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -2,6 +2,7 @@
 // in a file of its own and register it here; help, parsing and docs follow from the spec.
 
 import { JOB_COMMANDS } from './jobCommands';
+import { jobExportCommand } from './jobExportCommand';
 import { CommandRegistry } from './registry';
 import { helpCommand } from './helpCommand';
 import { RUN_COMMANDS } from './runCommands';
@@ -15,6 +16,7 @@ export function createRegistry(): CommandRegistry {
   registry.addGroup(['job'], 'Create, change, inspect and run scheduled jobs.');
   for (const command of JOB_COMMANDS) registry.add(command);
   registry.add(jobRunCommand);
+  registry.add(jobExportCommand);
   registry.addGroup(['run'], 'Inspect and cancel the runs of jobs.');
   for (const command of RUN_COMMANDS) registry.add(command);
   for (const command of RUN_SHOW_COMMANDS) registry.add(command);

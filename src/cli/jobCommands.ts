@@ -18,7 +18,7 @@ import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
 import { formatJobDetail, formatJobTable } from './textOutput';
 
-const JOB_ID: PositionalSpec = {
+export const JOB_ID: PositionalSpec = {
   name: 'ID',
   description: 'The job: its id, a unique id prefix of at least 4 characters, or its exact name.',
 };

@@ -9,6 +9,7 @@ import { MISSED_RUN_POLICIES, PERMISSION_MODES, RETRY_STRATEGIES } from '../core
 import type { ExecutionOptions, MissedRunPolicy, RetryConfig } from '../core/model';
 import { MAX_RETRY_ATTEMPTS } from '../core/retry';
 import { validateTimeZone } from '../core/timeZone';
+import { splitToolRules } from '../core/toolRules';
 import type { OptionSpec, ParsedArgs } from './args';
 import { UsageError } from './exitCodes';
 import type { PromptFile } from './promptFile';
@@ -375,23 +376,7 @@ export function oneOf<T extends string>(option: string, raw: string, allowed: re
 
 /** Splits "Read,Bash(git log:*),Edit" at the commas outside parentheses. */
 function toolList(option: string, raw: string): string[] {
-  const rules: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of raw) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (depth < 0) throw new UsageError(`${option}: unbalanced parentheses in "${raw}"`);
-    if (ch === ',' && depth === 0) {
-      rules.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  if (depth !== 0) throw new UsageError(`${option}: unbalanced parentheses in "${raw}"`);
-  rules.push(current.trim());
-  const empty = rules.findIndex((rule) => rule === '');
-  if (empty !== -1) throw new UsageError(`${option}: rule ${empty + 1} of "${raw}" is empty`);
-  return rules;
+  const split = splitToolRules(raw);
+  if ('problem' in split) throw new UsageError(`${option}: ${split.problem}`);
+  return split.rules;
 }

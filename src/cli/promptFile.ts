@@ -3,6 +3,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { readPromptSettings, splitFrontMatter } from '../core/frontMatter';
 import { UsageError } from './exitCodes';
 
 /** Prompts are sent on stdin on every run and copied into the database: keep them reasonable. */
@@ -45,44 +46,9 @@ export function readPromptFile(value: string, cwd: string): PromptFile {
   } catch {
     throw new UsageError(`${option}: ${filePath} is not UTF-8 text`);
   }
-  const { title, body } = splitFrontMatter(content);
+  const { data, body, error } = splitFrontMatter(content);
+  if (error !== null) throw new UsageError(`${option}: ${filePath}: ${error}`);
   if (body.trim() === '') throw new UsageError(`${option}: ${filePath} has no prompt text`);
-  return { filePath, content, title: title ?? path.basename(filePath) };
-}
-
-/**
- * Splits YAML front matter (`---` ... `---` or `...` at the very top) from the Markdown body and
- * reads its top-level `title:` scalar. Only that one key matters here, so this reads it without
- * a YAML library: plain, 'single' or "double" quoted, with a trailing ` # comment` on plain ones.
- */
-export function splitFrontMatter(text: string): { title: string | undefined; body: string } {
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const lines = source.split(/\r?\n/);
-  if (lines[0]?.trimEnd() !== '---') return { title: undefined, body: source };
-  const end = lines.findIndex((line, i) => i > 0 && (line.trimEnd() === '---' || line.trimEnd() === '...'));
-  if (end === -1) return { title: undefined, body: source };
-  let title: string | undefined;
-  for (const line of lines.slice(1, end)) {
-    const match = /^title\s*:(.*)$/.exec(line);
-    if (match) title = yamlScalar(match[1]!.trim());
-  }
-  return { title: title === '' ? undefined : title, body: lines.slice(end + 1).join('\n') };
-}
-
-function yamlScalar(raw: string): string {
-  if (raw.startsWith('"')) {
-    const m = /^"((?:[^"\\]|\\.)*)"/.exec(raw);
-    if (m) {
-      try {
-        return JSON.parse(`"${m[1]!}"`) as string;
-      } catch {
-        return m[1]!;
-      }
-    }
-  }
-  if (raw.startsWith("'")) {
-    const m = /^'((?:[^']|'')*)'/.exec(raw);
-    if (m) return m[1]!.replace(/''/g, "'");
-  }
-  return raw.replace(/\s+#.*$/, '').trim();
+  const { settings } = readPromptSettings(data);
+  return { filePath, content, title: settings.title ?? path.basename(filePath) };
 }

@@ -4,6 +4,7 @@ import { errorMessage } from '../views/logger';
 import type { CommandContext } from './commandContext';
 import type { CreateJobArgs } from './createJob';
 import { createJob } from './createJob';
+import { exportJobToGitHubActions } from './exportJob';
 import { cancelRun, deleteJob, pauseJob, resumeJob, runJob, setQuiet } from './jobCommands';
 
 /**
@@ -43,6 +44,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'nightPilot.resumeJob': (arg) => resumeJob(ctx, arg),
     'nightPilot.deleteJob': (arg, options) => deleteJob(ctx, arg, (options as { confirm?: boolean }) ?? {}),
     'nightPilot.cancelRun': (arg) => cancelRun(ctx, arg),
+    'nightPilot.exportJobToGitHubActions': (arg) => exportJobToGitHubActions(ctx, arg),
     'nightPilot.pauseAll': () => setQuiet(ctx, true),
     'nightPilot.resumeAll': () => setQuiet(ctx, false),
   };

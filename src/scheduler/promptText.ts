@@ -1,10 +1,10 @@
 import fs from 'node:fs';
+import { splitFrontMatter } from '../core/frontMatter';
 import type { Prompt } from '../core/model';
 
 /** Drops a leading YAML front-matter block: it configures the job, it is not said to Claude. */
-export function stripFrontMatter(text: string): string {
-  const match = /^---\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
-  return match ? text.slice(match[0].length).replace(/^\r?\n/, '') : text;
+function stripFrontMatter(text: string): string {
+  return splitFrontMatter(text).body;
 }
 
 /**

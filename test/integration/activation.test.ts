@@ -20,6 +20,7 @@ const COMMANDS = [
   'nightPilot.resumeJob',
   'nightPilot.deleteJob',
   'nightPilot.cancelRun',
+  'nightPilot.exportJobToGitHubActions',
   'nightPilot.pauseAll',
   'nightPilot.resumeAll',
 ];

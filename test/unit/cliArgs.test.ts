@@ -8,7 +8,7 @@ import type { CommandContext } from '../../src/cli/context';
 import { GLOBAL_OPTIONS, LOCK_TIMEOUT_ENV, VERSION_OPTION } from '../../src/cli/globals';
 import type { CliIo } from '../../src/cli/runCli';
 import { DEBUG_ENV, runCli } from '../../src/cli/runCli';
-import { splitFrontMatter } from '../../src/cli/promptFile';
+import { readPromptSettings, splitFrontMatter } from '../../src/core/frontMatter';
 import { closest } from '../../src/cli/suggest';
 import { cli } from './cliHarness';
 
@@ -81,11 +81,12 @@ describe('cli argument parser', () => {
   });
 
   it('reads the title from YAML front matter in its quoted and plain forms', () => {
-    assert.equal(splitFrontMatter('---\ntitle: Plain # note\n---\nbody').title, 'Plain');
-    assert.equal(splitFrontMatter('---\ntitle: "Say \\"hi\\""\n---\nbody').title, 'Say "hi"');
-    assert.equal(splitFrontMatter("\uFEFF---\r\ntitle: 'It''s'\r\n---\r\nbody").title, "It's");
-    assert.equal(splitFrontMatter('---\nmodel: x\n---\nbody').title, undefined);
-    assert.equal(splitFrontMatter('no front matter\ntitle: x').title, undefined);
+    const title = (text: string) => readPromptSettings(splitFrontMatter(text).data).settings.title;
+    assert.equal(title('---\ntitle: Plain # note\n---\nbody'), 'Plain');
+    assert.equal(title('---\ntitle: "Say \\"hi\\""\n---\nbody'), 'Say "hi"');
+    assert.equal(title("\uFEFF---\r\ntitle: 'It''s'\r\n---\r\nbody"), "It's");
+    assert.equal(title('---\nmodel: x\n---\nbody'), undefined);
+    assert.equal(title('no front matter\ntitle: x'), undefined);
     assert.equal(splitFrontMatter('---\ntitle: x\n---\nthe body\n').body, 'the body\n');
   });
 });
