@@ -2,14 +2,10 @@
 // executor needs: the raw stream goes to the run's log file, never into memory here. Anything it does
 // not understand is counted and reported, never thrown: a newer CLI adds events and fields freely.
 
-import type { TokenCounts } from '../core/model';
+import type { ModelUsageSummary } from '../core/claudeResult';
+import { isRecord, readClaudeResult } from '../core/claudeResult';
 
-/** Tokens and cost of one model, as the CLI's `result.modelUsage` reports them. */
-export interface ModelUsageSummary extends TokenCounts {
-  model: string;
-  /** The CLI's own estimate from its price table; null when it did not give one. */
-  costUsd: number | null;
-}
+export type { ModelUsageSummary } from '../core/claudeResult';
 
 export interface ClaudeRunSummary {
   /** From `system/init`, else from the result. */
@@ -164,62 +160,25 @@ export class ClaudeStreamParser {
 
   private _onResult(event: Record<string, unknown>): void {
     const s = this._s;
+    const r = readClaudeResult(event, s.model);
     s.resultSeen = true;
-    s.sessionId = str(event.session_id) ?? s.sessionId;
-    s.isError = event.is_error === true;
-    s.subtype = str(event.subtype);
-    s.resultText = typeof event.result === 'string' ? event.result : null;
-    s.errors = Array.isArray(event.errors)
-      ? event.errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))
-      : [];
-    s.apiErrorStatus = num(event.api_error_status);
-    s.numTurns = num(event.num_turns);
-    s.durationMs = num(event.duration_ms);
-    s.totalCostUsd = num(event.total_cost_usd);
-    s.permissionDenials = Array.isArray(event.permission_denials) ? event.permission_denials.length : 0;
-    s.usageByModel = isRecord(event.modelUsage)
-      ? modelUsageList(event.modelUsage)
-      : usageFallback(event.usage, s.model, s.totalCostUsd);
-    s.runUsageByModel = isRecord(event.model_usage_since_last_result)
-      ? modelUsageList(event.model_usage_since_last_result)
-      : null;
+    s.sessionId = r.sessionId ?? s.sessionId;
+    s.isError = r.isError;
+    s.subtype = r.subtype;
+    s.resultText = r.resultText;
+    s.errors = r.errors;
+    s.apiErrorStatus = r.apiErrorStatus;
+    s.numTurns = r.numTurns;
+    s.durationMs = r.durationMs;
+    s.totalCostUsd = r.totalCostUsd;
+    s.permissionDenials = r.permissionDenials;
+    s.usageByModel = r.usageByModel;
+    s.runUsageByModel = r.runUsageByModel;
   }
 
   private _diagnose(message: string): void {
     this._onDiagnostic?.(message);
   }
-}
-
-function modelUsageList(modelUsage: Record<string, unknown>): ModelUsageSummary[] {
-  return Object.entries(modelUsage)
-    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
-    .map(([model, u]) => ({
-      model,
-      inputTokens: num(u.inputTokens) ?? 0,
-      outputTokens: num(u.outputTokens) ?? 0,
-      cacheCreationTokens: num(u.cacheCreationInputTokens) ?? 0,
-      cacheReadTokens: num(u.cacheReadInputTokens) ?? 0,
-      costUsd: num(u.costUSD),
-    }));
-}
-
-// Older CLIs had no `modelUsage`: the main-loop `usage` of the init model is the best there is.
-function usageFallback(usage: unknown, model: string | null, costUsd: number | null): ModelUsageSummary[] {
-  if (!isRecord(usage) || !model) return [];
-  return [
-    {
-      model,
-      inputTokens: num(usage.input_tokens) ?? 0,
-      outputTokens: num(usage.output_tokens) ?? 0,
-      cacheCreationTokens: num(usage.cache_creation_input_tokens) ?? 0,
-      cacheReadTokens: num(usage.cache_read_input_tokens) ?? 0,
-      costUsd,
-    },
-  ];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown): string | null {

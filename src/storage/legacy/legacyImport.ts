@@ -1,0 +1,215 @@
+// Writes a migration plan into the unified database inside ONE transaction (the caller's
+// NightPilotDatabase.write): prompts and jobs through their repositories, the history (runs,
+// their execution processes, usage) with prepared statements, and for every legacy row its
+// provenance, so that the next migration of the same rows imports nothing.
+
+import type { Statement } from 'sql.js';
+import type { Tx } from '../database';
+import type { MigrationPlan, PlannedJob, PlannedPrompt, PlannedUsage } from './legacyTypes';
+
+export interface ImportCounts {
+  prompts: number;
+  jobs: number;
+  runs: number;
+  usageRecords: number;
+}
+
+export interface ImportOptions {
+  migrationId: string;
+  backupFolder: string;
+  /** Run id -> the log file holding the whole content (written before the transaction). */
+  logFiles: ReadonlyMap<string, string>;
+  startedAt: string;
+}
+
+/** Rows imported meanwhile by another migration make the plan stale: checked inside the write. */
+export class StalePlanError extends Error {}
+
+function withStatement<T>(tx: Tx, sql: string, fn: (stmt: Statement) => T): T {
+  const stmt = tx.sql.db.prepare(sql);
+  try {
+    return fn(stmt);
+  } finally {
+    stmt.free();
+  }
+}
+
+export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions): ImportCounts {
+  const now = tx.now();
+  const counts: ImportCounts = { prompts: 0, jobs: 0, runs: 0, usageRecords: 0 };
+  assertPlanCurrent(tx, plan);
+  const provenance = tx.sql.db.prepare(
+    `INSERT INTO legacy_imports (source_table, source_id, fingerprint, source_file_hash, source_path,
+       target_table, target_id, migration_id, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const remember = (key: { table: string; id: string; fingerprint: string }, table: string, id: string) =>
+    provenance.run([
+      key.table,
+      key.id,
+      key.fingerprint,
+      plan.source.fileHash,
+      plan.source.path,
+      table,
+      id,
+      options.migrationId,
+      now,
+    ]);
+  try {
+    const promptId = (prompt: PlannedPrompt): string => {
+      if (prompt.targetId !== null) return prompt.targetId;
+      const inserted = tx.prompts.insert({ title: prompt.title, content: prompt.content, tags: prompt.tags });
+      prompt.targetId = inserted.id;
+      remember(prompt.key, 'prompts', inserted.id);
+      counts.prompts++;
+      return inserted.id;
+    };
+    for (const prompt of plan.prompts) if (prompt.action === 'import') promptId(prompt);
+
+    const jobId = (job: PlannedJob): string => {
+      if (job.targetId !== null) return job.targetId;
+      const inserted = tx.jobs.insert({
+        name: job.name,
+        promptId: promptId(job.prompt!),
+        cronExpression: job.cronExpression,
+        timezone: job.timezone,
+        status: job.status,
+        jobType: job.jobType,
+        priority: job.priority,
+        retry: { maxAttempts: job.maxAttempts },
+        nextRunTime: job.nextRunTime,
+      });
+      if (job.executionCount > 0 || job.lastRunTime !== null) {
+        tx.jobs.update(inserted.id, {
+          executionCount: job.executionCount,
+          failureCount: job.failureCount,
+          lastRunTime: job.lastRunTime,
+        });
+      }
+      job.targetId = inserted.id;
+      remember(job.key, 'jobs', inserted.id);
+      counts.jobs++;
+      return inserted.id;
+    };
+    for (const job of plan.jobs) if (job.action === 'import') jobId(job);
+
+    withStatement(
+      tx,
+      `INSERT INTO job_runs (id, job_id, trigger, scheduled_for, attempt, status, started_at, ended_at, owner,
+         heartbeat_at, session_id, error, resume_at, cancel_requested, created_at)
+       VALUES (?, ?, ?, ?, 1, ?, ?, ?, NULL, NULL, ?, ?, NULL, 0, ?)`,
+      (runStmt) =>
+        withStatement(
+          tx,
+          `INSERT INTO job_execution_processes (id, run_id, job_id, process_type, status, start_time, end_time,
+             exit_code, output_tail, log_file, error_message)
+           VALUES (?, ?, ?, 'execution', ?, ?, ?, NULL, ?, ?, ?)`,
+          (processStmt) =>
+            withStatement(
+              tx,
+              `INSERT INTO usage_records (id, run_id, job_id, session_id, model, input_tokens, output_tokens,
+                 cache_creation_tokens, cache_read_tokens, cost_usd, cost_source, recorded_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?)`,
+              (usageStmt) => {
+                const usage = (
+                  u: PlannedUsage,
+                  runId: string | null,
+                  job: string | null,
+                  session: string | null,
+                  at: string,
+                ) => {
+                  usageStmt.run([
+                    u.id,
+                    runId,
+                    job,
+                    session,
+                    u.model,
+                    u.inputTokens,
+                    u.outputTokens,
+                    u.cacheCreationTokens,
+                    u.cacheReadTokens,
+                    u.costUsd,
+                    at,
+                  ]);
+                  counts.usageRecords++;
+                };
+                for (const run of plan.runs) {
+                  const job = jobId(run.job);
+                  runStmt.run([
+                    run.runId,
+                    job,
+                    run.trigger,
+                    run.scheduledFor,
+                    run.status,
+                    run.startedAt,
+                    run.endedAt,
+                    run.sessionId,
+                    run.error,
+                    run.scheduledFor,
+                  ]);
+                  processStmt.run([
+                    run.processId,
+                    run.runId,
+                    job,
+                    run.processStatus,
+                    run.startedAt,
+                    run.endedAt,
+                    run.outputTail,
+                    options.logFiles.get(run.runId) ?? null,
+                    run.status === 'succeeded' ? null : run.error,
+                  ]);
+                  for (const u of run.usage) usage(u, run.runId, job, run.sessionId, run.endedAt);
+                  remember(run.key, 'job_runs', run.runId);
+                  counts.runs++;
+                }
+                for (const totals of plan.totals) {
+                  usage(totals.usage, null, null, null, totals.at);
+                  remember(totals.key, 'usage_records', totals.usage.id);
+                }
+              },
+            ),
+        ),
+    );
+  } finally {
+    provenance.free();
+  }
+  tx.sql.run(
+    `INSERT INTO legacy_migrations (id, source_path, source_file_hash, backup_folder, started_at, finished_at, summary)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [
+      options.migrationId,
+      plan.source.path,
+      plan.source.fileHash,
+      options.backupFolder,
+      options.startedAt,
+      now,
+      JSON.stringify(counts),
+    ],
+  );
+  return counts;
+}
+
+/** Fails when a row the plan would import has been imported since the plan was made. */
+function assertPlanCurrent(tx: Tx, plan: MigrationPlan): void {
+  const keys = [
+    ...plan.prompts.filter((p) => p.action === 'import').map((p) => p.key),
+    ...plan.jobs.filter((j) => j.action === 'import').map((j) => j.key),
+  ];
+  const first = plan.runs[0]?.key;
+  if (first) keys.push(first);
+  withStatement(
+    tx,
+    'SELECT 1 FROM legacy_imports WHERE source_table = ? AND source_id = ? AND fingerprint = ?',
+    (stmt) => {
+      for (const key of keys) {
+        stmt.bind([key.table, key.id, key.fingerprint]);
+        const found = stmt.step();
+        stmt.reset();
+        if (found) {
+          throw new StalePlanError(
+            `${key.table} #${key.id} was imported by another migration after this preview was made; preview again`,
+          );
+        }
+      }
+    },
+  );
+}
