@@ -96,7 +96,8 @@ describe('legacy files with a -wal (written by a real SQLite)', () => {
     assert.match(p.source.wal!.endReason ?? '', /cut short/);
     // Damaged: one byte of the second frame's page; the log ends there.
     const damaged = Buffer.from(wal);
-    damaged[WAL_HEADER + firstFrameOf(1) * frame + FRAME_HEADER + 100] ^= 0xff;
+    const at = WAL_HEADER + firstFrameOf(1) * frame + FRAME_HEADER + 100;
+    damaged.writeUInt8(damaged.readUInt8(at) ^ 0xff, at);
     fs.writeFileSync(`${file}-wal`, damaged);
     p = await plan(db, file);
     assert.deepEqual(
@@ -117,7 +118,7 @@ describe('legacy files with a -wal (written by a real SQLite)', () => {
     assert.match(p.source.wal!.endReason ?? '', /other salts/);
     // A damaged header: nothing in the log can be trusted, so nothing is migrated.
     const badHeader = Buffer.from(wal);
-    badHeader[12] ^= 0xff;
+    badHeader.writeUInt8(badHeader.readUInt8(12) ^ 0xff, 12);
     fs.writeFileSync(`${file}-wal`, badHeader);
     await assert.rejects(plan(db, file), (err: Error) => {
       assert.ok(err.message.includes(file));

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { StorageError } from '../errors';
 import { LegacySourceError } from './legacyErrors';
 
 /** The folder (beside the database) that holds one folder per migration. */
@@ -35,11 +36,15 @@ export function backUp(
   now: Date,
 ): Backup {
   const root = path.join(path.dirname(databasePath), BACKUP_ROOT);
-  fs.mkdirSync(root, { recursive: true });
   const base = `${stamp(now)}-${path.basename(source.path)}`;
   let folder = path.join(root, base);
-  for (let i = 2; fs.existsSync(folder); i++) folder = path.join(root, `${base}-${i}`);
-  fs.mkdirSync(folder);
+  try {
+    fs.mkdirSync(root, { recursive: true });
+    for (let i = 2; fs.existsSync(folder); i++) folder = path.join(root, `${base}-${i}`);
+    fs.mkdirSync(folder);
+  } catch (err) {
+    throw new StorageError(`Cannot create the backup folder ${folder}: ${(err as Error).message}`);
+  }
   const files: string[] = [];
   try {
     const copy = (from: string) => {
@@ -72,6 +77,7 @@ export function backUp(
     return { folder, files };
   } catch (err) {
     fs.rmSync(folder, { recursive: true, force: true });
-    throw err;
+    if (err instanceof LegacySourceError) throw err;
+    throw new StorageError(`Cannot back up into ${folder}: ${(err as Error).message}`);
   }
 }

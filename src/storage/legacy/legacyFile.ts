@@ -11,6 +11,7 @@ import { LegacySourceError } from './legacyErrors';
 import type { WalSummary } from './walReplay';
 import { WalFormatError, replayWal } from './walReplay';
 
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
 
 /** One legacy file as read now: its identity, what its WAL held, and an in-memory copy. */
@@ -76,6 +77,10 @@ export function openLegacySnapshot(filePath: string, SQL: SqlJsStatic): LegacySn
   }
   if (main.length === 0 && (walBytes === null || walBytes.length === 0)) fail('the file is empty');
   if (main.length > 0) {
+    // A short text file is "not SQLite" to a user, not "a truncated database".
+    if (main.length < 16 || !main.subarray(0, 16).equals(SQLITE_MAGIC)) {
+      fail('it is not an SQLite database (it does not start with the SQLite file header)');
+    }
     const problem = imageProblem(main.subarray(0, 100), main.length);
     if (problem !== null) fail(problem);
   }

@@ -5,6 +5,7 @@
 
 import type { Statement } from 'sql.js';
 import type { Tx } from '../database';
+import { StorageError } from '../errors';
 import type { MigrationPlan, PlannedJob, PlannedPrompt, PlannedUsage } from './legacyTypes';
 
 export interface ImportCounts {
@@ -12,6 +13,13 @@ export interface ImportCounts {
   jobs: number;
   runs: number;
   usageRecords: number;
+}
+
+export interface ImportResult {
+  counts: ImportCounts;
+  /** The ids the new prompts and jobs got. The plan itself is left as it was: a write may run twice. */
+  promptIds: Map<PlannedPrompt, string>;
+  jobIds: Map<PlannedJob, string>;
 }
 
 export interface ImportOptions {
@@ -23,7 +31,7 @@ export interface ImportOptions {
 }
 
 /** Rows imported meanwhile by another migration make the plan stale: checked inside the write. */
-export class StalePlanError extends Error {}
+export class StalePlanError extends StorageError {}
 
 function withStatement<T>(tx: Tx, sql: string, fn: (stmt: Statement) => T): T {
   const stmt = tx.sql.db.prepare(sql);
@@ -34,9 +42,11 @@ function withStatement<T>(tx: Tx, sql: string, fn: (stmt: Statement) => T): T {
   }
 }
 
-export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions): ImportCounts {
+export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions): ImportResult {
   const now = tx.now();
   const counts: ImportCounts = { prompts: 0, jobs: 0, runs: 0, usageRecords: 0 };
+  const promptIds = new Map<PlannedPrompt, string>();
+  const jobIds = new Map<PlannedJob, string>();
   assertPlanCurrent(tx, plan);
   const provenance = tx.sql.db.prepare(
     `INSERT INTO legacy_imports (source_table, source_id, fingerprint, source_file_hash, source_path,
@@ -56,9 +66,10 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
     ]);
   try {
     const promptId = (prompt: PlannedPrompt): string => {
-      if (prompt.targetId !== null) return prompt.targetId;
+      const known = prompt.targetId ?? promptIds.get(prompt);
+      if (known !== undefined) return known;
       const inserted = tx.prompts.insert({ title: prompt.title, content: prompt.content, tags: prompt.tags });
-      prompt.targetId = inserted.id;
+      promptIds.set(prompt, inserted.id);
       remember(prompt.key, 'prompts', inserted.id);
       counts.prompts++;
       return inserted.id;
@@ -66,7 +77,8 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
     for (const prompt of plan.prompts) if (prompt.action === 'import') promptId(prompt);
 
     const jobId = (job: PlannedJob): string => {
-      if (job.targetId !== null) return job.targetId;
+      const known = job.targetId ?? jobIds.get(job);
+      if (known !== undefined) return known;
       const inserted = tx.jobs.insert({
         name: job.name,
         promptId: promptId(job.prompt!),
@@ -85,7 +97,7 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
           lastRunTime: job.lastRunTime,
         });
       }
-      job.targetId = inserted.id;
+      jobIds.set(job, inserted.id);
       remember(job.key, 'jobs', inserted.id);
       counts.jobs++;
       return inserted.id;
@@ -185,7 +197,7 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
       JSON.stringify(counts),
     ],
   );
-  return counts;
+  return { counts, promptIds, jobIds };
 }
 
 /** Fails when a row the plan would import has been imported since the plan was made. */

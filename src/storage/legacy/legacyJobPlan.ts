@@ -21,13 +21,15 @@ export const label = (ref: SourceRef): string => `${ref.table} #${ref.id}`;
 const MAX_NAME = 200;
 
 function oneLine(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, MAX_NAME)
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, MAX_NAME)
+      .trim()
+  );
 }
 
 export interface JobPlanContext {

@@ -145,7 +145,7 @@ export async function migrate(
       logFiles.set(run.runId, file);
     }
     options.onStep?.('import');
-    imported = await target.write((tx) =>
+    const result = await target.write((tx) =>
       importPlan(tx, plan, {
         migrationId,
         backupFolder: backup.folder,
@@ -153,6 +153,9 @@ export async function migrate(
         startedAt: startedAt.toISOString(),
       }),
     );
+    imported = result.counts;
+    for (const [prompt, id] of result.promptIds) prompt.targetId = id;
+    for (const [job, id] of result.jobIds) job.targetId = id;
   } catch (err) {
     fs.rmSync(logDir, { recursive: true, force: true });
     fs.rmSync(backup.folder, { recursive: true, force: true });
