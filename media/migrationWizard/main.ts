@@ -268,7 +268,7 @@ function renderPreview(): HTMLElement {
     el(
       'ul',
       { className: 'summary' },
-      el('li', { text: t('willImport', c.prompts, c.jobs, c.runs, c.usageRecords) }),
+      el('li', { text: t('willImport', c.prompts, c.jobs, c.runs, c.usageTotals) }),
       c.alreadyImported > 0 ? el('li', { text: t('alreadyImported', c.alreadyImported) }) : null,
       c.skipped > 0 ? el('li', { text: t('skipped', c.skipped) }) : null,
     ),

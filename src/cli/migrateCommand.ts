@@ -70,7 +70,7 @@ function formatPreview(preview: MigrationPreview): string {
       ...sourceLines(preview),
       [
         'Would import',
-        `${c.prompts} prompt(s), ${c.jobs} job(s), ${c.runs} run(s), ${c.usageRecords} usage record(s)`,
+        `${c.prompts} prompt(s), ${c.jobs} job(s), ${c.runs} run(s) with their tokens and cost, ${c.usageTotals} running total(s)`,
       ],
       ['Already imported', `${c.alreadyImported} row(s) (by an earlier migration; not imported again)`],
       ['Skipped', `${c.skipped} row(s), with the reasons below`],

@@ -108,7 +108,7 @@ describe('legacy files with a -wal (written by a real SQLite)', () => {
     // Stale: a frame whose salts are from an earlier log.
     const stale = Buffer.from(wal);
     const saltAt = WAL_HEADER + firstFrameOf(2) * frame + 8;
-    stale.writeUInt32BE(stale.readUInt32BE(saltAt) ^ 1, saltAt);
+    stale.writeUInt32BE((stale.readUInt32BE(saltAt) ^ 1) >>> 0, saltAt);
     fs.writeFileSync(`${file}-wal`, stale);
     p = await plan(db, file);
     assert.deepEqual(

@@ -18,6 +18,7 @@ import { importPlan } from './legacyImport';
 import { buildPlan, previewOf } from './legacyPlan';
 import type { LegacyRows } from './legacyRows';
 import { readLegacyRows } from './legacyRows';
+import { runDetail } from './legacyRunPlan';
 import type { MigrationReport } from './legacyReport';
 import { migratedJobs, writeReport } from './legacyReport';
 import type { DetectedTable } from './legacySchema';
@@ -138,10 +139,11 @@ export async function migrate(
   try {
     const logFiles = new Map<string, string>();
     for (const run of plan.runs) {
-      if (run.fullContent === null) continue;
+      const content = runDetail(run).fullContent;
+      if (content === null) continue;
       fs.mkdirSync(logDir, { recursive: true });
       const file = path.join(logDir, `${run.runId}.log`);
-      writeFileDurably(file, Buffer.from(run.fullContent, 'utf8'));
+      writeFileDurably(file, Buffer.from(content, 'utf8'));
       logFiles.set(run.runId, file);
     }
     options.onStep?.('import');

@@ -203,7 +203,7 @@ export function previewOf(plan: MigrationPlan): MigrationPreview {
       prompts: count(plan.prompts),
       jobs: count(plan.jobs),
       runs: plan.runs.length,
-      usageRecords: plan.runs.reduce((n, r) => n + r.usage.length, 0) + plan.totals.length,
+      usageTotals: plan.totals.length,
       alreadyImported: plan.tables.reduce((n, t) => n + t.alreadyImported, 0),
       skipped: plan.tables.reduce((n, t) => n + t.skipped, 0),
     },

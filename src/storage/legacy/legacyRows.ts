@@ -88,7 +88,14 @@ type Row = Record<string, SqlValue>;
 function* rowsOf(db: Database, table: string): Generator<Row> {
   const stmt = db.prepare(`SELECT * FROM ${quoteIdent(table)} ORDER BY rowid`);
   try {
-    while (stmt.step()) yield stmt.getAsObject();
+    // getAsObject asks SQLite for the column names again on every row; they do not change.
+    const names = stmt.getColumnNames();
+    while (stmt.step()) {
+      const values = stmt.get();
+      const row: Row = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i] ?? null;
+      yield row;
+    }
   } finally {
     stmt.free();
   }
@@ -106,17 +113,14 @@ const number = (v: SqlValue | undefined): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-/** A stable identity of a legacy row from the columns that never change once it is written. */
-export function fingerprint(table: string, parts: readonly unknown[]): string {
-  return crypto
-    .createHash('sha256')
-    .update(JSON.stringify([table, ...parts]))
-    .digest('hex')
-    .slice(0, 40);
-}
-
-function contentHash(value: string): string {
-  return crypto.createHash('sha256').update(value).digest('hex').slice(0, 16);
+/**
+ * A stable identity of a legacy row from the columns that never change once it is written (and,
+ * for results, their content, hashed in the same pass).
+ */
+export function fingerprint(table: string, parts: readonly unknown[], content?: string): string {
+  const hash = crypto.createHash('sha256').update(JSON.stringify([table, ...parts]));
+  if (content !== undefined) hash.update('\u0000').update(content);
+  return hash.digest('hex').slice(0, 40);
 }
 
 /** Tags were a comma-separated string or a JSON array. */
@@ -149,7 +153,8 @@ function readPrompts(db: Database, t: DetectedTable, out: LegacyRows): void {
       content,
       tags: tagsOf(text(r.tags)),
       createdAt,
-      fingerprint: fingerprint(t.name, [id, createdAt ?? contentHash(title + '\0' + content)]),
+      fingerprint:
+        createdAt === null ? fingerprint(t.name, [id, title], content) : fingerprint(t.name, [id, createdAt]),
     });
   }
 }
@@ -268,7 +273,7 @@ function readResults(db: Database, t: DetectedTable, out: LegacyRows): void {
       durationMs: number(r.execution_time_ms),
       endedAt,
       startedAt: t.role === 'processesD' ? text(r.start_time) : null,
-      fingerprint: fingerprint(t.name, [id, jobId, text(r.created_at), contentHash(content)]),
+      fingerprint: fingerprint(t.name, [id, jobId, text(r.created_at)], content),
     });
   }
 }

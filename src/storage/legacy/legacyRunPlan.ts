@@ -18,6 +18,7 @@ import type {
   PlannedRun,
   PlannedTotals,
   PlannedUsage,
+  RunDetail,
   SkippedRows,
 } from './legacyTypes';
 
@@ -119,6 +120,44 @@ const PROCESS_STATUS: Record<RunStatus, ProcessStatus> = {
   waiting_for_limit: 'failed',
 };
 
+/**
+ * A run's status, times, output, error and usage, read from its legacy result (the JSON Claude
+ * printed, when the content is one) the first time they are needed, then kept on the run.
+ */
+export function runDetail(run: PlannedRun, now: Date = new Date()): RunDetail {
+  if (run.detail !== null) return run.detail;
+  const result = run.result;
+  const parsed = parseContent(result.content);
+  const mapped = mapResultStatus(result.status, result.content);
+  let status = mapped.status;
+  if (parsed?.isError && status === 'succeeded') status = 'failed';
+  const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? now;
+  const durationMs = result.durationMs ?? parsed?.durationMs ?? 0;
+  const started =
+    parseLegacyTime(result.startedAt) ?? new Date(ended.getTime() - Math.max(0, Math.round(durationMs)));
+  let error: string | null = null;
+  if (mapped.unfinished)
+    error = `Unfinished in the old app (its status was "${result.status ?? ''}" when it stopped).`;
+  else if (status !== 'succeeded') {
+    error =
+      result.errorMessage ??
+      (parsed?.isError ? (parsed.resultText ?? parsed.errors.join('; ')) : null) ??
+      result.content.slice(0, 2000);
+  }
+  run.detail = {
+    status,
+    processStatus: PROCESS_STATUS[status],
+    startedAt: started.toISOString(),
+    endedAt: ended.toISOString(),
+    sessionId: parsed?.sessionId ?? null,
+    error,
+    outputTail: tailOf(result.content),
+    fullContent: result.content.length > IMPORTED_TAIL_CHARS ? result.content : null,
+    usage: usageOf(result, parsed),
+  };
+  return run.detail;
+}
+
 /** Plans a run for every result not imported yet, and the unattributed part of running totals. */
 export function planRuns(ctx: RunPlanContext): RunPlanResult {
   const runs: PlannedRun[] = [];
@@ -180,10 +219,8 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
 
   for (const result of ctx.rows.results) {
     const existing = ctx.index.target(result.ref.table, result.ref.id, result.fingerprint);
-    let parsed: ClaudeResultFields | null | undefined;
     if (needFileUsage) {
-      parsed = parseContent(result.content);
-      for (const u of usageOf(result, parsed)) {
+      for (const u of usageOf(result, parseContent(result.content))) {
         fileUsage.inputTokens += u.inputTokens;
         fileUsage.outputTokens += u.outputTokens;
         fileUsage.costUsd += u.costUsd;
@@ -208,15 +245,13 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
       }
       job = placeholderJob(result.jobRef);
     }
-    parsed ??= parseContent(result.content);
+    // The run's instant (its start) decides its identity; the rest is read when it is written.
     const mapped = mapResultStatus(result.status, result.content);
-    let status = mapped.status;
-    if (parsed?.isError && status === 'succeeded') status = 'failed';
     if (mapped.unfinished) unfinished.push(label(result.ref));
     const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? ctx.now;
-    const durationMs = result.durationMs ?? parsed?.durationMs ?? 0;
     const started =
-      parseLegacyTime(result.startedAt) ?? new Date(ended.getTime() - Math.max(0, Math.round(durationMs)));
+      parseLegacyTime(result.startedAt) ??
+      new Date(ended.getTime() - Math.max(0, Math.round(result.durationMs ?? 0)));
     let times = usedTimes.get(job);
     if (!times) {
       times = job.targetId ? ctx.index.runTimes(job.targetId) : new Set<string>();
@@ -224,19 +259,9 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
     }
     // UNIQUE(job_id, scheduled_for, attempt): results of one job recorded in the same second stay apart.
     let at = started.getTime();
-    while (times.has(new Date(at).toISOString())) at++;
-    const scheduledFor = new Date(at).toISOString();
+    let scheduledFor = started.toISOString();
+    while (times.has(scheduledFor)) scheduledFor = new Date(++at).toISOString();
     times.add(scheduledFor);
-
-    let error: string | null = null;
-    if (mapped.unfinished)
-      error = `Unfinished in the old app (its status was "${result.status ?? ''}" when it stopped).`;
-    else if (status !== 'succeeded') {
-      error =
-        result.errorMessage ??
-        (parsed?.isError ? (parsed.resultText ?? parsed.errors.join('; ')) : null) ??
-        result.content.slice(0, 2000);
-    }
     runs.push({
       source: result.ref,
       key: { ...result.ref, fingerprint: result.fingerprint },
@@ -245,18 +270,10 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
       processId: crypto.randomUUID(),
       trigger: job.cronExpression === '' ? 'manual' : 'schedule',
       scheduledFor,
-      status,
-      processStatus: PROCESS_STATUS[status],
-      startedAt: started.toISOString(),
-      endedAt: ended.toISOString(),
-      sessionId: parsed?.sessionId ?? null,
-      error,
-      outputTail: tailOf(result.content),
-      fullContent: result.content.length > IMPORTED_TAIL_CHARS ? result.content : null,
-      usage: usageOf(result, parsed),
+      result,
+      detail: null,
     });
     job.executionCount++;
-    if (status === 'failed') job.failureCount++;
     const endedIso = ended.toISOString();
     if (job.lastRunTime === null || endedIso > job.lastRunTime) job.lastRunTime = endedIso;
   }

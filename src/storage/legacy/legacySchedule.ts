@@ -57,6 +57,11 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:
 /** Parses the timestamps the old app wrote (RFC 3339, or SQLite's `YYYY-MM-DD HH:MM:SS` in UTC). */
 export function parseLegacyTime(value: string | null): Date | null {
   if (value === null) return null;
+  // The common case, RFC 3339 in UTC as the old app wrote it, without the regular expressions.
+  if (value.length === 20 && value.endsWith('Z') && value[10] === 'T') {
+    const t = Date.parse(value);
+    if (!Number.isNaN(t)) return new Date(t);
+  }
   const text = value.trim();
   if (/^\d{9,13}$/.test(text)) {
     const n = Number(text);

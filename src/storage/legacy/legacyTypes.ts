@@ -2,7 +2,7 @@
 // wizard, the report). Times are ISO-8601 UTC strings.
 
 import type { JobStatus, JobType, ProcessStatus, RunStatus, RunTrigger, TokenCounts } from '../../core/model';
-import type { SourceRef } from './legacyRows';
+import type { LegacyResult, SourceRef } from './legacyRows';
 import type { Generation, TableRole } from './legacySchema';
 import type { WalSummary } from './walReplay';
 
@@ -117,14 +117,8 @@ export interface PlannedUsage extends TokenCounts {
   costUsd: number;
 }
 
-export interface PlannedRun {
-  source: SourceRef;
-  key: SourceRef & { fingerprint: string };
-  job: PlannedJob;
-  runId: string;
-  processId: string;
-  trigger: RunTrigger;
-  scheduledFor: string;
+/** What a run holds beyond its identity: read from the result's content when the run is written. */
+export interface RunDetail {
   status: RunStatus;
   processStatus: ProcessStatus;
   startedAt: string;
@@ -135,6 +129,20 @@ export interface PlannedRun {
   /** The whole content when it is longer than the tail: written to a log file beside the database. */
   fullContent: string | null;
   usage: PlannedUsage[];
+}
+
+export interface PlannedRun {
+  source: SourceRef;
+  key: SourceRef & { fingerprint: string };
+  job: PlannedJob;
+  runId: string;
+  processId: string;
+  trigger: RunTrigger;
+  scheduledFor: string;
+  /** The legacy result it comes from (see runDetail in legacyRunPlan.ts). */
+  result: LegacyResult;
+  /** Set once the detail has been read. */
+  detail: RunDetail | null;
 }
 
 export interface PlannedTotals {
@@ -210,11 +218,12 @@ export interface MigrationPreview {
   decisions: MigrationDecisions;
   localZone: string;
   tables: TableSummary[];
+  /** `usageTotals`: running totals kept as usage records; each run brings its own usage. */
   counts: {
     prompts: number;
     jobs: number;
     runs: number;
-    usageRecords: number;
+    usageTotals: number;
     alreadyImported: number;
     skipped: number;
   };

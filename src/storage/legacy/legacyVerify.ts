@@ -6,6 +6,7 @@
 import type { Tx } from '../database';
 import { str } from '../sql';
 import type { LegacyRows } from './legacyRows';
+import { runDetail } from './legacyRunPlan';
 import type { MigrationPlan, WarningCode } from './legacyTypes';
 
 export interface TableCheck {
@@ -97,6 +98,7 @@ export function verifyMigration(tx: Tx, plan: MigrationPlan, rows: LegacyRows): 
   const step = Math.max(1, Math.floor(plan.runs.length / SPOT_CHECKS));
   for (let i = 0; i < plan.runs.length; i += step) {
     const run = plan.runs[i]!;
+    const d = runDetail(run);
     checked++;
     const row = tx.sql.get(
       `SELECT r.status, r.started_at, r.ended_at, p.output_tail,
@@ -104,13 +106,13 @@ export function verifyMigration(tx: Tx, plan: MigrationPlan, rows: LegacyRows): 
        FROM job_runs r JOIN job_execution_processes p ON p.run_id = r.id WHERE r.id = ?`,
       [run.runId],
     );
-    const cost = run.usage.reduce((sum, u) => sum + u.costUsd, 0);
+    const cost = d.usage.reduce((sum, u) => sum + u.costUsd, 0);
     if (
       !row ||
-      str(row.status) !== run.status ||
-      str(row.output_tail) !== run.outputTail ||
-      str(row.started_at) !== run.startedAt ||
-      str(row.ended_at) !== run.endedAt ||
+      str(row.status) !== d.status ||
+      str(row.output_tail) !== d.outputTail ||
+      str(row.started_at) !== d.startedAt ||
+      str(row.ended_at) !== d.endedAt ||
       Math.abs(Number(row.cost) - cost) > 1e-9
     ) {
       mismatches.push(

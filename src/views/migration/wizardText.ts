@@ -28,7 +28,9 @@ export function wizardStrings(): WizardStrings {
       generations: t('Schema generations'),
       walApplied: t('Write-ahead log: {0} committed transaction(s) included'),
       walIgnored: t('Not migrated from the log: {0} uncommitted frame(s), {1} byte(s)'),
-      willImport: t('Will import: {0} prompt(s), {1} job(s), {2} run(s), {3} usage record(s)'),
+      willImport: t(
+        'Will import: {0} prompt(s), {1} job(s), {2} run(s) with their tokens and cost, {3} running total(s)',
+      ),
       alreadyImported: t('Already imported by an earlier migration: {0} row(s)'),
       skipped: t('Skipped with a reason: {0} row(s)'),
       tables: t('Tables'),
