@@ -24,9 +24,15 @@ export interface ClaudeResultFields {
   numTurns: number | null;
   durationMs: number | null;
   totalCostUsd: number | null;
-  /** Per model, from `modelUsage` (else from `usage`, attributed to `fallbackModel`). */
+  /**
+   * Per model, from `modelUsage` (else from `usage`, attributed to `fallbackModel`). After
+   * `--resume` these are totals for the WHOLE conversation, not for this run.
+   */
   usageByModel: ModelUsageSummary[];
-  /** `model_usage_since_last_result` (CLI 2.1.x), or null when absent. */
+  /**
+   * This run's own usage per model (`model_usage_since_last_result`, CLI 2.1.x), or null when the CLI
+   * did not report it; then subtract the totals already recorded for the session.
+   */
   runUsageByModel: ModelUsageSummary[] | null;
   permissionDenials: number;
 }

@@ -2,42 +2,24 @@
 // executor needs: the raw stream goes to the run's log file, never into memory here. Anything it does
 // not understand is counted and reported, never thrown: a newer CLI adds events and fields freely.
 
-import type { ModelUsageSummary } from '../core/claudeResult';
+import type { ClaudeResultFields } from '../core/claudeResult';
 import { isRecord, readClaudeResult } from '../core/claudeResult';
 
 export type { ModelUsageSummary } from '../core/claudeResult';
 
-export interface ClaudeRunSummary {
-  /** From `system/init`, else from the result. */
-  sessionId: string | null;
+/**
+ * What one run printed: the final result's fields (see ClaudeResultFields; after `--resume` its
+ * `usageByModel` covers the WHOLE conversation, `runUsageByModel` only this run) and the stream
+ * around it.
+ */
+export interface ClaudeRunSummary extends ClaudeResultFields {
   /** The model `system/init` announced. */
   model: string | null;
   resultSeen: boolean;
-  /** The result's `is_error`; `subtype` stays "success" even for API errors, so branch on this. */
-  isError: boolean;
-  subtype: string | null;
-  /** The result's `result` text (absent for `error_*` subtypes, which use `errors`). */
-  resultText: string | null;
-  errors: string[];
-  apiErrorStatus: number | null;
-  numTurns: number | null;
-  durationMs: number | null;
-  totalCostUsd: number | null;
-  /**
-   * Per model, from `result.modelUsage`. After `--resume` these are totals for the WHOLE
-   * conversation, not for this run.
-   */
-  usageByModel: ModelUsageSummary[];
-  /**
-   * This run's own usage per model (`result.model_usage_since_last_result`, CLI 2.1.x), or null when
-   * the CLI did not report it; then subtract the totals already recorded for the session.
-   */
-  runUsageByModel: ModelUsageSummary[] | null;
   /** The last `rate_limit_event` whose status was `rejected`, else null. */
   rateLimit: { status: string; resetsAt: number | null; rateLimitType: string | null } | null;
   /** The last assistant event's `error`, e.g. `authentication_failed`, `rate_limit`, `server_error`. */
   assistantError: string | null;
-  permissionDenials: number;
   unknownEventCount: number;
   nonJsonLineCount: number;
 }
@@ -159,21 +141,8 @@ export class ClaudeStreamParser {
   }
 
   private _onResult(event: Record<string, unknown>): void {
-    const s = this._s;
-    const r = readClaudeResult(event, s.model);
-    s.resultSeen = true;
-    s.sessionId = r.sessionId ?? s.sessionId;
-    s.isError = r.isError;
-    s.subtype = r.subtype;
-    s.resultText = r.resultText;
-    s.errors = r.errors;
-    s.apiErrorStatus = r.apiErrorStatus;
-    s.numTurns = r.numTurns;
-    s.durationMs = r.durationMs;
-    s.totalCostUsd = r.totalCostUsd;
-    s.permissionDenials = r.permissionDenials;
-    s.usageByModel = r.usageByModel;
-    s.runUsageByModel = r.runUsageByModel;
+    const r = readClaudeResult(event, this._s.model);
+    Object.assign(this._s, r, { resultSeen: true, sessionId: r.sessionId ?? this._s.sessionId });
   }
 
   private _diagnose(message: string): void {
