@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { NightPilotApi } from '../../src/api';
 import { DEFAULT_DECISIONS } from '../../src/storage/legacy/legacyTypes';
 import type { MigrationWizard } from '../../src/views/migration/migrationWizard';
+import { DONT_ASK_KEY, offerMigration } from '../../src/views/migration/registerMigration';
 import type { JobsTreeNode } from '../../src/views/treeItems';
 import { CHINESE_TITLE, DATA_B, SCHEMA_B, writeSqlJsDatabase } from '../fixtures/legacyFixtures';
 
@@ -77,5 +78,24 @@ describe('the legacy migration wizard in a real VS Code', () => {
     const again = await wizard.migrate({ ...DEFAULT_DECISIONS });
     assert.deepEqual(again?.imported, { prompts: 0, jobs: 0, runs: 0, usageRecords: 0 });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('does not offer the wizard after "Don\'t Ask Again", nor when no legacy database is in the usual places', async () => {
+    const values = new Map<string, unknown>();
+    const state: vscode.Memento = {
+      keys: () => [...values.keys()],
+      get: <T>(key: string, fallback?: T) => (values.has(key) ? (values.get(key) as T) : fallback),
+      update: async (key: string, value: unknown) => void values.set(key, value),
+    };
+    const deps = {
+      extensionUri: vscode.extensions.getExtension('night-pilot.night-pilot')!.extensionUri,
+      database: api.database!,
+      jobsTree: api.jobsTree,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    };
+    // The test window's home folder is a fresh one: nothing of the old app is there.
+    assert.equal(await offerMigration(deps, state), 'none');
+    await state.update(DONT_ASK_KEY, true);
+    assert.equal(await offerMigration(deps, state), 'turnedOff');
   });
 });
