@@ -91,6 +91,8 @@ describe('legacy migration engine', () => {
     const runs = db.read((tx) => tx.runs.list({ jobId: daily.id }));
     assert.equal(runs.length, 3);
     assert.equal(new Set(runs.map((r) => r.scheduledFor)).size, 3);
+    for (const run of runs)
+      assert.match(run.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(runs.map((r) => r.status).sort(), ['failed', 'succeeded', 'succeeded']);
     const tails = db.read((tx) => runs.map((r) => tx.processes.listByRun(r.id)[0]?.outputTail));
     assert.ok(tails.includes('今天沒有風險 🎉'));
