@@ -30,6 +30,9 @@ interface ChildFigures {
   /** CPU time (user + system, all threads) of each phase: what the work costs on a shared machine. */
   previewCpuMs: number;
   migrateCpuMs: number;
+  /** The preview's two parts: reading the file (read, hash, replay, detect, rows) and planning. */
+  readMs: number;
+  planMs: number;
   openMs: number;
   rssBeforeMb: number;
   peakRssMb: number;
@@ -91,7 +94,9 @@ async function child(legacy: string, dbPath: string): Promise<void> {
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   const source = LegacySource.open(legacy, SQL);
+  const readMs = performance.now() - t1;
   const plan = await planMigration(source, target, {}, new Date(), 'UTC');
+  const planMs = performance.now() - t1 - readMs;
   const previewMs = performance.now() - t1;
   const previewCpuMs = cpu(c1);
   const t2 = performance.now();
@@ -106,6 +111,8 @@ async function child(legacy: string, dbPath: string): Promise<void> {
     migrateMs,
     previewCpuMs,
     migrateCpuMs,
+    readMs,
+    planMs,
     openMs,
     rssBeforeMb: rssBefore / 1048576,
     peakRssMb: process.resourceUsage().maxRSS / 1024,

@@ -61,13 +61,21 @@ export interface RunPlanResult {
  * import writes 50,000 runs in one transaction). Still a UUID like every other id.
  */
 export function timeOrderedUuid(ms: number): string {
-  const bytes = crypto.randomBytes(16);
+  if (randomOffset + 16 > randomPool.length) {
+    randomPool = crypto.randomBytes(4096);
+    randomOffset = 0;
+  }
+  const bytes = Buffer.from(randomPool.subarray(randomOffset, randomOffset + 16));
+  randomOffset += 16;
   bytes.writeUIntBE(Math.max(0, Math.min(ms, 2 ** 48 - 1)), 0, 6);
   bytes[6] = 0x70 | (bytes[6]! & 0x0f);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+// Random bytes are drawn 4 KiB at a time: one call per UUID costs more than the UUID.
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
 
 /** The result JSON the old app stored as content, when it is one. */
 function parseContent(content: string): ClaudeResultFields | null {
