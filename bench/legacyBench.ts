@@ -212,6 +212,10 @@ async function main(): Promise<void> {
       `    CPU time of the preview (user + system): median ${ms(median(samples.map((s) => s.previewCpuMs)))}`,
     );
     console.log(
+      `    of which reading the file (read, hash, replay, detect, rows): median ${ms(median(samples.map((s) => s.readMs)))}; ` +
+        `planning: median ${ms(median(samples.map((s) => s.planMs)))}`,
+    );
+    console.log(
       `  floor: read and hash the file and its -wal:                    median ${ms(median(floors.read))} (preview / floor ${(preview / median(floors.read)).toFixed(1)})`,
     );
     console.log(
