@@ -5,9 +5,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NightPilotApi } from './api';
 import type { CommandContext } from './commands/commandContext';
+import { requireDatabase } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { NightPilotDatabase } from './storage/database';
 import { ClaudeCheck } from './views/claudeCheck';
+import { registerMigration } from './views/migration/registerMigration';
 import { JobsTreeProvider } from './views/jobsTree';
 import type { Logger } from './views/logger';
 import { componentLogger, errorMessage } from './views/logger';
@@ -70,6 +72,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     refresh: () => jobsTree.refresh(),
   };
   context.subscriptions.push(...registerCommands(commandContext));
+  const migrationDeps = database
+    ? { extensionUri: context.extensionUri, database, jobsTree, log: componentLogger(channel, 'migration') }
+    : undefined;
+  context.subscriptions.push(
+    ...registerMigration(migrationDeps, context.globalState, () => void requireDatabase(commandContext)),
+  );
 
   if (database) {
     // The tree's refresh is the one coalesced repaint; the status bar and menus follow it.

@@ -7,6 +7,7 @@ import { CommandRegistry } from './registry';
 import { helpCommand } from './helpCommand';
 import { RUN_COMMANDS } from './runCommands';
 import { jobRunCommand } from './jobRunCommand';
+import { migrateCommand } from './migrateCommand';
 import { RUN_SHOW_COMMANDS } from './runShowCommands';
 import { schedulerCommand } from './schedulerCommand';
 
@@ -21,6 +22,7 @@ export function createRegistry(): CommandRegistry {
   for (const command of RUN_COMMANDS) registry.add(command);
   for (const command of RUN_SHOW_COMMANDS) registry.add(command);
   registry.add(schedulerCommand);
+  registry.add(migrateCommand);
   registry.add(helpCommand);
   return registry;
 }

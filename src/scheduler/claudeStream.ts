@@ -2,46 +2,24 @@
 // executor needs: the raw stream goes to the run's log file, never into memory here. Anything it does
 // not understand is counted and reported, never thrown: a newer CLI adds events and fields freely.
 
-import type { TokenCounts } from '../core/model';
+import type { ClaudeResultFields } from '../core/claudeResult';
+import { isRecord, readClaudeResult } from '../core/claudeResult';
 
-/** Tokens and cost of one model, as the CLI's `result.modelUsage` reports them. */
-export interface ModelUsageSummary extends TokenCounts {
-  model: string;
-  /** The CLI's own estimate from its price table; null when it did not give one. */
-  costUsd: number | null;
-}
+export type { ModelUsageSummary } from '../core/claudeResult';
 
-export interface ClaudeRunSummary {
-  /** From `system/init`, else from the result. */
-  sessionId: string | null;
+/**
+ * What one run printed: the final result's fields (see ClaudeResultFields; after `--resume` its
+ * `usageByModel` covers the WHOLE conversation, `runUsageByModel` only this run) and the stream
+ * around it.
+ */
+export interface ClaudeRunSummary extends ClaudeResultFields {
   /** The model `system/init` announced. */
   model: string | null;
   resultSeen: boolean;
-  /** The result's `is_error`; `subtype` stays "success" even for API errors, so branch on this. */
-  isError: boolean;
-  subtype: string | null;
-  /** The result's `result` text (absent for `error_*` subtypes, which use `errors`). */
-  resultText: string | null;
-  errors: string[];
-  apiErrorStatus: number | null;
-  numTurns: number | null;
-  durationMs: number | null;
-  totalCostUsd: number | null;
-  /**
-   * Per model, from `result.modelUsage`. After `--resume` these are totals for the WHOLE
-   * conversation, not for this run.
-   */
-  usageByModel: ModelUsageSummary[];
-  /**
-   * This run's own usage per model (`result.model_usage_since_last_result`, CLI 2.1.x), or null when
-   * the CLI did not report it; then subtract the totals already recorded for the session.
-   */
-  runUsageByModel: ModelUsageSummary[] | null;
   /** The last `rate_limit_event` whose status was `rejected`, else null. */
   rateLimit: { status: string; resetsAt: number | null; rateLimitType: string | null } | null;
   /** The last assistant event's `error`, e.g. `authentication_failed`, `rate_limit`, `server_error`. */
   assistantError: string | null;
-  permissionDenials: number;
   unknownEventCount: number;
   nonJsonLineCount: number;
 }
@@ -163,63 +141,13 @@ export class ClaudeStreamParser {
   }
 
   private _onResult(event: Record<string, unknown>): void {
-    const s = this._s;
-    s.resultSeen = true;
-    s.sessionId = str(event.session_id) ?? s.sessionId;
-    s.isError = event.is_error === true;
-    s.subtype = str(event.subtype);
-    s.resultText = typeof event.result === 'string' ? event.result : null;
-    s.errors = Array.isArray(event.errors)
-      ? event.errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))
-      : [];
-    s.apiErrorStatus = num(event.api_error_status);
-    s.numTurns = num(event.num_turns);
-    s.durationMs = num(event.duration_ms);
-    s.totalCostUsd = num(event.total_cost_usd);
-    s.permissionDenials = Array.isArray(event.permission_denials) ? event.permission_denials.length : 0;
-    s.usageByModel = isRecord(event.modelUsage)
-      ? modelUsageList(event.modelUsage)
-      : usageFallback(event.usage, s.model, s.totalCostUsd);
-    s.runUsageByModel = isRecord(event.model_usage_since_last_result)
-      ? modelUsageList(event.model_usage_since_last_result)
-      : null;
+    const r = readClaudeResult(event, this._s.model);
+    Object.assign(this._s, r, { resultSeen: true, sessionId: r.sessionId ?? this._s.sessionId });
   }
 
   private _diagnose(message: string): void {
     this._onDiagnostic?.(message);
   }
-}
-
-function modelUsageList(modelUsage: Record<string, unknown>): ModelUsageSummary[] {
-  return Object.entries(modelUsage)
-    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
-    .map(([model, u]) => ({
-      model,
-      inputTokens: num(u.inputTokens) ?? 0,
-      outputTokens: num(u.outputTokens) ?? 0,
-      cacheCreationTokens: num(u.cacheCreationInputTokens) ?? 0,
-      cacheReadTokens: num(u.cacheReadInputTokens) ?? 0,
-      costUsd: num(u.costUSD),
-    }));
-}
-
-// Older CLIs had no `modelUsage`: the main-loop `usage` of the init model is the best there is.
-function usageFallback(usage: unknown, model: string | null, costUsd: number | null): ModelUsageSummary[] {
-  if (!isRecord(usage) || !model) return [];
-  return [
-    {
-      model,
-      inputTokens: num(usage.input_tokens) ?? 0,
-      outputTokens: num(usage.output_tokens) ?? 0,
-      cacheCreationTokens: num(usage.cache_creation_input_tokens) ?? 0,
-      cacheReadTokens: num(usage.cache_read_input_tokens) ?? 0,
-      costUsd,
-    },
-  ];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown): string | null {

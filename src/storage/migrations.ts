@@ -120,6 +120,35 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 2: where imported rows came from, so that migrating a legacy database again imports nothing
+  // twice (src/storage/legacy). One row per legacy row imported; the key is the row's identity in
+  // the old file (its table, id and the fingerprint of the columns that never change), not the
+  // file's hash: a copy of the file, or the same file with more rows, must not import again. The
+  // file (path, hash) is the migration's, in legacy_migrations: 50,000 imported rows need not
+  // repeat it.
+  `
+  CREATE TABLE legacy_imports (
+    source_table TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    migration_id TEXT NOT NULL REFERENCES legacy_migrations(id),
+    target_table TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    PRIMARY KEY (source_table, source_id, fingerprint)
+  ) WITHOUT ROWID;
+
+  -- One row per migration run that wrote something: the file, its hash, the backup folder.
+  CREATE TABLE legacy_migrations (
+    id TEXT PRIMARY KEY,
+    source_path TEXT NOT NULL,
+    source_file_hash TEXT NOT NULL,
+    backup_folder TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX legacy_migrations_source ON legacy_migrations (source_path);
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -48,6 +48,33 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }, REFRESH_DELAY_MS);
   }
 
+  /** Parents, so that `reveal` can open the path to a node (a child job sits under its parent). */
+  getParent(node: JobsTreeNode): JobsTreeNode | undefined {
+    const db = this._db;
+    if (!db || node.kind !== 'job' || node.job.parentJobId === null) return undefined;
+    const parentId = node.job.parentJobId;
+    return db.read((tx) => {
+      const parent = tx.jobs.get(parentId);
+      return parent ? this._jobNode(tx, parent) : undefined;
+    });
+  }
+
+  /** Shows the jobs with these ids in the view, the first one selected and focused. */
+  async revealJobs(ids: readonly string[]): Promise<void> {
+    const db = this._db;
+    const view = this.createView();
+    if (!db) return;
+    const nodes = db.read((tx) =>
+      ids.flatMap((id) => {
+        const job = tx.jobs.get(id);
+        return job ? [this._jobNode(tx, job)] : [];
+      }),
+    );
+    // Select the first; reveal the others without taking the selection from it.
+    for (const node of nodes.slice(1).reverse()) await view.reveal(node, { select: false, focus: false });
+    if (nodes[0]) await view.reveal(nodes[0], { select: true, focus: true });
+  }
+
   getTreeItem(node: JobsTreeNode): vscode.TreeItem {
     return toTreeItem(node, this._now());
   }

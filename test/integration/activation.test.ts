@@ -23,6 +23,7 @@ const COMMANDS = [
   'nightPilot.exportJobToGitHubActions',
   'nightPilot.pauseAll',
   'nightPilot.resumeAll',
+  'nightPilot.migrateLegacy',
 ];
 
 interface Manifest {

@@ -31,6 +31,8 @@ describe('storage: the database file', () => {
       'job_execution_processes',
       'job_runs',
       'jobs',
+      'legacy_imports',
+      'legacy_migrations',
       'prompts',
       'usage_records',
     ]);

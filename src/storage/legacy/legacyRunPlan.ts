@@ -1,0 +1,370 @@
+// Each historical result becomes a run with one execution process (its content, status and
+// duration) and its usage records (tokens and cost, from the columns or from the JSON that
+// `claude -p --output-format json` printed, which the old app often stored as the content).
+
+import crypto from 'node:crypto';
+import type { ClaudeResultFields } from '../../core/claudeResult';
+import { isRecord, readClaudeResult } from '../../core/claudeResult';
+import type { ProcessStatus, RunStatus } from '../../core/model';
+import type { ImportedIndex } from './importedIndex';
+import { label, refKey } from './legacyJobPlan';
+import type { LegacyResult, LegacyRows, SourceRef } from './legacyRows';
+import { fingerprint } from './legacyRows';
+import { mapResultStatus, parseLegacyTime } from './legacySchedule';
+import type {
+  MigrationDecisions,
+  PlannedJob,
+  PlannedPrompt,
+  PlannedRun,
+  PlannedTotals,
+  PlannedUsage,
+  RunDetail,
+  SkippedRows,
+} from './legacyTypes';
+
+/**
+ * Characters of a result kept in the database as the process's output tail; a longer content is
+ * written whole to a log file beside the database. The executor keeps the same amount of a live
+ * run's output (OUTPUT_TAIL_CHARS), so imported and new runs read alike.
+ */
+export const IMPORTED_TAIL_CHARS = 4096;
+
+/** The model usage is filed under when the old app recorded tokens or cost without one. */
+export const UNKNOWN_MODEL = 'unknown';
+/** The model of the usage a running total holds beyond what its runs account for. */
+export const UNATTRIBUTED_MODEL = 'legacy-unattributed';
+
+export interface RunPlanContext {
+  rows: LegacyRows;
+  decisions: MigrationDecisions;
+  index: ImportedIndex;
+  now: Date;
+  sourcePath: string;
+  jobsByRef: Map<string, PlannedJob>;
+  /** Placeholders created here are added to these lists. */
+  jobs: PlannedJob[];
+  prompts: PlannedPrompt[];
+  skipped: SkippedRows[];
+}
+
+export interface RunPlanResult {
+  runs: PlannedRun[];
+  totals: PlannedTotals[];
+  alreadyImported: Map<string, number>;
+  orphanResults: string[];
+  unfinished: string[];
+}
+
+/**
+ * A UUID (version 7) whose first 48 bits are `ms`: the history's rows get ids in time order, so
+ * their primary-key index grows at its end instead of splitting pages at random places (the
+ * import writes 50,000 runs in one transaction). Still a UUID like every other id.
+ */
+export function timeOrderedUuid(ms: number): string {
+  if (randomOffset + 16 > randomPool.length) {
+    randomPool = crypto.randomBytes(4096);
+    randomOffset = 0;
+  }
+  const bytes = Buffer.from(randomPool.subarray(randomOffset, randomOffset + 16));
+  randomOffset += 16;
+  bytes.writeUIntBE(Math.max(0, Math.min(ms, 2 ** 48 - 1)), 0, 6);
+  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+// Random bytes are drawn 4 KiB at a time: one call per UUID costs more than the UUID.
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+/** The result JSON the old app stored as content, when it is one. */
+function parseContent(content: string): ClaudeResultFields | null {
+  const text = content.trimStart();
+  if (!text.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!isRecord(value)) return null;
+    if (!('result' in value || 'session_id' in value || 'total_cost_usd' in value || value.type === 'result'))
+      return null;
+    return readClaudeResult(value, UNKNOWN_MODEL);
+  } catch {
+    return null;
+  }
+}
+
+function tailOf(text: string): string {
+  if (text.length <= IMPORTED_TAIL_CHARS) return text;
+  let start = text.length - IMPORTED_TAIL_CHARS;
+  // Never start in the middle of a surrogate pair (an emoji cut in half).
+  const code = text.charCodeAt(start);
+  if (code >= 0xdc00 && code <= 0xdfff) start++;
+  return text.slice(start);
+}
+
+function usageOf(result: LegacyResult, parsed: ClaudeResultFields | null, atMs = Date.now()): PlannedUsage[] {
+  const id = () => timeOrderedUuid(atMs);
+  if (parsed && parsed.usageByModel.length > 0) {
+    const single = parsed.usageByModel.length === 1;
+    return parsed.usageByModel.map((u) => ({
+      id: id(),
+      model: u.model,
+      inputTokens: u.inputTokens,
+      outputTokens: u.outputTokens,
+      cacheCreationTokens: u.cacheCreationTokens,
+      cacheReadTokens: u.cacheReadTokens,
+      costUsd: u.costUsd ?? (single ? (parsed.totalCostUsd ?? result.costUsd ?? 0) : 0),
+    }));
+  }
+  const input = result.inputTokens ?? (result.outputTokens === null ? result.totalTokens : null) ?? 0;
+  const output = result.outputTokens ?? 0;
+  const cost = result.costUsd ?? parsed?.totalCostUsd ?? 0;
+  if (input === 0 && output === 0 && cost === 0) return [];
+  return [
+    {
+      id: id(),
+      model: UNKNOWN_MODEL,
+      inputTokens: input,
+      outputTokens: output,
+      cacheCreationTokens: 0,
+      cacheReadTokens: 0,
+      costUsd: cost,
+    },
+  ];
+}
+
+const PROCESS_STATUS: Record<RunStatus, ProcessStatus> = {
+  succeeded: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  skipped: 'cancelled',
+  queued: 'failed',
+  running: 'failed',
+  waiting_for_limit: 'failed',
+};
+
+/**
+ * A run's status, times, output, error and usage, read from its legacy result (the JSON Claude
+ * printed, when the content is one) the first time they are needed, then kept on the run.
+ */
+export function runDetail(run: PlannedRun, now: Date = new Date()): RunDetail {
+  if (run.detail !== null) return run.detail;
+  const result = run.result;
+  const parsed = parseContent(result.content);
+  const mapped = mapResultStatus(result.status, result.content);
+  let status = mapped.status;
+  if (parsed?.isError && status === 'succeeded') status = 'failed';
+  const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? now;
+  const durationMs = result.durationMs ?? parsed?.durationMs ?? 0;
+  const started =
+    parseLegacyTime(result.startedAt) ?? new Date(ended.getTime() - Math.max(0, Math.round(durationMs)));
+  let error: string | null = null;
+  if (mapped.unfinished)
+    error = `Unfinished in the old app (its status was "${result.status ?? ''}" when it stopped).`;
+  else if (status !== 'succeeded') {
+    error =
+      result.errorMessage ??
+      (parsed?.isError ? (parsed.resultText ?? parsed.errors.join('; ')) : null) ??
+      result.content.slice(0, 2000);
+  }
+  run.detail = {
+    status,
+    processStatus: PROCESS_STATUS[status],
+    startedAt: started.toISOString(),
+    endedAt: ended.toISOString(),
+    sessionId: parsed?.sessionId ?? null,
+    error,
+    outputTail: tailOf(result.content),
+    fullContent: result.content.length > IMPORTED_TAIL_CHARS ? result.content : null,
+    usage: usageOf(result, parsed, ended.getTime()),
+  };
+  return run.detail;
+}
+
+/** Plans a run for every result not imported yet, and the unattributed part of running totals. */
+export function planRuns(ctx: RunPlanContext): RunPlanResult {
+  const runs: PlannedRun[] = [];
+  const alreadyImported = new Map<string, number>();
+  const orphanResults: string[] = [];
+  const unfinished: string[] = [];
+  const usedTimes = new Map<PlannedJob, Set<string>>();
+  const placeholders = new Map<string, PlannedJob>();
+  const orphanSkips = new Map<string, string[]>();
+  const fileUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const needFileUsage = ctx.rows.totals.some((t) => t.generation === 'B');
+
+  const placeholderJob = (ref: SourceRef): PlannedJob => {
+    let job = placeholders.get(refKey(ref));
+    if (job) return job;
+    const key = { ...ref, fingerprint: fingerprint('missing', [ctx.sourcePath]) };
+    const existing = ctx.index.target(key.table, key.id, key.fingerprint);
+    const prompt: PlannedPrompt = {
+      source: null,
+      key: { table: `${ref.table}.prompt`, id: ref.id, fingerprint: key.fingerprint },
+      action: existing ? 'already' : 'import',
+      targetId: null,
+      title: `Deleted job ${label(ref)} (legacy)`,
+      content: '',
+      tags: ['legacy-missing-job'],
+    };
+    const promptExisting = ctx.index.target(prompt.key.table, prompt.key.id, prompt.key.fingerprint);
+    prompt.targetId = promptExisting?.targetId ?? null;
+    if (prompt.action === 'import') ctx.prompts.push(prompt);
+    job = {
+      source: null,
+      key,
+      label: label(ref),
+      action: existing ? 'already' : 'import',
+      targetId: existing?.targetId ?? null,
+      skipReason: null,
+      prompt,
+      name: `Deleted job ${label(ref)} (legacy)`,
+      cronExpression: '',
+      timezone: 'UTC',
+      status: 'paused',
+      jobType: 'scheduled',
+      priority: 5,
+      maxAttempts: 1,
+      nextRunTime: null,
+      originalSchedule: '',
+      originalStatus: '',
+      legacyActive: false,
+      pausedBecause: null,
+      flags: ['orphanResults'],
+      executionCount: 0,
+      failureCount: 0,
+      lastRunTime: null,
+    };
+    placeholders.set(refKey(ref), job);
+    ctx.jobs.push(job);
+    return job;
+  };
+
+  for (const result of ctx.rows.results) {
+    const existing = ctx.index.target(result.ref.table, result.ref.id, result.fingerprint);
+    if (needFileUsage) {
+      for (const u of usageOf(result, parseContent(result.content))) {
+        fileUsage.inputTokens += u.inputTokens;
+        fileUsage.outputTokens += u.outputTokens;
+        fileUsage.costUsd += u.costUsd;
+      }
+    }
+    if (existing) {
+      alreadyImported.set(result.ref.table, (alreadyImported.get(result.ref.table) ?? 0) + 1);
+      continue;
+    }
+    let job = ctx.jobsByRef.get(refKey(result.jobRef));
+    if (job === undefined || job.action === 'skip') {
+      orphanResults.push(label(result.ref));
+      if (ctx.decisions.orphans === 'skip' || job?.action === 'skip') {
+        const reason =
+          job === undefined
+            ? 'its job does not exist (deleted in the old app); skipped by your choice'
+            : `its job ${job.label} is skipped (${job.skipReason ?? 'see above'})`;
+        const list = orphanSkips.get(`${result.ref.table}\u0000${reason}`) ?? [];
+        list.push(result.ref.id);
+        orphanSkips.set(`${result.ref.table}\u0000${reason}`, list);
+        continue;
+      }
+      job = placeholderJob(result.jobRef);
+    }
+    // The run's instant (its start) decides its identity; the rest is read when it is written.
+    const mapped = mapResultStatus(result.status, result.content);
+    if (mapped.unfinished) unfinished.push(label(result.ref));
+    const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? ctx.now;
+    const started =
+      parseLegacyTime(result.startedAt) ??
+      new Date(ended.getTime() - Math.max(0, Math.round(result.durationMs ?? 0)));
+    let times = usedTimes.get(job);
+    if (!times) {
+      times = job.targetId ? ctx.index.runTimes(job.targetId) : new Set<string>();
+      usedTimes.set(job, times);
+    }
+    // UNIQUE(job_id, scheduled_for, attempt): results of one job recorded in the same second stay apart.
+    let at = started.getTime();
+    let scheduledFor = started.toISOString();
+    while (times.has(scheduledFor)) scheduledFor = new Date(++at).toISOString();
+    times.add(scheduledFor);
+    runs.push({
+      source: result.ref,
+      key: { ...result.ref, fingerprint: result.fingerprint },
+      job,
+      runId: timeOrderedUuid(at),
+      processId: timeOrderedUuid(at),
+      trigger: job.cronExpression === '' ? 'manual' : 'schedule',
+      scheduledFor,
+      result,
+      detail: null,
+    });
+    job.executionCount++;
+    const endedIso = ended.toISOString();
+    if (job.lastRunTime === null || endedIso > job.lastRunTime) job.lastRunTime = endedIso;
+  }
+  for (const [key, ids] of orphanSkips) {
+    const [table, reason] = key.split('\u0000') as [string, string];
+    ctx.skipped.push({ table, ids, count: ids.length, reason });
+  }
+  return {
+    runs,
+    totals: planTotals(ctx, fileUsage, alreadyImported),
+    alreadyImported,
+    orphanResults,
+    unfinished,
+  };
+}
+
+function planTotals(
+  ctx: RunPlanContext,
+  fileUsage: { inputTokens: number; outputTokens: number; costUsd: number },
+  alreadyImported: Map<string, number>,
+): PlannedTotals[] {
+  const planned: PlannedTotals[] = [];
+  const covered: Record<string, string[]> = {};
+  const skip = (table: string, id: string, reason: string) =>
+    (covered[`${table}\u0000${reason}`] ??= []).push(id);
+  for (const totals of ctx.rows.totals) {
+    if (ctx.index.target(totals.ref.table, totals.ref.id, totals.fingerprint)) {
+      alreadyImported.set(totals.ref.table, (alreadyImported.get(totals.ref.table) ?? 0) + 1);
+      continue;
+    }
+    if (totals.generation === 'C') {
+      skip(
+        totals.ref.table,
+        totals.ref.id,
+        'a period summary the old app computed from its execution results, which are imported one by one with their tokens and cost',
+      );
+      continue;
+    }
+    // A running total also counts usage no stored result accounts for: keep that part, once.
+    const before = ctx.index.previousTotals(totals.ref.table, totals.ref.id);
+    const input = Math.max(0, totals.inputTokens - fileUsage.inputTokens - before.inputTokens);
+    const output = Math.max(0, totals.outputTokens - fileUsage.outputTokens - before.outputTokens);
+    const cost = Math.max(0, Math.round((totals.costUsd - fileUsage.costUsd - before.costUsd) * 1e8) / 1e8);
+    if (input === 0 && output === 0 && cost === 0) {
+      skip(
+        totals.ref.table,
+        totals.ref.id,
+        "a running total that the imported runs' own tokens and cost already account for",
+      );
+      continue;
+    }
+    planned.push({
+      source: totals.ref,
+      key: { ...totals.ref, fingerprint: totals.fingerprint },
+      usage: {
+        id: crypto.randomUUID(),
+        model: UNATTRIBUTED_MODEL,
+        inputTokens: input,
+        outputTokens: output,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
+        costUsd: cost,
+      },
+      at: (parseLegacyTime(totals.at) ?? ctx.now).toISOString(),
+    });
+  }
+  for (const [key, ids] of Object.entries(covered)) {
+    const [table, reason] = key.split('\u0000') as [string, string];
+    ctx.skipped.push({ table, ids, count: ids.length, reason });
+  }
+  return planned;
+}
