@@ -1,6 +1,6 @@
 // `night-pilot job ...`: create, change, inspect, pause, resume and remove jobs.
 
-import { nextFireTime } from '../core/cron';
+import { cronWarnings, nextFireTime } from '../core/cron';
 import type { Job, JobStatus } from '../core/model';
 import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
@@ -37,6 +37,12 @@ export function recentRuns(tx: Tx, job: Job, limit: number): RunJson[] {
     .map((run) => runJson(run, job.name, tx.processes.listByRun(run.id), tx.usage.listByRun(run.id)));
 }
 
+/** A legal expression that is probably not meant (`*\/60` is just minute 0) is said so on stderr. */
+function warnAboutCron(ctx: CommandContext, cron: string | undefined): void {
+  if (!cron) return;
+  for (const warning of cronWarnings(cron)) ctx.note(`warning: --cron: ${warning}`);
+}
+
 function printJob(ctx: CommandContext, job: JobJson, headline: string): void {
   ctx.print(job, () => `${headline}\n\n${formatJobDetail(job, null, [], ctx.now())}`);
 }
@@ -67,6 +73,7 @@ const add: CommandSpec = {
   async run(ctx, args) {
     const flags = readJobFlags(args, 'add', ctx.io.cwd);
     const plan = planNewJob(flags, ctx.now(), defaultTimeZone());
+    warnAboutCron(ctx, flags.cron);
     const created = await ctx.store.write((tx) => {
       const parentJobId = plan.parentRef === null ? null : resolveJob(tx, plan.parentRef, '--parent').id;
       const prompt = tx.prompts.insert(plan.prompt);
@@ -95,6 +102,7 @@ const edit: CommandSpec = {
   async run(ctx, args) {
     const reference = args.positionals[0]!;
     const flags = readJobFlags(args, 'edit', ctx.io.cwd);
+    warnAboutCron(ctx, flags.cron);
     const now = ctx.now();
     const updated = await ctx.store.write((tx) => {
       const job = resolveJob(tx, reference);
