@@ -9,6 +9,7 @@ import type { JobPatch } from '../storage/jobRepository';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import type { PositionalSpec } from './args';
 import type { CommandContext } from './context';
+import { CRON_HELP } from './cronHelp';
 import { UsageError } from './exitCodes';
 import { EDIT_ONLY_OPTIONS, JOB_OPTIONS, integer, readJobFlags } from './jobOptions';
 import { planJobEdit, planNewJob, promptFor } from './jobPlan';
@@ -63,7 +64,8 @@ const add: CommandSpec = {
   usage: '--name NAME (--prompt TEXT | --prompt-file FILE) (--cron EXPR | --parent JOB_ID) [options]',
   description:
     'A job needs a name, a prompt (--prompt or --prompt-file) and a schedule: --cron, or --parent for a job ' +
-    "that fires each time its parent succeeds. The first fire time is computed in --tz (default: this machine's zone).",
+    "that fires each time its parent succeeds. The first fire time is computed in --tz (default: this machine's zone).\n\n" +
+    CRON_HELP,
   options: JOB_OPTIONS,
   examples: [
     "night-pilot job add --name nightly-review --prompt-file prompts/review.md --cron '0 2 * * *' --tz Europe/Berlin",
@@ -92,7 +94,8 @@ const edit: CommandSpec = {
     'Only the options given change; the result is checked like a new job. Changing --cron, --tz or --once ' +
     'recomputes the next fire time from now. An empty value clears an optional setting (e.g. --model "" or ' +
     '--parent ""); --cron "" removes the schedule of a job that has a parent, making it triggered. A new prompt ' +
-    "replaces the job's own prompt; a prompt shared with other jobs is left to them and the job gets a copy.",
+    "replaces the job's own prompt; a prompt shared with other jobs is left to them and the job gets a copy.\n\n" +
+    CRON_HELP,
   positionals: [JOB_ID],
   options: [...JOB_OPTIONS, ...EDIT_ONLY_OPTIONS],
   examples: [
