@@ -2,8 +2,8 @@
 // skew another's), echoes everything they print, and ends with the target lines gathered in one
 // place. Benchmarks print figures; a missed target never fails the run (a crashed bench does).
 //
-//   npm run bench                      everything (about 4-5 minutes)
-//   npm run bench -- --quick           fewer iterations and shorter windows (about 2 minutes)
+//   npm run bench                      everything (about 6-8 minutes)
+//   npm run bench -- --quick           fewer iterations and shorter windows (about 2-3 minutes)
 //   npm run bench -- --only storage    one bench: storage | scheduler | cron
 //
 // NIGHT_PILOT_BENCH_DIR=<folder> puts the temp folders there instead of the OS temp folder (use a

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../src/core/model';
+import type { Job, Run } from '../../src/core/model';
+import type { NewJob } from '../../src/storage/jobRepository';
 import { runsOf, tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
 
@@ -17,6 +18,11 @@ async function drain(h: Harness): Promise<void> {
     h.clock.set(h.clock.now().getTime() + 1000);
   }
   throw new Error('runs still queued after 50 ticks');
+}
+
+/** An hourly `run_all` job whose next fire is `nextRunTime`. */
+function addHourly(h: Harness, nextRunTime: string, options?: NewJob['options']): Promise<Job> {
+  return h.addJob({ name: 'hourly', cron: '0 * * * *', missedRunPolicy: 'run_all', nextRunTime, options });
 }
 
 function summary(runs: Run[]): string[][] {
@@ -38,12 +44,7 @@ describe('scheduler: run_all runs every missed fire, one after another', functio
 
   it('after 10 missed fires with the limit at 10: 10 catch-up runs succeed in order, none skipped', async () => {
     const h = await fixture.create('2026-11-27T09:30:00.000Z', { settings: { missedRunLimit: 10 } });
-    const job = await h.addJob({
-      name: 'hourly',
-      cron: '0 * * * *',
-      missedRunPolicy: 'run_all',
-      nextRunTime: '2026-11-27T00:00:00.000Z',
-    });
+    const job = await addHourly(h, '2026-11-27T00:00:00.000Z');
     await drain(h);
     const runs = runsOf(h, job.id);
     assert.deepEqual(
@@ -68,12 +69,7 @@ describe('scheduler: run_all runs every missed fire, one after another', functio
 
   it('with the limit at 3: the 3 latest run, the 7 before are recorded skipped beyond the limit', async () => {
     const h = await fixture.create('2026-11-27T09:30:00.000Z', { settings: { missedRunLimit: 3 } });
-    const job = await h.addJob({
-      name: 'hourly',
-      cron: '0 * * * *',
-      missedRunPolicy: 'run_all',
-      nextRunTime: '2026-11-27T00:00:00.000Z',
-    });
+    const job = await addHourly(h, '2026-11-27T00:00:00.000Z');
     await drain(h);
     const runs = runsOf(h, job.id);
     assert.deepEqual(summary(runs), [
@@ -117,24 +113,12 @@ describe('scheduler: run_all runs every missed fire, one after another', functio
     const slow = { env: { FAKE_CLAUDE_MODE: 'success', FAKE_CLAUDE_DELAY_MS: '1000' } };
     // Found at start: the scheduler was not running for 4 hours.
     const atStart = await fixture.create('2026-11-27T04:30:00.000Z', { settings: { concurrency: 2 } });
-    const first = await atStart.addJob({
-      name: 'hourly',
-      cron: '0 * * * *',
-      missedRunPolicy: 'run_all',
-      nextRunTime: '2026-11-27T01:00:00.000Z',
-      options: slow,
-    });
+    const first = await addHourly(atStart, '2026-11-27T01:00:00.000Z', slow);
     await drain(atStart);
 
     // Found while running: the 00:00 run is going when the clock jumps 4 hours (a sleep).
     const live = await fixture.create('2026-11-27T00:00:00.010Z', { settings: { concurrency: 2 } });
-    const second = await live.addJob({
-      name: 'hourly',
-      cron: '0 * * * *',
-      missedRunPolicy: 'run_all',
-      nextRunTime: '2026-11-27T00:00:00.000Z',
-      options: slow,
-    });
+    const second = await addHourly(live, '2026-11-27T00:00:00.000Z', slow);
     await live.scheduler.tick();
     live.clock.set('2026-11-27T04:30:00.000Z');
     await live.scheduler.tick();
@@ -154,26 +138,5 @@ describe('scheduler: run_all runs every missed fire, one after another', functio
       found.slice(1),
       ['01', '02', '03', '04'].map((hh) => [`${hh}:00`, 'catch_up', 'succeeded']),
     );
-  });
-
-  it('an on-time fire still skips while the previous run is going (the overlap rule)', async () => {
-    const h = await fixture.create('2026-11-27T10:00:00.000Z');
-    const job = await h.addJob({
-      name: 'slow',
-      cron: '* * * * * *',
-      missedRunPolicy: 'run_all',
-      nextRunTime: '2026-11-27T10:00:00.000Z',
-      options: { env: { FAKE_CLAUDE_MODE: 'success', FAKE_CLAUDE_DELAY_MS: '1500' } },
-    });
-    await h.scheduler.tick();
-    h.clock.set('2026-11-27T10:00:01.000Z');
-    await h.scheduler.tick();
-    await h.scheduler.idle();
-    const runs = runsOf(h, job.id);
-    assert.deepEqual(
-      summary(runs).map((r) => r[2]),
-      ['succeeded', 'skipped'],
-    );
-    assert.match(runs[1]!.error!, /previous run of this job was still going \(overlap\)/);
   });
 });
