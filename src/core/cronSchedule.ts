@@ -125,6 +125,6 @@ function flags(values: readonly number[], size: number): boolean[] {
   return result;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return new Date(localMs(year, month + 1, 0)).getUTCDate();
 }
