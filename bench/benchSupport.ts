@@ -30,3 +30,10 @@ export async function bundleSelf(entry: string, dir: string): Promise<string> {
   fs.copyFileSync(path.join(ROOT, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
   return out;
 }
+
+/** Nearest-rank percentile: with 60 samples p99 is the largest one, with 30 samples p90 the 27th. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? NaN;
+}

@@ -4,14 +4,17 @@ import type { OptionSpec, PositionalSpec } from './args';
 import { GLOBAL_OPTIONS, VERSION_OPTION } from './globals';
 import type { CommandGroup, CommandRegistry, CommandSpec } from './registry';
 
-const WIDTH = 100;
+/** Where help text wraps. */
+export const HELP_WIDTH = 100;
+const WIDTH = HELP_WIDTH;
 const PROGRAM = 'night-pilot';
 
 const EXIT_CODES =
   'Exit codes: 0 success, 1 a run failed (or an internal error), 2 invalid input (nothing was written), ' +
   '3 storage problem (lock timeout, damaged file, newer schema).';
 
-function wrap(text: string, width: number, indent: number): string {
+/** Wraps `text` at `width` columns, paragraph by paragraph, indenting continuation lines. */
+export function wrap(text: string, width: number, indent: number): string {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';

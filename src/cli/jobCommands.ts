@@ -1,6 +1,6 @@
 // `night-pilot job ...`: create, change, inspect, pause, resume and remove jobs.
 
-import { nextFireTime } from '../core/cron';
+import { cronWarnings, nextFireTime } from '../core/cron';
 import type { Job, JobStatus } from '../core/model';
 import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
@@ -9,6 +9,7 @@ import type { JobPatch } from '../storage/jobRepository';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import type { PositionalSpec } from './args';
 import type { CommandContext } from './context';
+import { CRON_HELP } from './cronHelp';
 import { UsageError } from './exitCodes';
 import { EDIT_ONLY_OPTIONS, JOB_OPTIONS, integer, readJobFlags } from './jobOptions';
 import { planJobEdit, planNewJob, promptFor } from './jobPlan';
@@ -37,6 +38,12 @@ export function recentRuns(tx: Tx, job: Job, limit: number): RunJson[] {
     .map((run) => runJson(run, job.name, tx.processes.listByRun(run.id), tx.usage.listByRun(run.id)));
 }
 
+/** A legal expression that is probably not meant (`*\/60` is just minute 0) is said so on stderr. */
+function warnAboutCron(ctx: CommandContext, cron: string | undefined): void {
+  if (!cron) return;
+  for (const warning of cronWarnings(cron)) ctx.note(`warning: --cron: ${warning}`);
+}
+
 function printJob(ctx: CommandContext, job: JobJson, headline: string): void {
   ctx.print(job, () => `${headline}\n\n${formatJobDetail(job, null, [], ctx.now())}`);
 }
@@ -57,7 +64,8 @@ const add: CommandSpec = {
   usage: '--name NAME (--prompt TEXT | --prompt-file FILE) (--cron EXPR | --parent JOB_ID) [options]',
   description:
     'A job needs a name, a prompt (--prompt or --prompt-file) and a schedule: --cron, or --parent for a job ' +
-    "that fires each time its parent succeeds. The first fire time is computed in --tz (default: this machine's zone).",
+    "that fires each time its parent succeeds. The first fire time is computed in --tz (default: this machine's zone).\n\n" +
+    CRON_HELP,
   options: JOB_OPTIONS,
   examples: [
     "night-pilot job add --name nightly-review --prompt-file prompts/review.md --cron '0 2 * * *' --tz Europe/Berlin",
@@ -67,6 +75,7 @@ const add: CommandSpec = {
   async run(ctx, args) {
     const flags = readJobFlags(args, 'add', ctx.io.cwd);
     const plan = planNewJob(flags, ctx.now(), defaultTimeZone());
+    warnAboutCron(ctx, flags.cron);
     const created = await ctx.store.write((tx) => {
       const parentJobId = plan.parentRef === null ? null : resolveJob(tx, plan.parentRef, '--parent').id;
       const prompt = tx.prompts.insert(plan.prompt);
@@ -85,7 +94,8 @@ const edit: CommandSpec = {
     'Only the options given change; the result is checked like a new job. Changing --cron, --tz or --once ' +
     'recomputes the next fire time from now. An empty value clears an optional setting (e.g. --model "" or ' +
     '--parent ""); --cron "" removes the schedule of a job that has a parent, making it triggered. A new prompt ' +
-    "replaces the job's own prompt; a prompt shared with other jobs is left to them and the job gets a copy.",
+    "replaces the job's own prompt; a prompt shared with other jobs is left to them and the job gets a copy.\n\n" +
+    CRON_HELP,
   positionals: [JOB_ID],
   options: [...JOB_OPTIONS, ...EDIT_ONLY_OPTIONS],
   examples: [
@@ -95,6 +105,7 @@ const edit: CommandSpec = {
   async run(ctx, args) {
     const reference = args.positionals[0]!;
     const flags = readJobFlags(args, 'edit', ctx.io.cwd);
+    warnAboutCron(ctx, flags.cron);
     const now = ctx.now();
     const updated = await ctx.store.write((tx) => {
       const job = resolveJob(tx, reference);

@@ -1,6 +1,6 @@
 // A first, modest "create job" flow: name, prompt text, cron expression with a live preview.
 // The full editor (workspace prompt files, options, retries) comes later.
-import { describeCron, nextFireTimes, validateCron } from '../core/cron';
+import { cronWarnings, describeCron, nextFireTimes, validateCron } from '../core/cron';
 import type { Job } from '../core/model';
 import { defaultTimeZone, validateTimeZone } from '../core/timeZone';
 import { formatWhen } from '../views/format';
@@ -43,7 +43,11 @@ function checkPrompt(value: string): StepCheck {
       };
 }
 
-/** Validates the expression and, when valid, previews what it means and when it fires next. */
+/**
+ * Validates the expression and, when valid, previews what it means and when it fires next; a
+ * legal expression that is probably not meant (`*\/60` is just minute 0) is accepted with a
+ * warning, which the description spells out.
+ */
 export function checkCron(value: string, timezone: string, now: Date): StepCheck {
   const expr = value.trim();
   const result = validateCron(expr);
@@ -53,7 +57,9 @@ export function checkCron(value: string, timezone: string, now: Date): StepCheck
   }
   const next = nextFireTimes(expr, now, 3, timezone).map((d) => formatWhen(d.toISOString(), now));
   const preview = next.length ? `next: ${next.join(', ')}` : 'it never fires again';
-  return { ok: true, message: `${describeCron(expr, timezone)}; ${preview}` };
+  const warning = cronWarnings(expr).length > 0;
+  // A warning ends the description with a full stop; the preview follows it after a semicolon.
+  return { ok: true, warning, message: `${describeCron(expr, timezone).replace(/\.$/, '')}; ${preview}` };
 }
 
 /**

@@ -8,6 +8,8 @@ export interface StepCheck {
   ok: boolean;
   /** Shown under the input: the error, or (when ok) a preview such as the next fire times. */
   message?: string;
+  /** Accepted, but the message says something is probably not meant: shown as a warning. */
+  warning?: boolean;
 }
 
 export interface TextStep {
@@ -43,9 +45,11 @@ export function askText(options: TextStep): Promise<StepResult> {
       check.message && !quiet
         ? {
             message: check.message,
-            severity: check.ok
-              ? vscode.InputBoxValidationSeverity.Info
-              : vscode.InputBoxValidationSeverity.Error,
+            severity: !check.ok
+              ? vscode.InputBoxValidationSeverity.Error
+              : check.warning
+                ? vscode.InputBoxValidationSeverity.Warning
+                : vscode.InputBoxValidationSeverity.Info,
           }
         : undefined;
     return check;

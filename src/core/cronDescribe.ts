@@ -1,29 +1,33 @@
-// Plain English for a cron expression, read from the fields cron-parser expanded (so aliases,
-// names and `H` come out as the values that will actually fire).
+// Plain English for a cron expression, read from the values each field expands to (so aliases,
+// names and `H` come out as the values that will actually fire), followed by what is legal but
+// probably not meant. User-facing English; a pure function, so the VS Code side may localise it.
 
-import type { CronFieldCollection } from 'cron-parser';
+import type { ParsedField } from './cronFields';
+import { parseCron } from './cronSyntax';
+import type { ParsedCron } from './cronSyntax';
 import { assertTimeZone } from './timeZone';
-import { PROBE_START, parseCron } from './cronSyntax';
 import { MONTHS, WEEKDAYS, joinWords } from './cronWords';
 
 /**
  * Plain English for a valid expression, ending with the zone, e.g.
- * `At 09:00:00 on Monday through Friday, America/New_York`. Throws a {@link CronError} for an
- * invalid expression and a TimeZoneError for an unknown zone.
+ * `At 09:00:00 on Monday through Friday, America/New_York`; an expression that is probably not
+ * meant says so after it (`... Probably not meant: minute *\/60 only matches minute 0 (...)`).
+ * Throws a CronError for an invalid expression and a TimeZoneError for an unknown zone.
  */
 export function describeCron(expr: string, timeZone: string): string {
   assertTimeZone(timeZone);
-  const { cron } = parseCron(expr, 'UTC', PROBE_START);
-  return `${describeFields(cron.fields)}, ${timeZone}`;
+  const cron = parseCron(expr);
+  const text = `${describeFields(cron)}, ${timeZone}`;
+  return cron.notes.length === 0 ? text : `${text}. Probably not meant: ${cron.notes.join('; ')}.`;
 }
 
 const NTH_WORDS = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
 
-function describeFields(fields: CronFieldCollection): string {
-  const seconds = numbers(fields.second.values);
-  const minutes = numbers(fields.minute.values);
-  const hours = numbers(fields.hour.values);
-  const months = numbers(fields.month.values);
+function describeFields(fields: ParsedCron): string {
+  const seconds = fields.second.values;
+  const minutes = fields.minute.values;
+  const hours = fields.hour.values;
+  const months = fields.month.values;
   const { text: time, clock } = describeTime(seconds, minutes, hours);
   const monthRestricted = months.length < 12;
   const special = singleDate(fields, months);
@@ -108,21 +112,21 @@ function describeWithinHour(seconds: number[], minutes: number[]): { text: strin
 }
 
 /** "January 1" when the day part is one day of the month in one month, else null. */
-function singleDate(fields: CronFieldCollection, months: number[]): string | null {
+function singleDate(fields: ParsedCron, months: number[]): string | null {
   const dom = fields.dayOfMonth;
-  if (!fields.dayOfWeek.isWildcard || dom.isWildcard || dom.hasLastChar || months.length !== 1) {
+  if (!fields.dayOfWeek.wildcard || dom.wildcard || dom.lastDay || months.length !== 1) {
     return null;
   }
-  const days = numbers(dom.values);
+  const days = dom.values;
   return days.length === 1 ? `${MONTHS[months[0] as number]} ${days[0]}` : null;
 }
 
 /** The day part after "on", or null for every day. Day-of-month and day-of-week combine with OR. */
-function describeDays(fields: CronFieldCollection): string | null {
+function describeDays(fields: ParsedCron): string | null {
   const dom = fields.dayOfMonth;
   const dow = fields.dayOfWeek;
-  const domText = dom.isWildcard ? null : describeDaysOfMonth(dom.values);
-  const dowText = dow.isWildcard ? null : describeDaysOfWeek(dow.values, dow.nthDay);
+  const domText = dom.wildcard ? null : describeDaysOfMonth(dom);
+  const dowText = dow.wildcard ? null : describeDaysOfWeek(dow);
   if (domText === 'every day' || dowText === 'every day') {
     return null;
   }
@@ -132,9 +136,8 @@ function describeDays(fields: CronFieldCollection): string | null {
   return domText ?? dowText;
 }
 
-function describeDaysOfMonth(values: readonly (number | string)[]): string {
-  const days = numbers(values);
-  const last = values.includes('L');
+function describeDaysOfMonth(field: ParsedField): string {
+  const days = field.values;
   if (days.length === 31) {
     return 'every day';
   }
@@ -142,28 +145,30 @@ function describeDaysOfMonth(values: readonly (number | string)[]): string {
   if (days.length > 0) {
     parts.push(`${days.length === 1 ? 'day' : 'days'} ${formatRuns(days, String)}`);
   }
-  if (last) {
+  if (field.lastDay) {
     parts.push('the last day');
   }
   return `${joinWords(parts, 'and')} of the month`;
 }
 
-function describeDaysOfWeek(values: readonly (number | string)[], nth: number): string {
-  const plain = [...new Set(numbers(values).map((value) => value % 7))].sort((a, b) => a - b);
-  const lasts = values
-    .filter((value): value is string => typeof value === 'string' && value.endsWith('L'))
-    .map((value) => Number(value.slice(0, -1)) % 7);
-  if (nth > 0 && plain.length === 1) {
-    return `the ${NTH_WORDS[nth]} ${WEEKDAYS[plain[0] as number]} of the month`;
+function describeDaysOfWeek(field: ParsedField): string {
+  const plain = field.values;
+  const lasts = field.lastWeekdays;
+  if (field.nth > 0 && plain.length === 1) {
+    return `the ${NTH_WORDS[field.nth]} ${WEEKDAYS[plain[0] as number]} of the month`;
   }
   if (plain.length === 7 && lasts.length === 0) {
     return 'every day';
   }
   const parts: string[] = [];
-  if (plain.length > 0) {
+  if (field.dayStepOrder !== null) {
+    // "1/2" is not standard; say that it counts on to 7, Sunday, which a reader may not expect.
+    const days = formatRuns(field.dayStepOrder, (value) => WEEKDAYS[value % 7] as string);
+    parts.push(`${days} (day-of-week ${field.raw} counts up to 7, which is Sunday)`);
+  } else if (plain.length > 0) {
     // A set that wraps over the weekend (Saturday and Sunday) reads better with Sunday last.
     const ordered =
-      plain.includes(0) && plain.includes(6) ? plain.map((value) => (value === 0 ? 7 : value)) : plain;
+      plain.includes(0) && plain.includes(6) ? plain.map((value) => (value === 0 ? 7 : value)) : [...plain];
     parts.push(
       formatRuns(
         ordered.sort((a, b) => a - b),
@@ -171,16 +176,10 @@ function describeDaysOfWeek(values: readonly (number | string)[], nth: number): 
       ),
     );
   }
-  for (const day of [...new Set(lasts)].sort((a, b) => a - b)) {
+  for (const day of lasts) {
     parts.push(`the last ${WEEKDAYS[day]} of the month`);
   }
   return joinWords(parts, 'and');
-}
-
-function numbers(values: readonly (number | string)[]): number[] {
-  return [...new Set(values.filter((value): value is number => typeof value === 'number'))].sort(
-    (a, b) => a - b,
-  );
 }
 
 /** k when the values are exactly 0, k, 2k, ... through the whole cycle (k > 1 divides size). */

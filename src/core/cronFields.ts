@@ -1,7 +1,13 @@
-// The per-field check of a cron expression: each of the six fields on its own, with a message
-// that names the value and the fix. The checks that span fields live in cronSyntax.ts.
+// The per-field reading of a cron expression: each of the six fields on its own, into the values
+// it matches, with a message that names the value and the fix for a mistake, and a note for what
+// is legal but probably not meant. The checks that span fields live in cronSyntax.ts.
+//
+// What is accepted is what cronie accepts (numbers, names, ranges, steps of any size, lists with
+// repeated values) plus the extensions cron-parser offered before this module replaced it:
+// seconds, `?`, `L`, `#`, `H` and `N/step` (read as N-max/step).
 
-import { WEEKDAYS } from './cronWords';
+import { hashedStep, hashedValue } from './cronHash';
+import { MONTHS, WEEKDAYS } from './cronWords';
 
 /** The six cron fields, in the order of a 6-field expression. */
 export const CRON_FIELD_NAMES = ['second', 'minute', 'hour', 'day-of-month', 'month', 'day-of-week'] as const;
@@ -13,8 +19,6 @@ export interface FieldSpec {
   name: CronFieldName;
   min: number;
   max: number;
-  /** Largest useful step: a bigger one can only ever match the start value. */
-  maxStep: number;
   /** Upper-case three-letter names, index = value. */
   names?: readonly string[];
 }
@@ -24,21 +28,33 @@ const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /** The checks of each field, in the order of a 6-field expression. */
 export const FIELD_SPECS: readonly FieldSpec[] = [
-  { name: 'second', min: 0, max: 59, maxStep: 59 },
-  { name: 'minute', min: 0, max: 59, maxStep: 59 },
-  { name: 'hour', min: 0, max: 23, maxStep: 23 },
-  { name: 'day-of-month', min: 1, max: 31, maxStep: 30 },
-  { name: 'month', min: 1, max: 12, maxStep: 11, names: MONTH_NAMES },
-  { name: 'day-of-week', min: 0, max: 7, maxStep: 6, names: DAY_NAMES },
+  { name: 'second', min: 0, max: 59 },
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTH_NAMES },
+  { name: 'day-of-week', min: 0, max: 7, names: DAY_NAMES },
 ];
 
-/** What the per-field check learned, for the checks that span fields. */
-export interface FieldFacts {
-  /** `*` or `?`: cron-parser's notion of "unrestricted" for the day-of-month/day-of-week OR rule. */
+/** One field, read. */
+export interface ParsedField {
+  raw: string;
+  /** `*` or `?`: unrestricted, for the day-of-month/day-of-week OR rule. */
   wildcard: boolean;
-  values: Set<number>;
-  hasLast: boolean;
-  hashed: boolean;
+  /** True when an item is `*` or has a step: in the hour field, the job fires on real time. */
+  periodic: boolean;
+  /** The values it matches, ascending, without repeats; day-of-week folds 7 onto 0 (Sunday). */
+  values: number[];
+  /** Day-of-month `L`: the last day of the month. */
+  lastDay: boolean;
+  /** Day-of-week `5L` and the like: these weekdays (0-6) on their last occurrence in the month. */
+  lastWeekdays: number[];
+  /** Day-of-week `5#2`: only the nth (1-5) occurrence in the month; 0 when not given. */
+  nth: number;
+  /** Day-of-week `N/step` that reached 7: the days in stepping order, Sunday as 7. */
+  dayStepOrder: number[] | null;
+  /** Legal but probably not meant, in words (shown with the description and when typing it). */
+  notes: string[];
 }
 
 /** A mistake in one field; the message leaves out the field name, which the caller adds. */
@@ -49,38 +65,63 @@ function isDayField(spec: FieldSpec): boolean {
   return spec.name === 'day-of-month' || spec.name === 'day-of-week';
 }
 
-/** Checks one field and returns what it matches; throws a {@link FieldProblem} naming the mistake. */
-export function checkField(spec: FieldSpec, raw: string): FieldFacts {
+function newField(raw: string): ParsedField {
+  return {
+    raw,
+    wildcard: false,
+    periodic: false,
+    values: [],
+    lastDay: false,
+    lastWeekdays: [],
+    nth: 0,
+    dayStepOrder: null,
+    notes: [],
+  };
+}
+
+/**
+ * Reads one field; `random` (in [0, 1)) is the field's draw for `H`. Throws a
+ * {@link FieldProblem} naming the mistake.
+ */
+export function parseField(spec: FieldSpec, raw: string, random: number): ParsedField {
+  const field = newField(raw);
+  const values = new Set<number>();
   if (raw === '*' || raw === '?') {
     if (raw === '?' && !isDayField(spec)) {
       throw new FieldProblem('"?" is only allowed in day-of-month and day-of-week; use "*"');
     }
-    return { wildcard: true, values: range(spec.min, spec.max, 1, spec), hasLast: false, hashed: false };
+    field.wildcard = true;
+    field.periodic = true;
+    addRange(values, spec.min, spec.max, 1, spec);
+    field.values = sorted(values);
+    return field;
   }
   const items = raw.split(',');
-  const facts: FieldFacts = { wildcard: false, values: new Set(), hasLast: false, hashed: false };
-  // Which item first produced each value: cron-parser rejects a value listed twice.
-  const owners = new Map<string, string>();
   for (const item of items) {
     if (item === '') {
       throw new FieldProblem(`"${raw}" has an empty list item (a stray ",")`);
     }
-    const keys = checkItem(spec, item, items.length, facts);
-    for (const key of keys) {
-      const owner = owners.get(key);
-      if (owner !== undefined) {
-        throw new FieldProblem(
-          `${describeKey(spec, key)} is listed more than once ("${owner}" and "${item}"); list each value once`,
-        );
-      }
-      owners.set(key, item);
-    }
+    readItem(spec, item, items.length, random, field, values);
   }
-  return facts;
+  if (items.length > 1) {
+    field.dayStepOrder = null;
+    if (items.includes('*'))
+      field.notes.push(`${spec.name} "${raw}" lists *, which already matches every value`);
+  }
+  field.values = sorted(values);
+  field.lastWeekdays = [...new Set(field.lastWeekdays)].sort((a, b) => a - b);
+  return field;
 }
 
-/** Checks one list item, records its values in `facts` and returns its keys for the duplicate check. */
-function checkItem(spec: FieldSpec, item: string, itemCount: number, facts: FieldFacts): string[] {
+/** Reads one list item into `values` and the flags of `field`. */
+function readItem(
+  spec: FieldSpec,
+  item: string,
+  itemCount: number,
+  random: number,
+  field: ParsedField,
+  values: Set<number>,
+): void {
   if (item.includes('?')) {
     throw new FieldProblem(
       isDayField(spec)
@@ -90,19 +131,19 @@ function checkItem(spec: FieldSpec, item: string, itemCount: number, facts: Fiel
   }
   if (item.startsWith('H')) {
     if (itemCount > 1) {
-      // Its value is only known after hashing, so it could collide with another item.
+      // Its value is only known after hashing, so it could not be read as part of a list.
       throw new FieldProblem(`"${item}" must be the whole field; H cannot be combined with a list`);
     }
-    checkHashed(spec, item);
-    facts.hashed = true;
-    return [];
+    readHashed(spec, item, random, field, values);
+    return;
   }
   if (item.includes('#')) {
-    return [checkNth(spec, item, itemCount, facts)];
+    values.add(readNth(spec, item, itemCount, field));
+    return;
   }
   if (spec.name === 'day-of-month' && item === 'L') {
-    facts.hasLast = true;
-    return ['L'];
+    field.lastDay = true;
+    return;
   }
   if (spec.name === 'day-of-month' && item.includes('L') && !/w/i.test(item)) {
     throw new FieldProblem(
@@ -119,24 +160,26 @@ function checkItem(spec: FieldSpec, item: string, itemCount: number, facts: Fiel
     if (/[-/,]/.test(day)) {
       throw new FieldProblem(`"${item}": L follows a single day, e.g. 5L for the last Friday of the month`);
     }
-    const value = parseValue(spec, day);
-    facts.hasLast = true;
-    return [`${value % 7}L`];
+    field.lastWeekdays.push(parseValue(spec, day) % 7);
+    return;
   }
+  readSteppedRange(spec, item, field, values);
+}
+
+/** `*`, `a`, `a-b`, each with an optional `/step`; `a/step` means a-max/step. */
+function readSteppedRange(spec: FieldSpec, item: string, field: ParsedField, values: Set<number>): void {
   const slash = item.split('/');
   if (slash.length > 2) {
     throw new FieldProblem(`"${item}" has more than one "/"`);
   }
   const [base = '', stepText] = slash;
-  let step = 1;
-  if (stepText !== undefined) {
-    step = parseStep(spec, item, stepText);
-  }
+  const step = stepText === undefined ? 1 : parseStep(item, stepText);
   let low: number;
   let high: number;
   if (base === '*') {
     low = spec.min;
     high = spec.max;
+    field.periodic = true;
   } else if (base === '') {
     throw new FieldProblem(`"${item}" has nothing before "/" (use */${stepText ?? ''} or a start value)`);
   } else if (base.startsWith('-')) {
@@ -161,17 +204,84 @@ function checkItem(spec: FieldSpec, item: string, itemCount: number, facts: Fiel
     }
   } else {
     low = parseValue(spec, base);
-    // cron-parser reads "5/15" as "5-max/15", like Vixie cron.
+    // "5/15" reads as "5-max/15", as Vixie-style parsers that accept it do.
     high = stepText === undefined ? low : spec.max;
   }
-  const values = range(low, high, step, spec);
-  for (const value of values) {
-    facts.values.add(value);
+  if (stepText !== undefined) {
+    field.periodic = true;
+    noteStep(spec, item, low, high, step, field);
+    if (
+      spec.name === 'day-of-week' &&
+      base !== '*' &&
+      !base.includes('-') &&
+      low > 0 &&
+      (high - low) % step === 0
+    ) {
+      // "1/2" counts 1, 3, 5, 7: Sunday comes last, as 7.
+      field.dayStepOrder = stepValues(low, high, step);
+    }
   }
-  return [...values].map(String);
+  addRange(values, low, high, step, spec);
 }
 
-function checkHashed(spec: FieldSpec, item: string): void {
+/** Notes for steps that do not do what they seem to: a single value, or an uneven cycle. */
+function noteStep(
+  spec: FieldSpec,
+  item: string,
+  low: number,
+  high: number,
+  step: number,
+  field: ParsedField,
+): void {
+  const hit = stepValues(low, high, step);
+  const distinct = new Set(hit.map((value) => fold(spec, value)));
+  if (distinct.size === 1 && step > 1) {
+    const why =
+      spec.name === 'day-of-week' && hit.length > 1
+        ? '0 and 7 are both Sunday'
+        : `a step of ${step} from ${low} never reaches another value up to ${high}`;
+    field.notes.push(`${spec.name} ${item} only matches ${valueName(spec, low)} (${why})`);
+    return;
+  }
+  const cycle = spec.max - spec.min + 1;
+  const unit = CYCLE_UNITS[spec.name];
+  if (unit !== undefined && low === spec.min && high === spec.max && cycle % step !== 0) {
+    const last = hit[hit.length - 1] as number;
+    field.notes.push(
+      `${spec.name} ${item} starts over at ${spec.min} every ${unit.period}, ${cycle - last} ${unit.plural} ` +
+        `after ${last}, so the fires are not evenly spaced`,
+    );
+  }
+}
+
+/** The fields whose steps restart every period, and the words for them. */
+const CYCLE_UNITS: Partial<Record<CronFieldName, { period: string; plural: string }>> = {
+  second: { period: 'minute', plural: 'seconds' },
+  minute: { period: 'hour', plural: 'minutes' },
+  hour: { period: 'day', plural: 'hours' },
+};
+
+/** "minute 0", "day 1", "January", "Sunday": one value of a field in words. */
+function valueName(spec: FieldSpec, value: number): string {
+  switch (spec.name) {
+    case 'day-of-week':
+      return WEEKDAYS[value % 7] as string;
+    case 'month':
+      return MONTHS[value] as string;
+    case 'day-of-month':
+      return `day ${value}`;
+    default:
+      return `${spec.name} ${value}`;
+  }
+}
+
+function readHashed(
+  spec: FieldSpec,
+  item: string,
+  random: number,
+  field: ParsedField,
+  values: Set<number>,
+): void {
   const match = /^H(?:\((\d+)-(\d+)\))?(?:\/(\d+))?$/.exec(item);
   if (match === null) {
     throw new FieldProblem(
@@ -179,21 +289,33 @@ function checkHashed(spec: FieldSpec, item: string): void {
     );
   }
   const [, startText, endText, stepText] = match;
+  let low = spec.min;
+  let high = spec.max;
   if (startText !== undefined && endText !== undefined) {
-    const low = Number(startText);
-    const high = Number(endText);
+    low = Number(startText);
+    high = Number(endText);
     checkRange(spec, low);
     checkRange(spec, high);
     if (low > high) {
       throw new FieldProblem(`range ${low}-${high} in "${item}" is reversed`);
     }
   }
-  if (stepText !== undefined) {
-    parseStep(spec, item, stepText);
+  if (stepText === undefined) {
+    values.add(fold(spec, hashedValue(random, low, high)));
+    return;
+  }
+  const step = parseStep(item, stepText);
+  field.periodic = true;
+  const hashed = hashedStep(random, low, high, step);
+  for (const value of hashed) values.add(fold(spec, value));
+  if (hashed.length === 1 && step > 1) {
+    field.notes.push(
+      `${spec.name} ${item} only matches ${valueName(spec, hashed[0] as number)} (the step is as large as the range)`,
+    );
   }
 }
 
-function checkNth(spec: FieldSpec, item: string, itemCount: number, facts: FieldFacts): string {
+function readNth(spec: FieldSpec, item: string, itemCount: number, field: ParsedField): number {
   if (spec.name !== 'day-of-week') {
     throw new FieldProblem(
       `"#" is only allowed in day-of-week (e.g. 5#2 for the second Friday of the month)`,
@@ -216,11 +338,11 @@ function checkNth(spec: FieldSpec, item: string, itemCount: number, facts: Field
   if (nth === undefined || !/^\d+$/.test(nth) || Number(nth) < 1 || Number(nth) > 5) {
     throw new FieldProblem(`"${item}": the occurrence after "#" must be 1-5, got "${nth ?? ''}"`);
   }
-  facts.values.add(value % 7);
-  return `${value % 7}#`;
+  field.nth = Number(nth);
+  return value % 7;
 }
 
-function parseStep(spec: FieldSpec, item: string, stepText: string): number {
+function parseStep(item: string, stepText: string): number {
   if (stepText === '') {
     throw new FieldProblem(`"${item}" has no step after "/"`);
   }
@@ -229,12 +351,7 @@ function parseStep(spec: FieldSpec, item: string, stepText: string): number {
   }
   const step = Number(stepText);
   if (step === 0) {
-    throw new FieldProblem(`step 0 is not allowed (use 1-${spec.maxStep})`);
-  }
-  if (step > spec.maxStep) {
-    throw new FieldProblem(
-      `step ${stepText} is too large (at most ${spec.maxStep}; a bigger step only ever matches the start value)`,
-    );
+    throw new FieldProblem(`step 0 is not allowed (use 1 or more)`);
   }
   return step;
 }
@@ -293,13 +410,23 @@ function isName(spec: FieldSpec, text: string): boolean {
   return spec.names !== undefined && text.length === 3 && spec.names.includes(text.toUpperCase());
 }
 
-/** The values from low to high by step; day-of-week folds 7 onto 0 (both are Sunday). */
-function range(low: number, high: number, step: number, spec: FieldSpec): Set<number> {
-  const values = new Set<number>();
-  for (let value = low; value <= high; value += step) {
-    values.add(spec.name === 'day-of-week' ? value % 7 : value);
-  }
+function stepValues(low: number, high: number, step: number): number[] {
+  const values: number[] = [];
+  for (let value = low; value <= high; value += step) values.push(value);
   return values;
+}
+
+/** Day-of-week folds 7 onto 0: both are Sunday. */
+function fold(spec: FieldSpec, value: number): number {
+  return spec.name === 'day-of-week' ? value % 7 : value;
+}
+
+function addRange(values: Set<number>, low: number, high: number, step: number, spec: FieldSpec): void {
+  for (let value = low; value <= high; value += step) values.add(fold(spec, value));
+}
+
+function sorted(values: Set<number>): number[] {
+  return [...values].sort((a, b) => a - b);
 }
 
 function wrapHint(spec: FieldSpec, low: number, high: number): string {
@@ -309,14 +436,4 @@ function wrapHint(spec: FieldSpec, low: number, high: number): string {
     return low === 7 ? `write ${span(0, high)}` : `write ${span(low, 6)},${span(0, high)}`;
   }
   return `write ${span(low, spec.max)},${span(spec.min, high)}`;
-}
-
-function describeKey(spec: FieldSpec, key: string): string {
-  if (spec.name !== 'day-of-week') {
-    return key;
-  }
-  const value = Number(key.replace(/\D/g, ''));
-  const day = WEEKDAYS[value] ?? key;
-  const shown = value === 0 ? `${day} (0 or 7)` : `${day} (${value})`;
-  return key.endsWith('L') ? `the last ${shown}` : shown;
 }

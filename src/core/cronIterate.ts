@@ -1,36 +1,50 @@
-// Fire times of a cron expression in an IANA zone, forward only, with a recovery for the DST
-// changes where cron-parser gives up or steps backwards.
+// Fire times of a cron expression in an IANA zone, with one rule for DST changes of any size:
+//
+//   - A fixed local time in a skipped interval fires once, moved forward by the gap's length
+//     (02:30 in a one-hour gap fires at 03:30, 02:17 in Lord Howe's 30-minute gap at 02:47), so
+//     the day's fires keep their order.
+//   - A fixed local time in a repeated interval fires once, at its first occurrence.
+//   - Jobs whose hour field is `*` or a step (`*\/2`, `1-23/3`) fire on real time: not at all in
+//     a skipped interval, in both passes of a repeated one (cronie does the same for jobs that run
+//     hourly or more often).
+//
+// "Fixed" means any other hour field (a number, a list, a range, H). The fires form one set of
+// instants; every query answers from that set, so a sequence of fires and "the next fire after
+// now" always agree.
 
-import { CronDate, CronExpressionParser } from 'cron-parser';
-import type { CronExpression } from 'cron-parser';
+import { parseCron } from './cronSyntax';
+import { LocalSchedule } from './cronSchedule';
 import { assertTimeZone } from './timeZone';
-import { CronError, isLoopLimit, parseCron } from './cronSyntax';
-import type { CheckedCron } from './cronSyntax';
+import { zoneOffsets } from './zoneOffsets';
+import type { ZoneOffsets } from './zoneOffsets';
 
 /**
  * The next `count` fire times strictly after `after`, reading the expression in `timeZone`.
- * Throws a {@link CronError} for an invalid expression and a TimeZoneError for an unknown zone.
+ * Throws a CronError for an invalid expression and a TimeZoneError for an unknown zone.
  */
 export function nextFireTimes(expr: string, after: Date, count: number, timeZone: string): Date[] {
   assertDate('after', after);
   assertCount('count', count);
-  const iterator = new FireIterator(expr, timeZone, after);
+  const finder = new FireFinder(expr, timeZone);
   const times: Date[] = [];
+  let last = after.getTime();
   while (times.length < count) {
-    times.push(iterator.next());
+    const next = finder.next(last);
+    if (next === null) break;
+    times.push(new Date(next));
+    last = next;
   }
   return times;
 }
 
-/** The next fire time strictly after `after`, or null when none can be found. */
+/** The next fire time strictly after `after`, or null when the expression never fires again. */
 export function nextFireTime(expr: string, after: Date, timeZone: string): Date | null {
   return nextFireTimes(expr, after, 1, timeZone)[0] ?? null;
 }
 
 /**
  * Every fire time in (`afterExclusive`, `untilInclusive`], oldest first, at most `limit` of them;
- * `truncated` says more were left out. Iterates forward only (cron-parser's `prev()` is wrong
- * around DST), which is what missed-run catch-up needs.
+ * `truncated` says more were left out.
  */
 export function fireTimesBetween(
   expr: string,
@@ -42,152 +56,71 @@ export function fireTimesBetween(
   assertDate('afterExclusive', afterExclusive);
   assertDate('untilInclusive', untilInclusive);
   assertCount('limit', limit);
-  const iterator = new FireIterator(expr, timeZone, afterExclusive);
+  const finder = new FireFinder(expr, timeZone);
   const until = untilInclusive.getTime();
   const times: Date[] = [];
-  if (until <= afterExclusive.getTime()) {
-    return { times, truncated: false };
+  let last = afterExclusive.getTime();
+  while (last < until) {
+    const next = finder.next(last);
+    if (next === null || next > until) break;
+    if (times.length === limit) return { times, truncated: true };
+    times.push(new Date(next));
+    last = next;
   }
-  for (;;) {
-    const time = iterator.next();
-    if (time.getTime() > until) {
-      return { times, truncated: false };
-    }
-    if (times.length === limit) {
-      return { times, truncated: true };
-    }
-    times.push(time);
-  }
+  return { times, truncated: false };
 }
 
-const MINUTE_MS = 60_000;
-// Every zone's offset and DST changes fall on quarter hours, so a local hour (and day) is the same
-// throughout a UTC-aligned quarter hour.
-const BLOCK_MS = 15 * MINUTE_MS;
-// How far past a cron-parser failure the recovery looks: a day covers hourly and daily jobs, a
-// week covers weekly ones.
-const RECOVERY_WINDOWS_MS = [26 * 3600_000, 8 * 24 * 3600_000];
+const DAY_MS = 86_400_000;
+/** Offsets near an instant: within two days either side (no zone changes more in that time). */
+const NEAR_MS = 2 * DAY_MS;
 
-/** Yields strictly increasing fire times from one cron-parser expression. */
-class FireIterator {
-  private readonly _cron: CronExpression;
-  private readonly _checked: CheckedCron;
-  private readonly _expr: string;
-  private readonly _zone: string;
-  private _last: number;
+/** The fire set of one expression in one zone, queried by "first fire after". */
+class FireFinder {
+  private readonly _schedule: LocalSchedule;
+  private readonly _zone: ZoneOffsets;
+  private readonly _instants: number[] = [];
 
-  constructor(expr: string, zone: string, after: Date) {
+  constructor(expr: string, zone: string) {
     assertTimeZone(zone);
-    const { checked, cron } = parseCron(expr, zone, after);
-    this._checked = checked;
-    this._cron = cron;
-    this._expr = expr;
-    this._zone = zone;
-    this._last = after.getTime();
+    this._schedule = new LocalSchedule(parseCron(expr));
+    this._zone = zoneOffsets(zone);
   }
 
-  next(): Date {
-    let time = this._tryNext();
-    // cron-parser can give up, or even step backwards, inside some DST changes (both happen at the
-    // end of Australia/Lord_Howe's half-hour DST); a time that does not move forward could fire a
-    // job twice.
-    if (time === null || time <= this._last) {
-      time = this._recover();
+  /** The first fire strictly after `after`, or null when there is none. */
+  next(after: number): number | null {
+    // A wall-clock time w is the instant w - o for an offset o in effect near that instant, so no
+    // time before after + (the lowest offset near `after`) can fire after `after`.
+    const [lowest] = this._zone.offsetRange(after - NEAR_MS, after + NEAR_MS);
+    let best = Infinity;
+    let stop = Infinity;
+    // Wall-clock times are scanned in order, but a time moved out of a gap can land after the
+    // next times of the day: the scan goes on until no later time can fire before the best found.
+    for (let local = this._schedule.nextAtOrAfter(after + lowest); local !== null && local <= stop;) {
+      const fire = this._firstFireAfter(local, after);
+      if (fire < best) {
+        best = fire;
+        stop = best + this._zone.offsetRange(best - NEAR_MS, best + NEAR_MS)[1];
+      }
+      local = this._schedule.nextAtOrAfter(local + 1000);
     }
-    this._last = time;
-    return new Date(time);
+    return best === Infinity ? null : best;
   }
 
-  private _tryNext(): number | null {
-    try {
-      return this._cron.next().getTime();
-    } catch (error) {
-      if (isLoopLimit(error)) {
-        return null;
-      }
-      throw error;
+  /** The earliest instant the wall-clock time `local` fires at after `after`, or Infinity. */
+  private _firstFireAfter(local: number, after: number): number {
+    const instants = this._instants;
+    const shifted = this._zone.resolve(local, instants);
+    if (instants.length === 0) {
+      // Skipped by a DST change: a fixed time moves forward by the gap, a periodic one is lost.
+      return !this._schedule.realTime && shifted > after ? shifted : Infinity;
     }
-  }
-
-  /**
-   * Finds the next fire by checking instants one by one past the trouble, then by restarting
-   * cron-parser further on. Only reached in the rare zones where cron-parser fails.
-   */
-  private _recover(): number {
-    const [, , hour, dayOfMonth, month, dayOfWeek] = this._checked.sixFields.split(' ');
-    // The same fields with every second and minute: tells whether a whole quarter hour can match.
-    const coarse = CronExpressionParser.parse(['*', '*', hour, dayOfMonth, month, dayOfWeek].join(' '), {
-      tz: this._zone,
-      hashSeed: this._checked.seed,
-    });
-    const seconds = this._cron.fields.second.values as readonly number[];
-    const lastWallClock = wallClock(this._last, this._zone);
-    let scanned = this._last;
-    for (const window of RECOVERY_WINDOWS_MS) {
-      const end = this._last + window;
-      const found = this._scan(coarse, seconds, lastWallClock, scanned, end);
-      if (found !== null) {
-        this._cron.reset(new Date(found));
-        return found;
-      }
-      scanned = end;
-      this._cron.reset(new Date(end));
-      const candidate = this._tryNext();
-      if (candidate !== null && candidate > end) {
-        return candidate;
-      }
+    // Repeated by a DST change: a fixed time fires at its first occurrence only.
+    const candidates = this._schedule.realTime ? instants : instants.slice(0, 1);
+    for (const instant of candidates) {
+      if (instant > after) return instant;
     }
-    throw new CronError(
-      this._expr,
-      null,
-      `no fire time could be found after ${new Date(this._last).toISOString()} in ${this._zone}`,
-    );
+    return Infinity;
   }
-
-  /**
-   * The first instant in (from, to] that matches and whose local time is later than the last
-   * fire's (so a repeated half hour after a DST change does not fire again).
-   */
-  private _scan(
-    coarse: CronExpression,
-    seconds: readonly number[],
-    lastWallClock: number,
-    from: number,
-    to: number,
-  ): number | null {
-    for (let block = Math.floor(from / BLOCK_MS) * BLOCK_MS; block <= to; block += BLOCK_MS) {
-      if (!coarse.includesDate(new Date(block))) {
-        continue;
-      }
-      for (let minute = block; minute < block + BLOCK_MS; minute += MINUTE_MS) {
-        for (const second of seconds) {
-          const instant = minute + second * 1000;
-          if (
-            instant > from &&
-            instant <= to &&
-            this._cron.includesDate(new Date(instant)) &&
-            wallClock(instant, this._zone) > lastWallClock
-          ) {
-            return instant;
-          }
-        }
-      }
-    }
-    return null;
-  }
-}
-
-/** The local date and time in `zone` as a comparable number (milliseconds, as if it were UTC). */
-function wallClock(instant: number, zone: string): number {
-  const local = new CronDate(new Date(instant), zone);
-  return Date.UTC(
-    local.getFullYear(),
-    local.getMonth(),
-    local.getDate(),
-    local.getHours(),
-    local.getMinutes(),
-    local.getSeconds(),
-  );
 }
 
 function assertDate(name: string, value: Date): void {

@@ -1,23 +1,20 @@
-// Whole-expression checks of a cron expression and the bridge to cron-parser.
-//
-// cron-parser's own errors are vague ("Invalid characters, got value: x") and it is lenient where
-// a scheduler should not be (it fills in missing fields, accepts `?` in any field, folds `*/90`
-// into `0`), so every expression first goes through our own check (field count, aliases, each
-// field in cronFields.ts, days that never occur); cron-parser then computes the times.
+// Whole-expression reading of a cron expression: field count, aliases, each field (cronFields.ts)
+// and the days that never occur. The result, a ParsedCron, is what the fire times (cronIterate.ts)
+// and the description (cronDescribe.ts) are computed from; no library is involved.
 
-import { CronExpressionParser } from 'cron-parser';
-import type { CronExpression } from 'cron-parser';
-import { FIELD_SPECS, FieldProblem, checkField } from './cronFields';
-import type { CronFieldName, FieldFacts, FieldSpec } from './cronFields';
+import { FIELD_SPECS, FieldProblem, parseField } from './cronFields';
+import type { CronFieldName, FieldSpec, ParsedField } from './cronFields';
+import { hashDraws } from './cronHash';
 import { MONTHS, joinWords } from './cronWords';
 
-/** The aliases cron-parser supports, with their 5-field (or, for `@secondly`, 6-field) meaning. */
+/** The aliases, with their 5-field (or, for `@secondly`, 6-field) meaning. */
 export const CRON_ALIASES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
   '@monthly': '0 0 1 * *',
   '@weekly': '0 0 * * 0',
   '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
   '@minutely': '* * * * *',
   '@secondly': '* * * * * *',
@@ -45,106 +42,53 @@ export class CronError extends Error {
   }
 }
 
-/** An expression that passed our own check, in 6-field form, with the seed for `H`. */
-export interface CheckedCron {
-  ok: true;
+/** A valid expression, read: its six fields (seconds first; 0 for a 5-field expression). */
+export interface ParsedCron {
   fields: 5 | 6;
-  sixFields: string;
-  seed: string;
+  second: ParsedField;
+  minute: ParsedField;
+  hour: ParsedField;
+  dayOfMonth: ParsedField;
+  month: ParsedField;
+  dayOfWeek: ParsedField;
+  /** Legal but probably not meant, in words, e.g. `minute: *\/60 only matches minute 0 (...)`. */
+  notes: string[];
 }
 
-type Checked = CheckedCron | { ok: false; field: CronFieldName | null; message: string };
+type Parsed = { ok: true; cron: ParsedCron } | { ok: false; field: CronFieldName | null; message: string };
 
 const MAX_EXPRESSION_LENGTH = 1024;
 const FIELD_COUNT_MESSAGE =
   'expected 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first';
-const LOOP_LIMIT_TEXT = 'loop limit exceeded';
-
-/** Any fixed start works for the "does it ever match" probe; a fixed one keeps results reproducible. */
-export const PROBE_START = new Date('2000-01-01T00:00:00Z');
 
 /**
  * Validates a cron expression: 5 fields (minute hour day-of-month month day-of-week), 6 with
  * seconds first, or an alias (`@daily`, ...). Names (`JAN`, `MON`), `L`, `#`, `H` and `?` (in the
- * day fields) work as in cron-parser; `W` does not. On failure the message names the field and why.
+ * day fields) work; `W` does not. On failure the message names the field and why.
  */
 export function validateCron(expr: string): CronValidation {
-  const checked = precheck(expr);
-  if (!checked.ok) {
-    return checked;
-  }
-  try {
-    const cron = parseChecked(checked, 'UTC', PROBE_START);
-    cron.next();
-  } catch (error) {
-    const mapped = mapLibraryError(error);
-    return { ok: false, field: mapped.field, message: mapped.message };
-  }
-  return { ok: true, fields: checked.fields };
+  const parsed = readCron(expr);
+  return parsed.ok ? { ok: true, fields: parsed.cron.fields } : parsed;
 }
 
 /**
- * Checks `expr` and hands it to cron-parser, reading it in `tz` from `currentDate`. Throws a
- * {@link CronError} for an invalid expression; the zone must already have been checked.
+ * What is legal in `expr` but probably not meant (`*\/60` is just minute 0), in words; empty for
+ * an expression without surprises. Throws a {@link CronError} for an invalid expression.
  */
-export function parseCron(
-  expr: string,
-  tz: string,
-  currentDate: Date,
-): { checked: CheckedCron; cron: CronExpression } {
-  const checked = precheckOrThrow(expr);
-  try {
-    return { checked, cron: parseChecked(checked, tz, currentDate) };
-  } catch (error) {
-    const mapped = mapLibraryError(error);
-    throw new CronError(expr, mapped.field, mapped.message);
+export function cronWarnings(expr: string): string[] {
+  return parseCron(expr).notes;
+}
+
+/** Reads `expr`; throws a {@link CronError} naming the field and the reason when it is invalid. */
+export function parseCron(expr: string): ParsedCron {
+  const parsed = readCron(expr);
+  if (!parsed.ok) {
+    throw new CronError(typeof expr === 'string' ? expr : String(expr), parsed.field, parsed.message);
   }
+  return parsed.cron;
 }
 
-/** True for cron-parser's "gave up looking" error, which DST changes can cause for a valid expression. */
-export function isLoopLimit(error: unknown): boolean {
-  return error instanceof Error && error.message.includes(LOOP_LIMIT_TEXT);
-}
-
-function parseChecked(checked: CheckedCron, tz: string, currentDate: Date): CronExpression {
-  // Seeding `H` with the expression keeps its value stable from one call to the next.
-  return CronExpressionParser.parse(checked.sixFields, { tz, currentDate, hashSeed: checked.seed });
-}
-
-function precheckOrThrow(expr: string): CheckedCron {
-  const checked = precheck(expr);
-  if (!checked.ok) {
-    throw new CronError(typeof expr === 'string' ? expr : String(expr), checked.field, checked.message);
-  }
-  return checked;
-}
-
-/** Turns what cron-parser throws into our wording; our own checks should leave little for it. */
-function mapLibraryError(error: unknown): { field: CronFieldName | null; message: string } {
-  const text = error instanceof Error ? error.message : String(error);
-  if (text.includes(LOOP_LIMIT_TEXT) || text.includes('Invalid explicit day of month definition')) {
-    return { field: null, message: 'the expression never matches (e.g. February 30)' };
-  }
-  const classes: Record<string, CronFieldName> = {
-    CronSecond: 'second',
-    CronMinute: 'minute',
-    CronHour: 'hour',
-    CronDayOfMonth: 'day-of-month',
-    CronMonth: 'month',
-    CronDayOfWeek: 'day-of-week',
-  };
-  const field = Object.entries(classes).find(([name]) => text.startsWith(name))?.[1] ?? null;
-  const duplicate = /duplicate values found: (\S+)/.exec(text);
-  if (duplicate !== null) {
-    return {
-      field,
-      message: `${field ?? 'a field'}: ${duplicate[1]} is listed more than once; list each value once`,
-    };
-  }
-  return { field, message: `${field === null ? '' : `${field}: `}not accepted by cron-parser: ${text}` };
-}
-
-function precheck(expr: string): Checked {
+function readCron(expr: string): Parsed {
   if (typeof expr !== 'string') {
     return { ok: false, field: null, message: `a cron expression must be a string, got ${typeof expr}` };
   }
@@ -183,12 +127,13 @@ function precheck(expr: string): Checked {
   } else {
     return { ok: false, field: null, message: `${FIELD_COUNT_MESSAGE}, got ${parts.length}` };
   }
-  const facts: FieldFacts[] = [];
+  // Seeding `H` with the text as written keeps its value stable from one call to the next.
+  const draws = hashDraws(text);
+  const fields: ParsedField[] = [];
   for (let index = 0; index < FIELD_SPECS.length; index++) {
     const spec = FIELD_SPECS[index] as FieldSpec;
-    const raw = parts[index] as string;
     try {
-      facts.push(checkField(spec, raw));
+      fields.push(parseField(spec, parts[index] as string, draws[index] as number));
     } catch (error) {
       if (error instanceof FieldProblem) {
         return { ok: false, field: spec.name, message: `${spec.name}: ${error.message}` };
@@ -196,11 +141,29 @@ function precheck(expr: string): Checked {
       throw error;
     }
   }
-  const never = neverMatches(facts);
+  const [second, minute, hour, dayOfMonth, month, dayOfWeek] = fields as [
+    ParsedField,
+    ParsedField,
+    ParsedField,
+    ParsedField,
+    ParsedField,
+    ParsedField,
+  ];
+  const cron: ParsedCron = {
+    fields: fieldCount,
+    second,
+    minute,
+    hour,
+    dayOfMonth,
+    month,
+    dayOfWeek,
+    notes: fields.flatMap((field) => field.notes),
+  };
+  const never = neverMatches(cron);
   if (never !== null) {
     return { ok: false, field: 'day-of-month', message: never };
   }
-  return { ok: true, fields: fieldCount, sixFields: parts.join(' '), seed: text };
+  return { ok: true, cron };
 }
 
 function checkAlias(
@@ -213,13 +176,6 @@ function checkAlias(
       ok: false,
       field: null,
       message: '@reboot is not supported: jobs run on a time schedule; use a cron expression such as @daily',
-    };
-  }
-  if (alias === '@midnight') {
-    return {
-      ok: false,
-      field: null,
-      message: '@midnight is not supported: use @daily (0 0 * * *), which means the same',
     };
   }
   const expansion = CRON_ALIASES[alias];
@@ -237,20 +193,16 @@ function checkAlias(
 }
 
 /** Day-of-month values no listed month has, with an unrestricted day-of-week, never fire. */
-function neverMatches(facts: FieldFacts[]): string | null {
-  const [, , , dom, month, dow] = facts;
-  if (dom === undefined || month === undefined || dow === undefined) {
+function neverMatches(cron: ParsedCron): string | null {
+  const { dayOfMonth: dom, month, dayOfWeek: dow } = cron;
+  if (dom.wildcard || dom.lastDay || !dow.wildcard || dom.values.length === 0) {
     return null;
   }
-  if (dom.wildcard || dom.hasLast || dom.hashed || month.hashed || !dow.wildcard || dom.values.size === 0) {
+  const firstDay = dom.values[0] as number;
+  if (month.values.some((value) => firstDay <= (DAYS_IN_MONTH[value] ?? 31))) {
     return null;
   }
-  const firstDay = Math.min(...dom.values);
-  const months = [...month.values].sort((a, b) => a - b);
-  if (months.some((value) => firstDay <= (DAYS_IN_MONTH[value] ?? 31))) {
-    return null;
-  }
-  const names = months.map((value) => MONTHS[value] ?? String(value));
+  const names = month.values.map((value) => MONTHS[value] ?? String(value));
   return `day-of-month: the expression never matches (day ${firstDay} never occurs in ${joinWords(names, 'or')})`;
 }
 

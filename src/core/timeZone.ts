@@ -1,6 +1,6 @@
-// IANA time zone checks over Intl. cron-parser hands the zone to luxon, which accepts exactly what
-// Intl accepts (plus luxon-only spellings such as "local" that we deliberately refuse), so Intl
-// is the single source of truth here.
+// IANA time zone checks over Intl. The zone's offsets come from Intl too (zoneOffsets.ts), so what
+// Intl accepts is exactly what can be scheduled; spellings other libraries allow, such as luxon's
+// "local", are refused.
 
 // Building an Intl formatter costs more than the cron maths it guards, so zones already found
 // valid are remembered.

@@ -2,6 +2,8 @@
 // not a failure of the job: the scheduler holds the whole queue until the reset, then resumes.
 // See reference/claude-cli-headless.md "Usage limits" and test/fixtures/README.md for the evidence.
 
+import { zoneOffsets } from './zoneOffsets';
+
 /** Where the detection came from (and so how far its `resetAt` can be trusted), best first. */
 export type UsageLimitSource = 'rate_limit_event' | 'api_429' | 'text';
 
@@ -188,17 +190,13 @@ export interface WallClock {
  */
 export function zonedWallClockToInstant(wall: WallClock, zone: string): Date {
   assertValidZone(zone, 'zone');
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  // At most one transition lies within a day of any wall time, so the offsets a day before and
-  // after are the only two candidates.
-  const before = zoneOffsetMs(asUtc - DAY_MS, zone);
-  const after = zoneOffsetMs(asUtc + DAY_MS, zone);
-  const valid = [asUtc - before, asUtc - after].filter((t) => zoneOffsetMs(t, zone) === asUtc - t);
-  if (valid.length > 0) return new Date(Math.min(...valid));
-  return new Date(asUtc - before);
+  const local = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  const instants: number[] = [];
+  // The same rule as a fixed cron time (cronIterate.ts): the shifted instant when skipped.
+  const shifted = zoneOffsets(zone).resolve(local, instants);
+  return new Date(instants[0] ?? shifted);
 }
 
-const DAY_MS = 86_400_000;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -243,12 +241,12 @@ interface ZonedDate {
 }
 
 function zonedDate(instant: Date, zone: string): ZonedDate {
-  const p = zonedParts(instant.getTime(), zone);
+  const local = new Date(instant.getTime() + zoneOffsets(zone).offsetAt(instant.getTime()));
   return {
-    year: p.year,
-    month: p.month,
-    day: p.day,
-    weekday: new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay(),
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    weekday: local.getUTCDay(),
   };
 }
 
@@ -260,38 +258,6 @@ function addDays(date: ZonedDate, days: number): ZonedDate {
     day: d.getUTCDate(),
     weekday: d.getUTCDay(),
   };
-}
-
-// How far `zone`'s clocks are ahead of UTC at `instant`, in ms (whole seconds).
-function zoneOffsetMs(instant: number, zone: string): number {
-  const whole = Math.floor(instant / 1000) * 1000;
-  const p = zonedParts(whole, zone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function zonedParts(instant: number, zone: string): WallClock & { second: number } {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatter.formatToParts(new Date(instant))) {
-    if (part.type in out) out[part.type as keyof typeof out] = Number(part.value);
-  }
-  if (out.hour === 24) out.hour = 0;
-  return out;
 }
 
 function monthIndex(name: string): number | null {

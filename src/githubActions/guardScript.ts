@@ -41,7 +41,7 @@ const fs = require('fs');
 const ZONE = ${JSON.stringify(input.zone)};
 const CRON = ${JSON.stringify(input.cron)};
 const SLUG = ${JSON.stringify(input.slug)};
-// The job's schedule on the local wall clock (cron-parser's reading of CRON).
+// The job's schedule on the local wall clock (as Night Pilot's cron module reads CRON).
 const LOCAL = ${matchFields(input.local)};
 // The UTC schedules of on.schedule, keyed as GitHub reports them in github.event.schedule.
 const SCHEDULES = ${schedules};

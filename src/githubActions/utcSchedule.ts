@@ -3,8 +3,8 @@
 // every local fire all year; the workflow's guard then lets exactly one run per local fire through.
 //
 // The local wall-clock pattern comes from the project's cron module (fire times read in UTC, where
-// no DST applies, and the expanded fields of the one cron-parser bridge); nothing here re-reads
-// cron syntax.
+// no DST applies, and the fields as src/core/cronSyntax.ts reads them); nothing here re-reads cron
+// syntax.
 
 import { fireTimesBetween, nextFireTime } from '../core/cron';
 import { parseCron } from '../core/cronSyntax';
@@ -22,7 +22,7 @@ const PATTERN_TO = Date.UTC(2028, 0, 1);
 
 /**
  * What a cron expression matches on a wall clock, as the guard script tests it: the expanded
- * fields with cron-parser's day rule (day of month OR day of week when both are restricted).
+ * fields with the scheduler's day rule (day of month OR day of week when both are restricted).
  * `null` means unrestricted.
  */
 export interface CronMatchFields {
@@ -48,9 +48,8 @@ export type Refusal = { ok: false; reason: string };
 
 /** The local pattern of `expr`, or why GitHub cannot run it (seconds, fires under 5 minutes apart). */
 export function localMatchFields(expr: string): { ok: true; fields: CronMatchFields } | Refusal {
-  const { cron } = parseCron(expr, 'UTC', new Date(PATTERN_FROM));
-  const f = cron.fields;
-  const seconds = f.second.values as readonly number[];
+  const cron = parseCron(expr);
+  const seconds = cron.second.values;
   if (seconds.length !== 1 || seconds[0] !== 0) {
     return {
       ok: false,
@@ -59,8 +58,8 @@ export function localMatchFields(expr: string): { ok: true; fields: CronMatchFie
         'use a 5-field expression',
     };
   }
-  const minutes = [...(f.minute.values as readonly number[])];
-  const hours = [...(f.hour.values as readonly number[])];
+  const minutes = [...cron.minute.values];
+  const hours = [...cron.hour.values];
   const gap = smallestGap(timesOfDay(minutes, hours));
   if (gap < GITHUB_MIN_INTERVAL_MINUTES) {
     return {
@@ -68,23 +67,17 @@ export function localMatchFields(expr: string): { ok: true; fields: CronMatchFie
       reason: `its schedule fires ${gap} minute(s) apart, and GitHub Actions runs a schedule at most every ${GITHUB_MIN_INTERVAL_MINUTES} minutes`,
     };
   }
-  const numeric = (values: readonly unknown[]) => values.filter((v): v is number => typeof v === 'number');
-  const weekdayValues = f.dayOfWeek.values as readonly unknown[];
   return {
     ok: true,
     fields: {
       minutes,
       hours,
-      months: f.month.values.length === 12 ? null : [...(f.month.values as readonly number[])],
-      days: f.dayOfMonth.isWildcard ? null : numeric(f.dayOfMonth.values as readonly unknown[]),
-      lastDay: f.dayOfMonth.hasLastChar,
-      weekdays: f.dayOfWeek.isWildcard ? null : [...new Set(numeric(weekdayValues).map((d) => d % 7))],
-      // cron-parser reads the weekday of every value when one has `L` (its `1,5L` also matches the
-      // last Monday); the guard does the same.
-      lastWeekdays: f.dayOfWeek.hasLastChar
-        ? [...new Set(weekdayValues.map((v) => parseInt(String(v).charAt(0), 10) % 7))]
-        : [],
-      nth: f.dayOfWeek.nthDay > 0 ? f.dayOfWeek.nthDay : 0,
+      months: cron.month.values.length === 12 ? null : [...cron.month.values],
+      days: cron.dayOfMonth.wildcard ? null : [...cron.dayOfMonth.values],
+      lastDay: cron.dayOfMonth.lastDay,
+      weekdays: cron.dayOfWeek.wildcard ? null : [...cron.dayOfWeek.values],
+      lastWeekdays: [...cron.dayOfWeek.lastWeekdays],
+      nth: cron.dayOfWeek.nth,
     },
   };
 }

@@ -12,7 +12,11 @@ export interface ClaimSummary {
 /**
  * Inside the write lock: turns every due fire of every active job into exactly one run row (the
  * UNIQUE constraint has the last word when processes race) and moves each job's next_run_time
- * past `now`. A fire that finds the job's previous run still going is recorded as skipped.
+ * past `now`. An on-time fire that finds the job's previous run still going is recorded as
+ * skipped (the overlap rule). Catch-ups never are: under `run_all` every missed fire up to the
+ * limit is queued, oldest first, with the on-time fire of the same tick behind them, and the
+ * queue runs one job's runs one after another. So the same fires run whether the scheduler finds
+ * them when it starts or while a run of the job is going.
  */
 export function claimDueFires(tx: Tx, now: Date, settings: SchedulerSettings): ClaimSummary {
   const summary: ClaimSummary = { queued: [], skipped: 0 };
@@ -47,7 +51,10 @@ export function claimDueFires(tx: Tx, now: Date, settings: SchedulerSettings): C
       });
       continue;
     }
-    let busy = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 1 }).length > 0;
+    // A tick that queues catch-ups queues its on-time fire behind them too: they form one backlog.
+    const backlog = plan.fires.some((fire) => fire.kind === 'catch_up');
+    let busy =
+      !backlog && tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 1 }).length > 0;
     for (const fire of plan.fires) {
       const scheduledFor = fire.scheduledFor.toISOString();
       if (fire.kind === 'skipped' || busy) {
@@ -67,7 +74,7 @@ export function claimDueFires(tx: Tx, now: Date, settings: SchedulerSettings): C
       const run = tx.runs.claim({ jobId: job.id, trigger: fire.kind, scheduledFor, status: 'queued' });
       if (run) {
         summary.queued.push(run);
-        busy = true;
+        busy = !backlog;
       }
     }
     tx.jobs.update(job.id, { nextRunTime: nextRunAfterFire(job, plan.nextRunTime) });

@@ -2,11 +2,15 @@ import type { Run } from '../core/model';
 import type { Tx } from '../storage/database';
 import { activeLimitHold, isQuietMode } from './limitHold';
 
+/** SQL condition on a run `r`: no other run of its job is running (a job's runs go one at a time). */
+const NO_RUNNING_SIBLING = `NOT EXISTS (SELECT 1 FROM job_runs o WHERE o.job_id = r.job_id AND o.status = 'running')`;
+
 /**
  * Inside the write lock: picks the next run to start (highest job priority, then earliest
  * scheduled instant) among queued runs whose retry delay has passed and limit-held runs whose
  * reset has come, if the global concurrency limit, quiet mode and any usage-limit hold allow,
- * and marks it running under `owner`.
+ * and marks it running under `owner`. A job's runs go one after another: a run waits while
+ * another run of its job is running (a backlog of catch-ups, a retry).
  */
 export function startNextRun(tx: Tx, now: Date, owner: string, concurrency: number): Run | null {
   if (isQuietMode(tx) || activeLimitHold(tx, now)) return null;
@@ -18,6 +22,7 @@ export function startNextRun(tx: Tx, now: Date, owner: string, concurrency: numb
      WHERE ((r.status = 'queued' AND (r.resume_at IS NULL OR r.resume_at <= ?))
          OR (r.status = 'waiting_for_limit' AND r.resume_at <= ?))
        AND j.status IN ('active', 'completed', 'failed')
+       AND ${NO_RUNNING_SIBLING}
      ORDER BY j.priority, r.scheduled_for, r.attempt, r.created_at
      LIMIT 1`,
     [nowIso, nowIso],
@@ -51,8 +56,11 @@ export function hasStartableRun(tx: Tx, now: Date): boolean {
   const nowIso = now.toISOString();
   return (
     tx.sql.get(
-      `SELECT 1 AS x FROM job_runs WHERE (status = 'queued' AND (resume_at IS NULL OR resume_at <= ?))
-         OR (status = 'waiting_for_limit' AND resume_at <= ?) LIMIT 1`,
+      `SELECT 1 AS x FROM job_runs r
+       WHERE ((r.status = 'queued' AND (r.resume_at IS NULL OR r.resume_at <= ?))
+           OR (r.status = 'waiting_for_limit' AND r.resume_at <= ?))
+         AND ${NO_RUNNING_SIBLING}
+       LIMIT 1`,
       [nowIso, nowIso],
     ) !== undefined
   );

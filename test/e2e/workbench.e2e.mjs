@@ -99,6 +99,14 @@ export const tests = [
       // Refused: still on the schedule step.
       await page.locator('.quick-input-widget', { hasText: 'Create Job (3/3)' }).waitFor();
 
+      // Legal but probably not meant: accepted, with a warning that says what it really does.
+      await input.fill('*/60 * * * *');
+      await inputMessage(page)
+        .filter({ hasText: 'Probably not meant: minute */60 only matches minute 0' })
+        .waitFor();
+      await page.locator('.quick-input-widget .monaco-inputbox.warning').waitFor();
+      await shot('03-cron-warning');
+
       await input.fill('30 1 * * 1-5');
       await inputMessage(page).filter({ hasText: 'next:' }).waitFor();
       await shot('03-cron-preview');

@@ -125,6 +125,24 @@ describe('cli help and version (in-process)', () => {
     assert.match(show, /--runs N/);
   });
 
+  it('explains cron expressions and the DST rule in "help cron" and in job add/edit --help', async () => {
+    const topic = await cli(['help', 'cron']);
+    assert.equal(topic.code, 0, topic.stderr);
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    assert.match(flat(topic.stdout), /^Cron expressions \(--cron\): 5 fields/);
+    assert.match(
+      flat(topic.stdout),
+      /a fixed time in a skipped interval fires once, moved forward by the gap's length .*a fixed time in a repeated interval fires once, at its first occurrence; a job whose hour field is \* or a step \(\*\/2\) fires on real time/,
+    );
+    for (const argv of [
+      ['job', 'add', '--help'],
+      ['job', 'edit', '--help'],
+    ]) {
+      const help = flat((await cli(argv)).stdout);
+      assert.ok(help.includes(flat(topic.stdout).trim()), `${argv.join(' ')} includes the cron help`);
+    }
+  });
+
   it('prints the version, as JSON with --json', async () => {
     const text = await cli(['--version']);
     assert.equal(text.code, 0);

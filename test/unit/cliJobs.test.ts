@@ -242,6 +242,47 @@ describe('night-pilot job (in-process)', () => {
     assert.equal(job.nextRunTime, '2025-03-30T01:00:00.000Z');
   });
 
+  it('accepts a legal but probably unmeant cron, with a warning on stderr and in the description', async () => {
+    const { run } = setup();
+    const added = await run([
+      '--json',
+      'job',
+      'add',
+      '--name',
+      'n',
+      '--prompt',
+      'p',
+      '--cron',
+      '*/60 * * * *',
+      '--tz',
+      'UTC',
+    ]);
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal(
+      added.stderr,
+      'night-pilot: warning: --cron: minute */60 only matches minute 0 ' +
+        '(a step of 60 from 0 never reaches another value up to 59)\n',
+    );
+    const job = json<JobJson>(added);
+    assert.match(
+      job.description,
+      /^At minute 0 of every hour, UTC\. Probably not meant: minute \*\/60 only matches minute 0/,
+    );
+    const plain = await run([
+      '--json',
+      'job',
+      'add',
+      '--name',
+      'm',
+      '--prompt',
+      'p',
+      '--cron',
+      '1-5,3 * * * *',
+    ]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(plain.stderr, '', 'a repeated value is standard and needs no warning');
+  });
+
   it("defaults the zone to the machine's and reads 6-field and alias expressions", async () => {
     const { runJson } = setup();
     const job = await runJson(['job', 'add', '--name', 'n', '--prompt', 'p', '--cron', '@hourly'], {
