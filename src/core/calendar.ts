@@ -1,0 +1,114 @@
+// Local calendar days and months in an IANA zone, for usage reports and budget periods. Intl is
+// the only source of zone rules; formatting is cached per quarter hour because reports format
+// hundreds of thousands of timestamps and every real zone offset is a multiple of 15 minutes.
+
+const QUARTER_HOUR = 15 * 60_000;
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function wallFormatter(zone: string): Intl.DateTimeFormat {
+  let f = wallFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallFormatters.set(zone, f);
+  }
+  return f;
+}
+
+/** The wall-clock time of an instant in a zone. */
+export function wallTime(ms: number, zone: string): WallTime {
+  const parts = wallFormatter(zone).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** A function from epoch milliseconds to the local date `YYYY-MM-DD` in `zone`, cached. */
+export function localDayFormatter(zone: string): (ms: number) => string {
+  const cache = new Map<number, string>();
+  return (ms) => {
+    const bucket = Math.floor(ms / QUARTER_HOUR);
+    let day = cache.get(bucket);
+    if (day === undefined) {
+      const w = wallTime(bucket * QUARTER_HOUR, zone);
+      day = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+      if (cache.size > 100_000) cache.clear();
+      cache.set(bucket, day);
+    }
+    return day;
+  };
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function offsetAt(ms: number, zone: string): number {
+  const w = wallTime(ms, zone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant a local date starts in a zone (its first existing minute around a DST gap). */
+export function startOfLocalDate(year: number, month: number, day: number, zone: string): Date {
+  const wall = Date.UTC(year, month - 1, day);
+  let guess = wall;
+  for (let i = 0; i < 3; i++) {
+    const next = wall - offsetAt(guess, zone);
+    if (next === guess) break;
+    guess = next;
+  }
+  return new Date(guess);
+}
+
+/** The start of the local day that holds `at`, and of the next one. */
+export function localDayBounds(at: Date, zone: string): { start: Date; end: Date } {
+  const w = wallTime(at.getTime(), zone);
+  const next = new Date(Date.UTC(w.year, w.month - 1, w.day + 1));
+  return {
+    start: startOfLocalDate(w.year, w.month, w.day, zone),
+    end: startOfLocalDate(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
+  };
+}
+
+/** The start of the local month that holds `at`, and of the next one. */
+export function localMonthBounds(at: Date, zone: string): { start: Date; end: Date } {
+  const w = wallTime(at.getTime(), zone);
+  const nextMonth = w.month === 12 ? { y: w.year + 1, m: 1 } : { y: w.year, m: w.month + 1 };
+  return {
+    start: startOfLocalDate(w.year, w.month, 1, zone),
+    end: startOfLocalDate(nextMonth.y, nextMonth.m, 1, zone),
+  };
+}
+
+/** `YYYYMMDD` (the CLI's `--since` / `--until`) as `YYYY-MM-DD`, or null when it is not a real date. */
+export function parseCompactDate(text: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
