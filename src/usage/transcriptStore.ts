@@ -281,12 +281,13 @@ function parseLine(buf: Buffer, start: number, end: number, hasMarker: boolean):
   while (s < e && (buf[s] === 0x20 || buf[s] === 0x0d || buf[s] === 0x09)) s++;
   while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x0d || buf[e - 1] === 0x09)) e--;
   if (s === e) return 'none';
-  if (!hasMarker) return buf[s] === 0x7b && buf[e - 1] === 0x7d ? 'none' : 'bad';
+  const isTail = end === buf.length;
+  if (!hasMarker) return buf[s] === 0x7b && buf[e - 1] === 0x7d ? 'none' : isTail ? 'partial' : 'bad';
   let raw: unknown;
   try {
     raw = JSON.parse(buf.toString('utf8', s, e));
   } catch {
-    return end === buf.length ? 'partial' : 'bad';
+    return isTail ? 'partial' : 'bad';
   }
   return toEntry(raw) ?? 'bad';
 }
