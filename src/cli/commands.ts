@@ -8,6 +8,7 @@ import { RUN_COMMANDS } from './runCommands';
 import { jobRunCommand } from './jobRunCommand';
 import { RUN_SHOW_COMMANDS } from './runShowCommands';
 import { schedulerCommand } from './schedulerCommand';
+import { USAGE_COMMANDS } from './usageCommands';
 
 /** A registry with every built-in command. */
 export function createRegistry(): CommandRegistry {
@@ -18,6 +19,8 @@ export function createRegistry(): CommandRegistry {
   registry.addGroup(['run'], 'Inspect and cancel the runs of jobs.');
   for (const command of RUN_COMMANDS) registry.add(command);
   for (const command of RUN_SHOW_COMMANDS) registry.add(command);
+  registry.addGroup(['usage'], 'Tokens and cost: reports over Claude Code transcripts and Night Pilot runs.');
+  for (const command of USAGE_COMMANDS) registry.add(command);
   registry.add(schedulerCommand);
   registry.add(helpCommand);
   return registry;
