@@ -8,6 +8,7 @@ import type { ReportTotals, UsageSums } from '../usage/reports';
 import { TranscriptStore } from '../usage/transcriptStore';
 import type { UsageDocument, UsageReportKind } from '../usage/usageQuery';
 import { usageDocument } from '../usage/usageQuery';
+import { budgetCommand } from './budgetCommand';
 import type { CommandContext } from './context';
 import type { CommandSpec } from './registry';
 import { formatInZone, table } from './textOutput';
@@ -57,9 +58,10 @@ function reportCommand(kind: UsageReportKind): CommandSpec {
 }
 
 /** The `usage` commands, in the order help lists them. */
-export const USAGE_COMMANDS: readonly CommandSpec[] = (
-  ['daily', 'monthly', 'session', 'blocks', 'projects', 'jobs'] as const
-).map(reportCommand);
+export const USAGE_COMMANDS: readonly CommandSpec[] = [
+  ...(['daily', 'monthly', 'session', 'blocks', 'projects', 'jobs'] as const).map(reportCommand),
+  budgetCommand,
+];
 
 function sumsTable(
   first: string,

@@ -32,6 +32,7 @@ describe('storage: the database file', () => {
       'job_runs',
       'jobs',
       'prompts',
+      'usage_daily',
       'usage_records',
     ]);
     raw.close();
