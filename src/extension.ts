@@ -14,6 +14,7 @@ import { componentLogger, errorMessage } from './views/logger';
 import { SchedulerHost } from './views/schedulerHost';
 import { NightPilotStatusBar } from './views/statusBar';
 import { readJobsSummary, setContextKey, updateContextKeys } from './views/summary';
+import { createUsageViews } from './views/usageViews';
 
 const DATABASE_FILE = 'claude-night-pilot.db';
 
@@ -55,8 +56,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
   const claude = new ClaudeCheck(componentLogger(channel, 'claude'), statusBar, () => channel.show(true));
   context.subscriptions.push(statusBar, jobsTree, jobsTree.createView(), claude);
 
+  const usage = createUsageViews(context, database, error, componentLogger(channel, 'usage'));
   const schedulerHost = database
-    ? new SchedulerHost(database, componentLogger(channel, 'scheduler'), () => jobsTree.refresh())
+    ? new SchedulerHost(
+        database,
+        componentLogger(channel, 'scheduler'),
+        () => jobsTree.refresh(),
+        usage.cachePath,
+      )
     : undefined;
   if (schedulerHost) context.subscriptions.push(schedulerHost);
 
@@ -68,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     log: componentLogger(channel, 'commands'),
     schedulerHost,
     refresh: () => jobsTree.refresh(),
+    openUsageDashboard: () => usage.dashboard.open(),
   };
   context.subscriptions.push(...registerCommands(commandContext));
 
@@ -78,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
         const summary = readJobsSummary(database);
         statusBar.setSummary(summary);
         updateContextKeys(summary);
+        usage.update();
       } catch (err) {
         log.error(`Could not read the job summary: ${errorMessage(err)}`, err);
       }
@@ -107,5 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     jobsTree,
     scheduler: schedulerHost,
     claudeLocation: () => claude.location(),
+    usageDashboard: usage.dashboard,
+    usageStatusBar: usage.statusBar,
   };
 }
