@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { defaultTimeZone } from '../core/timeZone';
 import { ActiveBlockSource } from '../usage/activeBlockSource';
-import { claudeConfigDirs } from '../usage/transcriptFiles';
+import { claudeConfigCandidates } from '../usage/transcriptFiles';
 import type { NightPilotDatabase } from '../storage/database';
 import type { RetentionPolicy } from '../storage/retention';
 import { locateClaude } from './claudeLocator';
@@ -52,7 +52,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     gateContext: async (now) => {
       const smartStart = settings.smartStart;
       const on = smartStart.maxProjectedCostUsd !== null || smartStart.minMinutesBeforeReset !== null;
-      blocks ??= on ? new ActiveBlockSource(claudeConfigDirs(env), options.usageCachePath) : undefined;
+      blocks ??= on ? new ActiveBlockSource(claudeConfigCandidates(env), options.usageCachePath) : undefined;
       return {
         timeZone: defaultTimeZone(),
         smartStart,

@@ -10,6 +10,14 @@ import path from 'node:path';
  * that have a `projects` folder are returned.
  */
 export function claudeConfigDirs(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string[] {
+  return claudeConfigCandidates(env, home).filter((dir) => isDirectory(path.join(dir, 'projects')));
+}
+
+/**
+ * The same folders whether they exist yet or not: what a long-running process watches, so that
+ * Claude Code installed (or first used) after it started is picked up.
+ */
+export function claudeConfigCandidates(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string[] {
   const configured = (env.CLAUDE_CONFIG_DIR ?? '')
     .split(',')
     .map((d) => d.trim())
@@ -18,12 +26,7 @@ export function claudeConfigDirs(env: NodeJS.ProcessEnv = process.env, home = os
     configured.length > 0
       ? configured.map((d) => path.resolve(d))
       : [path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'claude'), path.join(home, '.claude')];
-  const seen = new Set<string>();
-  return candidates.filter((dir) => {
-    if (seen.has(dir)) return false;
-    seen.add(dir);
-    return isDirectory(path.join(dir, 'projects'));
-  });
+  return [...new Set(candidates)];
 }
 
 /** One transcript file: its path and its path relative to the `projects` folder it is under. */

@@ -46,6 +46,11 @@ export class UsageDashboard implements vscode.Disposable {
     return this._panel;
   }
 
+  /** Whether the page said `ready` (its script runs under the CSP): data is posted from then on. */
+  get ready(): boolean {
+    return this._ready;
+  }
+
   /** Opens the dashboard, or brings the open one to the front. */
   open(): void {
     this._openedAt = Date.now();

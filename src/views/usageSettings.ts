@@ -7,7 +7,7 @@ import type { CostMode, PriceRule } from '../core/pricing';
 import { COST_MODES, priceTable } from '../core/pricing';
 import { defaultTimeZone } from '../core/timeZone';
 import type { SmartStartSettings } from '../scheduler/startGate';
-import { claudeConfigDirs } from '../usage/transcriptFiles';
+import { claudeConfigCandidates } from '../usage/transcriptFiles';
 import type { UsageMonitorOptions } from '../usage/usageMonitor';
 import { TRANSCRIPT_CACHE_FILE } from '../usage/usageQuery';
 
@@ -39,7 +39,7 @@ export function readUsageOptions(
     configDirs:
       folders.length > 0
         ? folders.map((f) => path.resolve(f.replace(/^~(?=$|[/\\])/, os.homedir())))
-        : claudeConfigDirs(process.env, os.homedir()),
+        : claudeConfigCandidates(process.env, os.homedir()),
     cachePath: path.join(globalStorage, TRANSCRIPT_CACHE_FILE),
     timeZone: defaultTimeZone(),
   };

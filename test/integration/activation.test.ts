@@ -22,6 +22,10 @@ const COMMANDS = [
   'nightPilot.cancelRun',
   'nightPilot.pauseAll',
   'nightPilot.resumeAll',
+  'nightPilot.openUsageDashboard',
+  'nightPilot.setBudgets',
+  'nightPilot.setJobBudget',
+  'nightPilot.openRun',
 ];
 
 interface Manifest {
