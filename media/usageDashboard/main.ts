@@ -220,6 +220,9 @@ function chartBox(id: string, title: string): { box: HTMLElement; canvas: HTMLCa
 function drawChart(canvas: HTMLCanvasElement, config: ChartConfiguration<'bar'>): void {
   charts.get(canvas.id)?.destroy();
   charts.set(canvas.id, new Chart(canvas, config));
+  // What is drawn, readable from outside the canvas (tests, and screen readers through the label).
+  canvas.dataset.labels = String(config.data.labels?.length ?? 0);
+  canvas.dataset.series = config.data.datasets.map((d) => d.label ?? '').join('|');
 }
 
 function stacked(
