@@ -1,3 +1,4 @@
+/* global window */
 // The usage dashboard in the real workbench: it renders real data (90 days of runs, roll-ups of
 // pruned ones, Claude Code transcripts with an active block) in a dark and a light theme, its
 // filters change the charts, a reload restores it with its filters, and the browser reports no
@@ -106,13 +107,13 @@ export const tests = [
     name: 'the dashboard follows a light theme',
     async run({ page, shot }) {
       const frame = dashboard(page);
-      const dark = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      const dark = await frame.locator('body').evaluate((b) => window.getComputedStyle(b).backgroundColor);
       await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
       await page.locator('.monaco-workbench.vs').waitFor();
       let light = dark;
       for (let i = 0; i < 50 && light === dark; i++) {
         await page.waitForTimeout(100);
-        light = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+        light = await frame.locator('body').evaluate((b) => window.getComputedStyle(b).backgroundColor);
       }
       assert.notEqual(light, dark, 'the page background follows the theme');
       await frame.locator('#card-today .value').waitFor();
