@@ -4,7 +4,7 @@
 //
 //   npm run bench                      everything (about 4-5 minutes)
 //   npm run bench -- --quick           fewer iterations and shorter windows (about 2 minutes)
-//   npm run bench -- --only storage    one bench: storage | scheduler
+//   npm run bench -- --only storage    one bench: storage | scheduler | usage
 //
 // NIGHT_PILOT_BENCH_DIR=<folder> puts the temp folders there instead of the OS temp folder (use a
 // folder on the disk the real database lives on when the temp folder is a RAM disk).
@@ -16,6 +16,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const BENCHES = {
   storage: 'bench/storageBench.ts',
   scheduler: 'bench/schedulerBench.ts',
+  usage: 'bench/usageBench.ts',
 };
 
 function usage(problem) {

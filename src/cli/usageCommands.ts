@@ -39,6 +39,7 @@ function reportCommand(kind: UsageReportKind): CommandSpec {
       const flags = readUsageFlags(ctx, args);
       const store = new TranscriptStore(flags.configDirs, flags.cachePath);
       const stats = await store.refresh();
+      store.saveCache();
       if (stats.badLines > 0)
         ctx.note(`${stats.badLines} transcript line(s) could not be read and were skipped`);
       if (flags.configDirs.length === 0 && kind !== 'jobs') {

@@ -49,19 +49,42 @@ export function wallTime(ms: number, zone: string): WallTime {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** A function from epoch milliseconds to the local date `YYYY-MM-DD` in `zone`, cached. */
+/**
+ * A function from epoch milliseconds to the local date `YYYY-MM-DD` in `zone`. Reports call it
+ * for every transcript line, and Intl is slow (tens of microseconds a call): the zone's offset is
+ * read at the start and the end of each UTC day, and when they agree (no DST change that day,
+ * and a day never holds two) the date is plain arithmetic; a day with a change is read per
+ * quarter hour.
+ */
 export function localDayFormatter(zone: string): (ms: number) => string {
-  const cache = new Map<number, string>();
+  const DAY = 86_400_000;
+  /** Per UTC day with one offset: the local midnight inside it, and the dates before and after. */
+  const days = new Map<number, { boundary: number; before: string; after: string } | null>();
+  const quarters = new Map<number, string>();
+  const dateOf = (ms: number, offset: number) => new Date(ms + offset).toISOString().slice(0, 10);
   return (ms) => {
-    const bucket = Math.floor(ms / QUARTER_HOUR);
-    let day = cache.get(bucket);
-    if (day === undefined) {
-      const w = wallTime(bucket * QUARTER_HOUR, zone);
-      day = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
-      if (cache.size > 100_000) cache.clear();
-      cache.set(bucket, day);
+    const day = Math.floor(ms / DAY);
+    let known = days.get(day);
+    if (known === undefined) {
+      const start = day * DAY;
+      const offset = offsetAt(start, zone);
+      if (offset === offsetAt(start + DAY - 1000, zone)) {
+        const boundary = Math.ceil((start + offset) / DAY) * DAY - offset;
+        known = { boundary, before: dateOf(start, offset), after: dateOf(start + DAY - 1, offset) };
+      } else {
+        known = null;
+      }
+      if (days.size > 100_000) days.clear();
+      days.set(day, known);
     }
-    return day;
+    if (known !== null) return ms < known.boundary ? known.before : known.after;
+    const bucket = Math.floor(ms / QUARTER_HOUR);
+    let text = quarters.get(bucket);
+    if (text === undefined) {
+      text = dateOf(bucket * QUARTER_HOUR, offsetAt(bucket * QUARTER_HOUR, zone));
+      quarters.set(bucket, text);
+    }
+    return text;
   };
 }
 

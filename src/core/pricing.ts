@@ -115,11 +115,20 @@ function checkPrice(key: string, value: unknown): ModelPrice {
   return price;
 }
 
+// Reports price every transcript line: the answer per model name is remembered per table.
+const lookups = new WeakMap<readonly PriceRule[], Map<string, ModelPrice | null>>();
+
 /** The price of a model, or null when no rule matches it (`<synthetic>`, an unknown model). */
 export function priceOf(model: string, table: readonly PriceRule[] = DEFAULT_PRICES): ModelPrice | null {
-  const name = model.toLowerCase();
-  for (const rule of table) if (rule.pattern.test(name)) return rule.price;
-  return null;
+  let cache = lookups.get(table);
+  if (!cache) lookups.set(table, (cache = new Map()));
+  let price = cache.get(model);
+  if (price === undefined) {
+    const name = model.toLowerCase();
+    price = table.find((rule) => rule.pattern.test(name))?.price ?? null;
+    if (cache.size < 10_000) cache.set(model, price);
+  }
+  return price;
 }
 
 const TIER = 200_000;

@@ -20,7 +20,7 @@ interface FileState {
   ino: number;
   /** Bytes consumed: everything before is in `entries`; a partial last line is read again later. */
   offset: number;
-  entries: TranscriptEntry[];
+  entries: LocatedEntry[];
   /** Lines that could not be read (not JSON, failed the checks). */
   badLines: number;
 }
@@ -71,7 +71,10 @@ export class TranscriptStore {
     return n;
   }
 
-  /** Brings every file up to date, reading only new bytes; saves the cache when something changed. */
+  /**
+   * Brings every file up to date, reading only new bytes. The cache file is not written here
+   * (it can be tens of MB): call saveCache() when the process is done or now and then.
+   */
   async refresh(): Promise<RefreshStats> {
     const listed = await listTranscriptFiles(this._configDirs);
     const stats: RefreshStats = {
@@ -95,9 +98,14 @@ export class TranscriptStore {
     this._files.clear();
     for (const [p, state] of fresh) this._files.set(p, state);
     stats.badLines = this.badLines;
-    if (this._dirty && this._cachePath) this._saveCache(this._cachePath);
-    this._dirty = false;
     return stats;
+  }
+
+  /** Writes the cache file when something changed since it was last written (or loaded). */
+  saveCache(): void {
+    if (!this._dirty || !this._cachePath) return;
+    this._saveCache(this._cachePath);
+    this._dirty = false;
   }
 
   /**
@@ -120,17 +128,16 @@ export class TranscriptStore {
     const byKey = new Map<string, number>();
     for (const f of files) {
       for (const e of f.entries) {
-        const located: LocatedEntry = { ...e, rel: f.rel };
         if (e.key === null) {
-          out.push(located);
+          out.push(e);
           continue;
         }
         const at = byKey.get(e.key);
         if (at === undefined) {
           byKey.set(e.key, out.length);
-          out.push(located);
+          out.push(e);
         } else if (entryTokens(e) > entryTokens(out[at]!)) {
-          out[at] = located;
+          out[at] = e;
         }
       }
     }
@@ -154,10 +161,7 @@ export class TranscriptStore {
       };
     }
     const known = this._files.get(file.path);
-    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) {
-      known.rel = file.rel;
-      return known;
-    }
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return known;
     this._dirty = true;
     const appended =
       known !== undefined && known.ino === st.ino && st.size >= known.offset && st.size >= known.size;
@@ -268,7 +272,7 @@ function record(state: FileState, stats: RefreshStats, result: LineResult): void
   stats.linesRead++;
   if (result === 'bad' || result === 'partial') state.badLines++;
   else {
-    state.entries.push(result);
+    state.entries.push({ ...result, rel: state.rel });
     stats.entriesAdded++;
   }
 }
@@ -348,7 +352,7 @@ function decodeFile(c: CachedFile): FileState {
   if (typeof c.path !== 'string' || !Array.isArray(c.rows) || c.rows.length % ROW !== 0)
     throw new Error('bad cache');
   const str = (i: number | null) => (i === null || i < 0 ? null : (c.strings[i] ?? null));
-  const entries: TranscriptEntry[] = [];
+  const entries: LocatedEntry[] = [];
   for (let i = 0; i < c.rows.length; i += ROW) {
     const r = c.rows;
     entries.push({
@@ -362,6 +366,7 @@ function decodeFile(c: CachedFile): FileState {
       cacheCreationTokens: r[i + 7] as number,
       cacheReadTokens: r[i + 8] as number,
       costUsd: r[i + 9] ?? null,
+      rel: c.rel,
     });
   }
   return {

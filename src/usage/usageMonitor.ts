@@ -17,9 +17,13 @@ export interface UsageMonitorOptions {
   timeZone: string;
 }
 
+/** The transcript cache is written at most this often (it can be large), and on dispose. */
+const SAVE_CACHE_EVERY_MS = 10 * 60_000;
+
 export class UsageMonitor {
   private _store: TranscriptStore;
   private _refreshing: Promise<unknown> | null = null;
+  private _savedAt = Date.now();
 
   constructor(
     private readonly _db: NightPilotDatabase,
@@ -36,13 +40,23 @@ export class UsageMonitor {
   configure(options: UsageMonitorOptions): void {
     const folders = options.configDirs.join('\n') !== this._options.configDirs.join('\n');
     this._options = options;
-    if (folders) this._store = new TranscriptStore(options.configDirs, options.cachePath);
+    if (folders) {
+      this._store.saveCache();
+      this._store = new TranscriptStore(options.configDirs, options.cachePath);
+    }
   }
 
   /** Reads what was appended to the transcripts; concurrent calls share one refresh. */
   async refresh(): Promise<void> {
     this._refreshing ??= this._store.refresh().finally(() => (this._refreshing = null));
     await this._refreshing;
+    if (Date.now() - this._savedAt > SAVE_CACHE_EVERY_MS) this.saveCache();
+  }
+
+  /** Writes the transcript cache if it changed (also on dispose). */
+  saveCache(): void {
+    this._savedAt = Date.now();
+    this._store.saveCache();
   }
 
   /** Everything the dashboard shows, after a refresh. */

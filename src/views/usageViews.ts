@@ -36,6 +36,7 @@ export function createUsageViews(
   const dashboard = new UsageDashboard(context.extensionUri, monitor, log, databaseError);
   const statusBar = monitor ? new UsageStatusBar(monitor, log) : undefined;
   context.subscriptions.push(
+    { dispose: () => monitor?.saveCache() },
     dashboard,
     ...(statusBar ? [statusBar] : []),
     vscode.workspace.onDidChangeConfiguration((e) => {

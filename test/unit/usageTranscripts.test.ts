@@ -92,6 +92,7 @@ describe('usage: Claude Code transcripts', () => {
     const store = new TranscriptStore([dir], cache);
     const first = await store.refresh();
     assert.equal(first.linesRead, 200);
+    store.saveCache();
 
     const added = Array.from({ length: 3 }, (_, i) =>
       assistantLine({ ...base, messageId: `n${i}`, requestId: `s${i}`, output: 7 }),
@@ -104,6 +105,7 @@ describe('usage: Claude Code transcripts', () => {
 
     const nothing = await store.refresh();
     assert.deepEqual([nothing.filesRead, nothing.bytesRead], [0, 0]);
+    store.saveCache();
 
     // A new store (another process) loads the cache and reads nothing it already knows.
     const again = new TranscriptStore([dir], cache);
@@ -144,6 +146,7 @@ describe('usage: Claude Code transcripts', () => {
     const store = new TranscriptStore([dir], cache);
     await store.refresh();
     assert.equal(store.entries().length, 1);
+    store.saveCache();
     assert.equal((JSON.parse(fs.readFileSync(cache, 'utf8')) as { version: number }).version, 1);
   });
 
