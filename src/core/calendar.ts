@@ -47,7 +47,6 @@ export function wallTime(ms: number, zone: string): WallTime {
   };
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**
  * A function from epoch milliseconds to the local date `YYYY-MM-DD` in `zone`. Reports call it
