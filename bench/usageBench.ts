@@ -26,11 +26,18 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { ms: n
   const t0 = process.hrtime.bigint();
   const r = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
+  if (r.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
   return { ms: elapsed, stdout: r.stdout };
 }
 
-type Totals = { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalCost: number };
+type Totals = {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalCost: number;
+};
 
 function sameTotals(a: Totals, b: Totals): boolean {
   return (
@@ -43,7 +50,9 @@ function sameTotals(a: Totals, b: Totals): boolean {
 }
 
 async function main(): Promise<void> {
-  const { ensureVscodeEnv, envPaths } = (await import(pathToFileURL(path.join(ROOT, 'scripts/run-vscode.mjs')).href)) as {
+  const { ensureVscodeEnv, envPaths } = (await import(
+    pathToFileURL(path.join(ROOT, 'scripts/run-vscode.mjs')).href
+  )) as {
     ensureVscodeEnv(): string;
     envPaths(dir: string): { node24: string };
   };
@@ -81,12 +90,22 @@ async function main(): Promise<void> {
   fs.mkdirSync(dbDir);
   const dbCache = path.join(dbDir, 'np.db');
   const ours = (node: string, db: string) =>
-    timed(node, [cli, 'usage', 'daily', '--json', '--db', db, '--transcripts', claude, '--timezone', 'UTC'], env);
+    timed(
+      node,
+      [cli, 'usage', 'daily', '--json', '--db', db, '--transcripts', claude, '--timezone', 'UTC'],
+      env,
+    );
   const theirs = () => timed(node24, [ccusage, 'claude', 'daily', '--json', '--offline'], env);
   const floor = () => timed(process.execPath, ['-e', '0'], env);
 
   // Interleaved, so machine noise lands on every figure alike.
-  const f = { theirs: [] as number[], oursCold: [] as number[], oursCold24: [] as number[], oursWarm: [] as number[], floor: [] as number[] };
+  const f = {
+    theirs: [] as number[],
+    oursCold: [] as number[],
+    oursCold24: [] as number[],
+    oursWarm: [] as number[],
+    floor: [] as number[],
+  };
   let theirTotals: Totals | undefined;
   let ourTotals: Totals | undefined;
   ours(process.execPath, dbCache); // writes the cache the warm runs start from
@@ -100,13 +119,17 @@ async function main(): Promise<void> {
     f.oursCold24.push(ours(node24, dbNoCache).ms);
     const w = ours(process.execPath, dbCache);
     f.oursWarm.push(w.ms);
-    if (!sameTotals((JSON.parse(w.stdout) as { totals: Totals }).totals, ourTotals)) throw new Error('warm and cold totals differ');
+    if (!sameTotals((JSON.parse(w.stdout) as { totals: Totals }).totals, ourTotals))
+      throw new Error('warm and cold totals differ');
     f.floor.push(floor().ms);
   }
-  const identical = theirTotals !== undefined && ourTotals !== undefined && sameTotals(theirTotals, ourTotals);
+  const identical =
+    theirTotals !== undefined && ourTotals !== undefined && sameTotals(theirTotals, ourTotals);
   console.log(`  daily report over ${mb.toFixed(0)} MB, fresh process each, median of ${RUNS}:`);
   console.log(`    ccusage 19.0.3 (Node 24)                  ${ms(median(f.theirs))}`);
-  console.log(`    night-pilot, no cache (Node ${process.versions.node.split('.')[0]})            ${ms(median(f.oursCold))}`);
+  console.log(
+    `    night-pilot, no cache (Node ${process.versions.node.split('.')[0]})            ${ms(median(f.oursCold))}`,
+  );
   console.log(`    night-pilot, no cache (Node 24)           ${ms(median(f.oursCold24))}`);
   console.log(`    night-pilot, with its transcript cache    ${ms(median(f.oursWarm))}`);
   console.log(`    floor: node -e 0                          ${ms(median(f.floor))}`);
@@ -114,7 +137,12 @@ async function main(): Promise<void> {
   if (theirTotals) console.log(`    ccusage totals: ${JSON.stringify(theirTotals)}`);
   if (ourTotals) console.log(`    our totals:     ${JSON.stringify(ourTotals)}`);
   const speedup = median(f.theirs) / median(f.oursCold);
-  target('report over >= 100 MB, no cache, ccusage / ours', `${speedup.toFixed(2)}x`, '>= 2x with identical totals', speedup >= 2 && identical && mb >= TARGET_MB);
+  target(
+    'report over >= 100 MB, no cache, ccusage / ours',
+    `${speedup.toFixed(2)}x`,
+    '>= 2x with identical totals',
+    speedup >= 2 && identical && mb >= TARGET_MB,
+  );
   const warmSpeedup = median(f.theirs) / median(f.oursWarm);
   console.log(`    with the cache: ${warmSpeedup.toFixed(1)}x faster than ccusage`);
 
@@ -156,9 +184,16 @@ async function main(): Promise<void> {
   }
   console.log(`  incremental refresh in one process (${store.entries().length} entries known):`);
   console.log(`    first full read                            ${ms(fullMs)}`);
-  console.log(`    refresh after appending 1,000 lines        median ${ms(median(refresh))} (read ${read} lines)`);
+  console.log(
+    `    refresh after appending 1,000 lines        median ${ms(median(refresh))} (read ${read} lines)`,
+  );
   console.log(`    then the daily report over every entry     median ${ms(median(report))}`);
-  target('incremental refresh after appending 1,000 lines', ms(median(refresh)), '<= 50 ms', median(refresh) <= 50 && read === 1000);
+  target(
+    'incremental refresh after appending 1,000 lines',
+    ms(median(refresh)),
+    '<= 50 ms',
+    median(refresh) <= 50 && read === 1000,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -47,7 +47,6 @@ export function wallTime(ms: number, zone: string): WallTime {
   };
 }
 
-
 /**
  * A function from epoch milliseconds to the local date `YYYY-MM-DD` in `zone`. Reports call it
  * for every transcript line, and Intl is slow (tens of microseconds a call): the zone's offset is
