@@ -4,7 +4,7 @@
 //
 //   npm run bench                      everything (about 4-5 minutes)
 //   npm run bench -- --quick           fewer iterations and shorter windows (about 2 minutes)
-//   npm run bench -- --only storage    one bench: storage | scheduler | usage
+//   npm run bench -- --only storage    one bench: storage | scheduler | usage | dashboard
 //
 // NIGHT_PILOT_BENCH_DIR=<folder> puts the temp folders there instead of the OS temp folder (use a
 // folder on the disk the real database lives on when the temp folder is a RAM disk).
@@ -17,6 +17,7 @@ const BENCHES = {
   storage: 'bench/storageBench.ts',
   scheduler: 'bench/schedulerBench.ts',
   usage: 'bench/usageBench.ts',
+  dashboard: 'bench/dashboardBench.ts',
 };
 
 function usage(problem) {

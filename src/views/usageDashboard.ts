@@ -3,7 +3,7 @@
 // answers from the UsageMonitor; it posts nothing before `ready`.
 
 import * as vscode from 'vscode';
-import type { DashboardFilters } from '../usage/dashboardData';
+import type { DashboardData, DashboardFilters } from '../usage/dashboardData';
 import { DASHBOARD_RANGES, DEFAULT_FILTERS } from '../usage/dashboardData';
 import type { UsageMonitor } from '../usage/usageMonitor';
 import type { Logger } from './logger';
@@ -25,6 +25,8 @@ export class UsageDashboard implements vscode.Disposable {
   private _timer: NodeJS.Timeout | undefined;
   /** When the command asked for the panel, to time the first paint. */
   private _openedAt = 0;
+  /** Data computed while the page loads, for the filters the panel opened with. */
+  private _prefetch: { filters: DashboardFilters; data: Promise<DashboardData> } | undefined;
 
   constructor(
     private readonly _extensionUri: vscode.Uri,
@@ -100,6 +102,12 @@ export class UsageDashboard implements vscode.Disposable {
     this._timer = setInterval(() => {
       if (panel.visible) this.update();
     }, AUTO_REFRESH_MS);
+    // The page takes a few hundred milliseconds to load: read the data meanwhile.
+    if (this._monitor) {
+      const data = this._monitor.dashboard(filters, new Date());
+      data.catch(() => undefined);
+      this._prefetch = { filters, data };
+    }
   }
 
   private _detach(): void {
@@ -143,7 +151,12 @@ export class UsageDashboard implements vscode.Disposable {
     }
     await this._post({ type: 'loading' });
     try {
-      const data = await this._monitor.dashboard(this._filters, new Date());
+      const prefetched = this._prefetch;
+      this._prefetch = undefined;
+      const data =
+        prefetched && sameFilters(prefetched.filters, this._filters)
+          ? await prefetched.data
+          : await this._monitor.dashboard(this._filters, new Date());
       const first = this._openedAt > 0;
       await this._post({ type: 'data', data, renderedInMs: first ? Date.now() - this._openedAt : undefined });
       this._openedAt = 0;
@@ -162,6 +175,10 @@ export class UsageDashboard implements vscode.Disposable {
     this._detach();
     for (const d of this._disposables) d.dispose();
   }
+}
+
+function sameFilters(a: DashboardFilters, b: DashboardFilters): boolean {
+  return a.rangeDays === b.rangeDays && a.jobId === b.jobId && a.model === b.model && a.source === b.source;
 }
 
 function readState(state: unknown): DashboardPageState | undefined {
