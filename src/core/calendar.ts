@@ -4,7 +4,7 @@
 
 const QUARTER_HOUR = 15 * 60_000;
 
-interface WallTime {
+export interface WallTime {
   year: number;
   month: number;
   day: number;
@@ -35,16 +35,13 @@ function wallFormatter(zone: string): Intl.DateTimeFormat {
 
 /** The wall-clock time of an instant in a zone. */
 export function wallTime(ms: number, zone: string): WallTime {
-  const parts = wallFormatter(zone).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour'),
-    minute: get('minute'),
-    second: get('second'),
-  };
+  const out: WallTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of wallFormatter(zone).formatToParts(new Date(ms))) {
+    if (part.type in out) out[part.type as keyof WallTime] = Number(part.value);
+  }
+  // Some engines print midnight as 24 even with h23.
+  if (out.hour === 24) out.hour = 0;
+  return out;
 }
 
 /**
@@ -65,8 +62,8 @@ export function localDayFormatter(zone: string): (ms: number) => string {
     let known = days.get(day);
     if (known === undefined) {
       const start = day * DAY;
-      const offset = offsetAt(start, zone);
-      if (offset === offsetAt(start + DAY - 1000, zone)) {
+      const offset = zoneOffsetMs(start, zone);
+      if (offset === zoneOffsetMs(start + DAY - 1000, zone)) {
         const boundary = Math.ceil((start + offset) / DAY) * DAY - offset;
         known = { boundary, before: dateOf(start, offset), after: dateOf(start + DAY - 1, offset) };
       } else {
@@ -79,15 +76,15 @@ export function localDayFormatter(zone: string): (ms: number) => string {
     const bucket = Math.floor(ms / QUARTER_HOUR);
     let text = quarters.get(bucket);
     if (text === undefined) {
-      text = dateOf(bucket * QUARTER_HOUR, offsetAt(bucket * QUARTER_HOUR, zone));
+      text = dateOf(bucket * QUARTER_HOUR, zoneOffsetMs(bucket * QUARTER_HOUR, zone));
       quarters.set(bucket, text);
     }
     return text;
   };
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
-function offsetAt(ms: number, zone: string): number {
+/** How far `zone`'s clocks are ahead of UTC at an instant, in milliseconds (whole seconds). */
+export function zoneOffsetMs(ms: number, zone: string): number {
   const w = wallTime(ms, zone);
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
 }
@@ -97,7 +94,7 @@ export function startOfLocalDate(year: number, month: number, day: number, zone:
   const wall = Date.UTC(year, month - 1, day);
   let guess = wall;
   for (let i = 0; i < 3; i++) {
-    const next = wall - offsetAt(guess, zone);
+    const next = wall - zoneOffsetMs(guess, zone);
     if (next === guess) break;
     guess = next;
   }

@@ -2,6 +2,8 @@
 // not a failure of the job: the scheduler holds the whole queue until the reset, then resumes.
 // See reference/claude-cli-headless.md "Usage limits" and test/fixtures/README.md for the evidence.
 
+import { wallTime, zoneOffsetMs } from './calendar';
+
 /** Where the detection came from (and so how far its `resetAt` can be trusted), best first. */
 export type UsageLimitSource = 'rate_limit_event' | 'api_429' | 'text';
 
@@ -243,7 +245,7 @@ interface ZonedDate {
 }
 
 function zonedDate(instant: Date, zone: string): ZonedDate {
-  const p = zonedParts(instant.getTime(), zone);
+  const p = wallTime(instant.getTime(), zone);
   return {
     year: p.year,
     month: p.month,
@@ -260,38 +262,6 @@ function addDays(date: ZonedDate, days: number): ZonedDate {
     day: d.getUTCDate(),
     weekday: d.getUTCDay(),
   };
-}
-
-// How far `zone`'s clocks are ahead of UTC at `instant`, in ms (whole seconds).
-function zoneOffsetMs(instant: number, zone: string): number {
-  const whole = Math.floor(instant / 1000) * 1000;
-  const p = zonedParts(whole, zone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function zonedParts(instant: number, zone: string): WallClock & { second: number } {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatter.formatToParts(new Date(instant))) {
-    if (part.type in out) out[part.type as keyof typeof out] = Number(part.value);
-  }
-  if (out.hour === 24) out.hour = 0;
-  return out;
 }
 
 function monthIndex(name: string): number | null {
