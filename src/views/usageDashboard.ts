@@ -15,6 +15,8 @@ import { webviewHtml, webviewResourceRoots } from './webview/webviewHtml';
 
 /** How often an open dashboard refreshes by itself (the active block's countdown moves). */
 const AUTO_REFRESH_MS = 60_000;
+/** Changes to the database come in bursts (a run writes its phases): one update per burst. */
+const UPDATE_DELAY_MS = 2_000;
 
 export class UsageDashboard implements vscode.Disposable {
   private _panel: vscode.WebviewPanel | undefined;
@@ -23,6 +25,7 @@ export class UsageDashboard implements vscode.Disposable {
   private _panelDisposables: vscode.Disposable[] = [];
   private readonly _disposables: vscode.Disposable[] = [];
   private _timer: NodeJS.Timeout | undefined;
+  private _soon: NodeJS.Timeout | undefined;
   /** When the command asked for the panel, to time the first paint. */
   private _openedAt = 0;
   /** Data computed while the page loads, for the filters the panel opened with. */
@@ -69,9 +72,18 @@ export class UsageDashboard implements vscode.Disposable {
     this._attach(panel, this._filters);
   }
 
-  /** Recomputes and posts the data (after a run ended, the database changed...). */
+  /** Recomputes and posts the data (a setting changed, the panel became visible). */
   update(): void {
     if (this._panel && this._ready) void this._send();
+  }
+
+  /** The database changed: update a visible panel, once per burst of changes. */
+  updateSoon(): void {
+    if (!this._panel?.visible || this._soon) return;
+    this._soon = setTimeout(() => {
+      this._soon = undefined;
+      this.update();
+    }, UPDATE_DELAY_MS);
   }
 
   private _attach(panel: vscode.WebviewPanel, filters: DashboardFilters): void {
@@ -112,6 +124,8 @@ export class UsageDashboard implements vscode.Disposable {
 
   private _detach(): void {
     clearInterval(this._timer);
+    clearTimeout(this._soon);
+    this._soon = undefined;
     this._timer = undefined;
     for (const d of this._panelDisposables) d.dispose();
     this._panelDisposables = [];

@@ -11,6 +11,8 @@ import type { Logger } from './logger';
 import { errorMessage } from './logger';
 
 const UPDATE_EVERY_MS = 60_000;
+/** Database changes come in bursts while a run goes: the figures are read at most this often. */
+const MIN_INTERVAL_MS = 10_000;
 
 const money = (n: number) => `$${n.toFixed(2)}`;
 
@@ -22,6 +24,8 @@ export class UsageStatusBar implements vscode.Disposable {
   );
   private readonly _timer: NodeJS.Timeout;
   private _updating: Promise<void> | null = null;
+  private _lastUpdate = 0;
+  private _trailing: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly _monitor: UsageMonitor,
@@ -52,8 +56,20 @@ export class UsageStatusBar implements vscode.Disposable {
     else this._item.hide();
   }
 
-  /** Reads the figures again; concurrent calls share one update. */
+  /** Reads the figures again soon: at once unless it did less than 10 s ago, then once after. */
+  refreshSoon(): void {
+    const wait = this._lastUpdate + MIN_INTERVAL_MS - Date.now();
+    if (wait <= 0) void this.update();
+    else
+      this._trailing ??= setTimeout(() => {
+        this._trailing = undefined;
+        void this.update();
+      }, wait);
+  }
+
+  /** Reads the figures again now; concurrent calls share one update. */
   update(): Promise<void> {
+    this._lastUpdate = Date.now();
     this._updating ??= this._monitor
       .dashboard({ ...DEFAULT_FILTERS, rangeDays: 7 }, this._now())
       .then((d) => this._render(d))
@@ -108,6 +124,7 @@ export class UsageStatusBar implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this._timer);
+    clearTimeout(this._trailing);
     this._item.dispose();
   }
 }

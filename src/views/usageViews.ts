@@ -52,8 +52,8 @@ export function createUsageViews(
     statusBar,
     cachePath: path.join(context.globalStorageUri.fsPath, TRANSCRIPT_CACHE_FILE),
     update: () => {
-      void statusBar?.update();
-      dashboard.update();
+      statusBar?.refreshSoon();
+      dashboard.updateSoon();
     },
   };
 }
