@@ -90,13 +90,18 @@ async function main(): Promise<void> {
       page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
     const dashboard: number[] = [];
     const parts: { scriptStart: number; dataReceived: number; rendered: number }[] = [];
+    const webviewCreated: number[] = [];
     for (let i = 0; i < SAMPLES + 1; i++) {
       const t0 = await palette(page, 'Night Pilot: Open Usage Dashboard');
+      // VS Code's part before any of ours can run: the webview element exists.
+      await page.locator('iframe.webview').first().waitFor({ state: 'attached', timeout: 30_000 });
+      const created = Date.now() - t0;
       const app = frame().locator('#app[aria-busy="false"][data-timings]');
       await app.waitFor({ timeout: 30_000 });
       // The first opening also loads the extension's webview code: not a sample.
       if (i > 0) {
         dashboard.push(Date.now() - t0);
+        webviewCreated.push(created);
         parts.push(JSON.parse((await app.getAttribute('data-timings')) ?? '{}'));
       }
       await palette(page, 'View: Close All Editors');
@@ -108,6 +113,12 @@ async function main(): Promise<void> {
     console.log(`    samples: ${dashboard.join(', ')} ms`);
     console.log(
       `    inside the page (from its navigation): script starts ${part('scriptStart')} ms, data arrives ${part('dataReceived')} ms, charts drawn ${part('rendered')} ms`,
+    );
+    console.log(
+      `    VS Code's part before the page loads: Enter -> the webview element exists, median ${median(webviewCreated)} ms`,
+    );
+    console.log(
+      `    ours (the page from its navigation to the charts drawn): median ${part('rendered')} ms; the rest is VS Code creating the webview and its frames`,
     );
     console.log(
       `  target dashboard first paint with 90 days of data: ${value} ms (target <= 300 ms) ${value <= 300 ? 'MET' : 'MISSED'}`,
