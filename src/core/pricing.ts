@@ -117,11 +117,13 @@ function checkPrice(key: string, value: unknown): ModelPrice {
 
 // Reports price every transcript line: the answer per model name is remembered per table.
 const lookups = new WeakMap<readonly PriceRule[], Map<string, ModelPrice | null>>();
+let last: { table: readonly PriceRule[]; cache: Map<string, ModelPrice | null> } | undefined;
 
 /** The price of a model, or null when no rule matches it (`<synthetic>`, an unknown model). */
 export function priceOf(model: string, table: readonly PriceRule[] = DEFAULT_PRICES): ModelPrice | null {
-  let cache = lookups.get(table);
+  let cache = last?.table === table ? last.cache : lookups.get(table);
   if (!cache) lookups.set(table, (cache = new Map()));
+  if (last?.table !== table) last = { table, cache };
   let price = cache.get(model);
   if (price === undefined) {
     const name = model.toLowerCase();
