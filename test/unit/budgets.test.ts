@@ -185,6 +185,48 @@ describe('budgets and smart start', function () {
     assert.equal(run!.status, 'succeeded');
   });
 
+  it('Run Now waiting for a usage limit does not run it a second time when the scheduler resumed it first', async () => {
+    const h = await fixture.create('2026-11-27T17:00:00.000Z');
+    const job = await h.addJob({
+      name: 'limited',
+      cron: '0 3 * * *',
+      nextRunTime: null,
+      options: {
+        env: {
+          FAKE_CLAUDE_MODE: 'limit',
+          FAKE_CLAUDE_LIMIT_TEXT: "You've hit your limit · resets 6pm (UTC)",
+        },
+      },
+    });
+    const done = h.scheduler.runNow(job.id, new AbortController().signal);
+    for (let i = 0; i < 200 && runsOf(h, job.id)[0]?.status !== 'waiting_for_limit'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const [waiting] = runsOf(h, job.id);
+    assert.equal(waiting!.status, 'waiting_for_limit');
+    assert.equal(waiting!.resumeAt, '2026-11-27T18:01:00.000Z');
+    // The limit is over; the resumed turn takes a moment.
+    await h.db.write((tx) =>
+      tx.jobs.update(job.id, {
+        options: { env: { FAKE_CLAUDE_MODE: 'success', FAKE_CLAUDE_DELAY_MS: '1500' } },
+      }),
+    );
+    h.clock.set(waiting!.resumeAt!);
+    // The scheduler's own tick resumes the run first...
+    await h.scheduler.tick();
+    assert.equal(runsOf(h, job.id)[0]!.status, 'running');
+    // ...then Run Now wakes up from its wait while that run is going: it must follow it, not run it.
+    h.clock.advance(1000);
+    const run = await done;
+    await h.scheduler.idle();
+    assert.equal(run.status, 'succeeded');
+    const executions = h.db
+      .read((tx) => tx.processes.listByRun(run.id))
+      .filter((p) => p.processType === 'execution');
+    assert.equal(executions.length, 2, 'the limited attempt and one resumed turn');
+    assert.equal(h.records().filter((c) => c.argv.includes('--resume')).length, 1);
+  });
+
   it('Run Now with the budget spent waits with the reason, and can be cancelled while it waits', async () => {
     const h = await fixture.create(START, {
       gateContext: async () => ({ timeZone: 'UTC', smartStart: NO_SMART, block: null }),
