@@ -53,12 +53,12 @@ export class TranscriptStore {
    * @param _configDirs Claude config folders (see claudeConfigDirs), each with a `projects` folder.
    * @param _cachePath where parsed entries are kept between processes; undefined for none.
    */
+  private _cacheLoaded = false;
+
   constructor(
     private readonly _configDirs: readonly string[],
     private readonly _cachePath?: string,
-  ) {
-    if (_cachePath) this._loadCache(_cachePath);
-  }
+  ) {}
 
   get configDirs(): readonly string[] {
     return this._configDirs;
@@ -76,6 +76,11 @@ export class TranscriptStore {
    * (it can be tens of MB): call saveCache() when the process is done or now and then.
    */
   async refresh(): Promise<RefreshStats> {
+    // Loaded on first use, not when the store is made: activation must not wait for it.
+    if (!this._cacheLoaded) {
+      this._cacheLoaded = true;
+      if (this._cachePath) this._loadCache(this._cachePath);
+    }
     const listed = await listTranscriptFiles(this._configDirs);
     const stats: RefreshStats = {
       files: listed.length,

@@ -13,6 +13,7 @@ import { errorMessage } from './logger';
 const UPDATE_EVERY_MS = 60_000;
 /** Database changes come in bursts while a run goes: the figures are read at most this often. */
 const MIN_INTERVAL_MS = 10_000;
+const FIRST_UPDATE_DELAY_MS = 2_000;
 
 const money = (n: number) => `$${n.toFixed(2)}`;
 
@@ -37,7 +38,12 @@ export class UsageStatusBar implements vscode.Disposable {
     this._item.text = '$(pulse)';
     this._timer = setInterval(() => void this.update(), UPDATE_EVERY_MS);
     this.applyVisibility();
-    void this.update();
+    // Not during activation: the first read of the transcripts can take a moment.
+    this._lastUpdate = Date.now();
+    this._trailing = setTimeout(() => {
+      this._trailing = undefined;
+      void this.update();
+    }, FIRST_UPDATE_DELAY_MS);
   }
 
   /** The current text, for tests and diagnostics. */
