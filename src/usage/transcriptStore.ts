@@ -152,7 +152,9 @@ export class TranscriptStore {
   private async _refreshFile(file: TranscriptFile, stats: RefreshStats): Promise<FileState> {
     let st: fs.Stats;
     try {
-      st = await fs.promises.stat(file.path);
+      // Synchronous on purpose: a stat is microseconds, a trip through the thread pool for each of
+      // hundreds of files is most of an incremental refresh.
+      st = fs.statSync(file.path);
     } catch {
       return {
         path: file.path,
