@@ -42,6 +42,13 @@ function copyStatic() {
     path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
     path.join(root, 'dist/sql-wasm.wasm'),
   );
+  // The codicon font for @vscode-elements/elements inside webviews, served from dist/media only.
+  const codicons = path.join(root, 'node_modules/@vscode/codicons/dist');
+  if (fs.existsSync(codicons)) {
+    fs.mkdirSync(path.join(root, 'dist/media/codicons'), { recursive: true });
+    for (const f of ['codicon.css', 'codicon.ttf'])
+      fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist/media/codicons', f));
+  }
   const cliPath = path.join(root, 'dist/cli.js');
   if (fs.existsSync(cliPath)) fs.chmodSync(cliPath, 0o755);
 }

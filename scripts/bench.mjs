@@ -2,9 +2,9 @@
 // skew another's), echoes everything they print, and ends with the target lines gathered in one
 // place. Benchmarks print figures; a missed target never fails the run (a crashed bench does).
 //
-//   npm run bench                      everything (about 8-10 minutes)
-//   npm run bench -- --quick           fewer iterations and shorter windows (about 3-4 minutes)
-//   npm run bench -- --only storage    one bench: storage | scheduler | cron | legacy
+//   npm run bench                      everything (about 12-15 minutes)
+//   npm run bench -- --quick           fewer iterations and shorter windows (about 5 minutes)
+//   npm run bench -- --only storage    one bench: storage | scheduler | cron | legacy | usage | dashboard
 //
 // NIGHT_PILOT_BENCH_DIR=<folder> puts the temp folders there instead of the OS temp folder (use a
 // folder on the disk the real database lives on when the temp folder is a RAM disk).
@@ -18,6 +18,8 @@ const BENCHES = {
   scheduler: 'bench/schedulerBench.ts',
   legacy: 'bench/legacyBench.ts',
   cron: 'bench/cronBench.ts',
+  usage: 'bench/usageBench.ts',
+  dashboard: 'bench/dashboardBench.ts',
 };
 
 function usage(problem) {

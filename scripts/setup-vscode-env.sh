@@ -6,6 +6,7 @@ set -euo pipefail
 CS_VER=4.139.1
 NODE_VER=24.21.0
 PW_VER=1.65.1
+CCUSAGE_VER=19.0.3
 ENV_DIR="${VSCODE_TEST_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/night-pilot/vscode-env-cs$CS_VER-node$NODE_VER-pw$PW_VER}"
 mkdir -p "$ENV_DIR"
 log() { echo "[setup-vscode-env] $*" >&2; }
@@ -73,5 +74,13 @@ if [ ! -f "$(done_mark tools)" ]; then
   clean_npm_env npm install --prefix "$ENV_DIR/tools" --no-save --no-package-lock --no-audit --no-fund \
     "playwright-core@$PW_VER" >/dev/null
   touch "$(done_mark tools)"
+fi
+# ccusage (needs Node >= 22, so it runs on the Node 24 above): the usage reports are compared with it.
+if [ ! -f "$(done_mark ccusage)" ]; then
+  log "installing ccusage $CCUSAGE_VER"
+  rm -rf "$ENV_DIR/ccusage"
+  clean_npm_env PATH="$N24/bin:$PATH" npm install --prefix "$ENV_DIR/ccusage" --no-save --no-package-lock \
+    --no-audit --no-fund "ccusage@$CCUSAGE_VER" >/dev/null
+  touch "$(done_mark ccusage)"
 fi
 echo "$ENV_DIR"

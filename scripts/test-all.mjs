@@ -1,11 +1,12 @@
-// npm test: every tier, in order: unit (plain node), integration (inside a real VS Code extension
+// npm test: every tier, in order: unit (plain node), ccusage parity (our reports against ccusage
+// 19.0.3 on Node 24), integration (inside a real VS Code extension
 // host), e2e (the real workbench in headless chromium). The VS Code tiers install what they need on
 // first use (scripts/setup-vscode-env.sh). Ends with one "N passed, N failed" line for all tiers.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const TIERS = ['test-unit.mjs', 'test-integration.mjs', 'test-e2e.mjs'];
+const TIERS = ['test-unit.mjs', 'test-ccusage.mjs', 'test-integration.mjs', 'test-e2e.mjs'];
 const COUNTS = /^(\d+) passed, (\d+) failed$/;
 
 let passed = 0;

@@ -4,6 +4,8 @@ import type { ClaudeLocation } from './scheduler/claudeLocator';
 import type { NightPilotDatabase } from './storage/database';
 import type { JobsTreeProvider } from './views/jobsTree';
 import type { SchedulerHost } from './views/schedulerHost';
+import type { UsageDashboard } from './views/usageDashboard';
+import type { UsageStatusBar } from './views/usageStatusBar';
 
 export interface NightPilotApi {
   /** The database file this window uses (in the extension's global storage folder). */
@@ -18,4 +20,8 @@ export interface NightPilotApi {
   readonly scheduler: SchedulerHost | undefined;
   /** Where the Claude CLI is, or why it was not found (settles after the first search). */
   claudeLocation(): Promise<ClaudeLocation>;
+  /** The usage dashboard webview (its `panel` while open). */
+  readonly usageDashboard: UsageDashboard;
+  /** The usage status bar item; undefined without a database. */
+  readonly usageStatusBar: UsageStatusBar | undefined;
 }

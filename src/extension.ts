@@ -16,6 +16,7 @@ import { componentLogger, errorMessage } from './views/logger';
 import { SchedulerHost } from './views/schedulerHost';
 import { NightPilotStatusBar } from './views/statusBar';
 import { readJobsSummary, setContextKey, updateContextKeys } from './views/summary';
+import { createUsageViews } from './views/usageViews';
 
 const DATABASE_FILE = 'claude-night-pilot.db';
 
@@ -57,8 +58,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
   const claude = new ClaudeCheck(componentLogger(channel, 'claude'), statusBar, () => channel.show(true));
   context.subscriptions.push(statusBar, jobsTree, jobsTree.createView(), claude);
 
+  const usage = createUsageViews(context, database, error, componentLogger(channel, 'usage'));
   const schedulerHost = database
-    ? new SchedulerHost(database, componentLogger(channel, 'scheduler'), () => jobsTree.refresh())
+    ? new SchedulerHost(
+        database,
+        componentLogger(channel, 'scheduler'),
+        () => jobsTree.refresh(),
+        usage.cachePath,
+      )
     : undefined;
   if (schedulerHost) context.subscriptions.push(schedulerHost);
 
@@ -70,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     log: componentLogger(channel, 'commands'),
     schedulerHost,
     refresh: () => jobsTree.refresh(),
+    openUsageDashboard: () => usage.dashboard.open(),
   };
   context.subscriptions.push(...registerCommands(commandContext));
   const migrationDeps = database
@@ -86,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
         const summary = readJobsSummary(database);
         statusBar.setSummary(summary);
         updateContextKeys(summary);
+        usage.update();
       } catch (err) {
         log.error(`Could not read the job summary: ${errorMessage(err)}`, err);
       }
@@ -115,5 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     jobsTree,
     scheduler: schedulerHost,
     claudeLocation: () => claude.location(),
+    usageDashboard: usage.dashboard,
+    usageStatusBar: usage.statusBar,
   };
 }

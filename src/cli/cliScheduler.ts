@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { createScheduler } from '../scheduler/createScheduler';
+import { TRANSCRIPT_CACHE_FILE } from '../usage/usageQuery';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { SchedulerSettings } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
@@ -33,6 +34,7 @@ export function cliScheduler(
     retention: { maxAgeDays: 30, maxRunsPerJob: 200 },
     claudePathSource: 'flag',
     env: ctx.io.env,
+    usageCachePath: path.join(path.dirname(db.path), TRANSCRIPT_CACHE_FILE),
     log,
   });
 }

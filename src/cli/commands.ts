@@ -10,6 +10,7 @@ import { jobRunCommand } from './jobRunCommand';
 import { migrateCommand } from './migrateCommand';
 import { RUN_SHOW_COMMANDS } from './runShowCommands';
 import { schedulerCommand } from './schedulerCommand';
+import { USAGE_COMMANDS } from './usageCommands';
 
 /** A registry with every built-in command. */
 export function createRegistry(): CommandRegistry {
@@ -21,6 +22,8 @@ export function createRegistry(): CommandRegistry {
   registry.addGroup(['run'], 'Inspect and cancel the runs of jobs.');
   for (const command of RUN_COMMANDS) registry.add(command);
   for (const command of RUN_SHOW_COMMANDS) registry.add(command);
+  registry.addGroup(['usage'], 'Tokens and cost: reports over Claude Code transcripts and Night Pilot runs.');
+  for (const command of USAGE_COMMANDS) registry.add(command);
   registry.add(schedulerCommand);
   registry.add(migrateCommand);
   registry.add(helpCommand);

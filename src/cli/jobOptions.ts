@@ -115,6 +115,23 @@ export const JOB_OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'timeout', value: 'SECONDS', description: `End a run after this long (1-${MAX_TIMEOUT_SECONDS}).` },
   {
+    name: 'max-budget-usd',
+    value: 'USD',
+    description:
+      'The most one run may spend; passed to Claude as --max-budget-usd (a run stopped by it is not retried).',
+  },
+  {
+    name: 'daily-budget',
+    value: 'USD',
+    description: "Once the job's runs spent this much in a local day, its next runs wait for the next day.",
+  },
+  {
+    name: 'monthly-budget',
+    value: 'USD',
+    description:
+      "Once the job's runs spent this much in a local month, its next runs wait for the next month.",
+  },
+  {
     name: 'retries',
     value: 'N',
     description: `Retries after a failed first attempt (0-${MAX_RETRY_ATTEMPTS - 1}). Default: 0.`,
@@ -268,6 +285,14 @@ function readExecutionOptions(
   if (timeout !== undefined) {
     out.timeoutSeconds = timeout === null ? null : integer('--timeout', timeout, 1, MAX_TIMEOUT_SECONDS);
   }
+  for (const [name, key] of [
+    ['max-budget-usd', 'maxBudgetUsd'],
+    ['daily-budget', 'dailyBudgetUsd'],
+    ['monthly-budget', 'monthlyBudgetUsd'],
+  ] as const) {
+    const raw = given(name, 'amount');
+    if (raw !== undefined) out[key] = raw === null ? null : dollars(`--${name}`, raw);
+  }
   const setup = given('setup', 'command');
   if (setup !== undefined) out.setupCommand = setup;
   const validate = given('validate', 'command');
@@ -366,6 +391,18 @@ function seconds(option: string, raw: string): number {
 }
 
 /** `raw` when it is one of `allowed`; else a message listing them, with a "did you mean". */
+/** A budget in US dollars: a number above 0 (cents allowed), at most 1,000,000. */
+export function dollars(option: string, raw: string): number {
+  const text = raw.trim().replace(/^\$/, '');
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || value > 1_000_000) {
+    throw new UsageError(
+      `${option}: ${JSON.stringify(raw)} is not an amount of US dollars above 0 (e.g. 5 or 2.50)`,
+    );
+  }
+  return value;
+}
+
 export function oneOf<T extends string>(option: string, raw: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   const hint = closest(raw, allowed);

@@ -107,6 +107,12 @@ export function formatRunDetail({ run, zone }: RunDetail, now: Date): string {
     ['Started', when(run.startedAt, zone, now)],
     ['Ended', run.endedAt === null ? null : `${when(run.endedAt, zone, now)}${duration}`],
     ['Resumes', run.status === 'waiting_for_limit' ? when(run.resumeAt, zone, now) : null],
+    [
+      'Waiting',
+      run.status === 'queued' && run.waitReason !== null
+        ? `${run.waitReason} Until ${when(run.resumeAt, zone, now)}`
+        : null,
+    ],
     ['Owner', run.owner],
     ['Session', run.sessionId],
     ['Usage', run.usage === null ? null : usageText(run.usage)],

@@ -12,7 +12,7 @@ import type { NightPilotDatabase, Tx } from '../storage/database';
 import { claudePathOption, cliScheduler } from './cliScheduler';
 import type { CommandContext } from './context';
 import { ExitCode, UsageError } from './exitCodes';
-import { integer } from './jobOptions';
+import { dollars, integer } from './jobOptions';
 import type { RunJson } from './output';
 import { runJson } from './output';
 import type { CommandSpec } from './registry';
@@ -203,6 +203,18 @@ export const schedulerCommand: CommandSpec = {
       value: 'N',
       description: `How many runs may execute at once, counting those of every process on the database (1-${MAX_CONCURRENCY}). Default: ${DEFAULT_SCHEDULER_SETTINGS.concurrency}.`,
     },
+    {
+      name: 'smart-max-projection',
+      value: 'USD',
+      description:
+        "Smart start: a run does not start while the active 5-hour block (from Claude Code's transcripts) is projected to cost more than this; it waits for the block to reset.",
+    },
+    {
+      name: 'smart-min-minutes',
+      value: 'N',
+      description:
+        'Smart start: a run does not start when fewer than N minutes (1-300) remain before the active 5-hour block resets.',
+    },
   ],
   examples: [
     'night-pilot scheduler',
@@ -225,11 +237,17 @@ export const schedulerCommand: CommandSpec = {
         ? DEFAULT_SCHEDULER_SETTINGS.concurrency
         : integer('--concurrency', concurrencyOption, 1, MAX_CONCURRENCY);
     const mode: SchedulerSummaryJson['mode'] = once ? 'once' : forSeconds !== null ? 'for' : 'until-stopped';
+    const projection = args.string('smart-max-projection');
+    const minutes = args.string('smart-min-minutes');
+    const smartStart = {
+      maxProjectedCostUsd: projection === undefined ? null : dollars('--smart-max-projection', projection),
+      minMinutesBeforeReset: minutes === undefined ? null : integer('--smart-min-minutes', minutes, 1, 300),
+    };
 
     const created = !ctx.store.exists();
     const db = await ctx.store.open();
     const logLine = (text: string) => ctx.io.stderr(`${new Date().toISOString()} ${text}\n`);
-    const scheduler = cliScheduler(ctx, db, { concurrency }, (message) => {
+    const scheduler = cliScheduler(ctx, db, { concurrency, smartStart }, (message) => {
       logLine(message);
     });
     const tracker = new RunTracker(

@@ -128,6 +128,9 @@ export function formatJobDetail(
     ['Disallowed tools', o.disallowedTools.length ? o.disallowedTools.join(', ') : null],
     ['System prompt +', o.appendSystemPrompt],
     ['Timeout', o.timeoutSeconds === null ? null : formatDuration(o.timeoutSeconds * 1000)],
+    ['Budget per run', o.maxBudgetUsd === null ? null : `$${o.maxBudgetUsd.toFixed(2)}`],
+    ['Daily budget', o.dailyBudgetUsd === null ? null : `$${o.dailyBudgetUsd.toFixed(2)}`],
+    ['Monthly budget', o.monthlyBudgetUsd === null ? null : `$${o.monthlyBudgetUsd.toFixed(2)}`],
     // Values can be secrets: the text output names the variables only (--json has them all).
     ['Environment', Object.keys(o.env).length ? `${Object.keys(o.env).join(', ')} (values: --json)` : null],
     ['Setup', o.setupCommand],

@@ -17,6 +17,8 @@ export interface CommandContext {
   readonly schedulerHost: SchedulerHost | undefined;
   /** Repaints the views after a change this window made. */
   refresh(): void;
+  /** Opens the usage dashboard (or brings it to the front). */
+  openUsageDashboard(): void;
 }
 
 /** The open database, or an error that repeats why it could not be opened. */

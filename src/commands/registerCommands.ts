@@ -6,6 +6,7 @@ import type { CreateJobArgs } from './createJob';
 import { createJob } from './createJob';
 import { exportJobToGitHubActions } from './exportJob';
 import { cancelRun, deleteJob, pauseJob, resumeJob, runJob, setQuiet } from './jobCommands';
+import { openRun, setBudgets, setJobBudget } from './usageCommands';
 
 /**
  * Shows the folder that holds the database. Desktop VS Code reveals it in the OS file manager; in a
@@ -47,6 +48,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'nightPilot.exportJobToGitHubActions': (arg) => exportJobToGitHubActions(ctx, arg),
     'nightPilot.pauseAll': () => setQuiet(ctx, true),
     'nightPilot.resumeAll': () => setQuiet(ctx, false),
+    'nightPilot.openUsageDashboard': () => ctx.openUsageDashboard(),
+    'nightPilot.setBudgets': (arg) => setBudgets(ctx, arg as Parameters<typeof setBudgets>[1]),
+    'nightPilot.setJobBudget': (arg, values) =>
+      setJobBudget(ctx, arg, values as Parameters<typeof setJobBudget>[2]),
+    'nightPilot.openRun': (runId) => openRun(ctx, runId),
   };
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

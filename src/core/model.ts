@@ -97,6 +97,12 @@ export interface ExecutionOptions {
   setupCommand: string | null;
   validationCommand: string | null;
   cleanupCommand: string | null;
+  /** Passed to Claude as `--max-budget-usd`: the most one run may spend. */
+  maxBudgetUsd: number | null;
+  /** The job's runs wait once its spend of the local day reaches this. */
+  dailyBudgetUsd: number | null;
+  /** The job's runs wait once its spend of the local month reaches this. */
+  monthlyBudgetUsd: number | null;
 }
 
 export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
@@ -113,6 +119,9 @@ export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
   setupCommand: null,
   validationCommand: null,
   cleanupCommand: null,
+  maxBudgetUsd: null,
+  dailyBudgetUsd: null,
+  monthlyBudgetUsd: null,
 };
 
 export interface Job {
@@ -157,6 +166,8 @@ export interface Run {
   resumeAt: string | null;
   /** Another process asked for this run to be cancelled. */
   cancelRequested: boolean;
+  /** Why a queued run has not started yet (a budget reached, smart start); null otherwise. */
+  waitReason: string | null;
   createdAt: string;
 }
 

@@ -13,6 +13,7 @@ export const CLAUDE_FLAGS_USED: readonly string[] = [
   '--verbose',
   '--model',
   '--max-turns',
+  '--max-budget-usd',
   '--permission-mode',
   '--allowedTools',
   '--disallowedTools',
@@ -59,6 +60,15 @@ export function buildClaudeArgs(options: ExecutionOptions, extra: ClaudeArgsExtr
       );
     }
     args.push('--max-turns', String(options.maxTurns));
+  }
+
+  if (options.maxBudgetUsd !== null) {
+    if (!Number.isFinite(options.maxBudgetUsd) || options.maxBudgetUsd <= 0) {
+      throw new Error(
+        `maxBudgetUsd: ${String(options.maxBudgetUsd)} is not an amount of US dollars above 0; leave it unset for no per-run limit`,
+      );
+    }
+    args.push('--max-budget-usd', String(options.maxBudgetUsd));
   }
 
   if (options.permissionMode !== null) {

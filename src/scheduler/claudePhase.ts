@@ -144,6 +144,18 @@ function classify(
       retryable: false,
     };
   }
+  if (s.subtype === 'error_max_budget_usd') {
+    // Retrying would spend the same again: the job's per-run budget is the user's decision.
+    const limit = input.job.options.maxBudgetUsd;
+    return {
+      status: 'failed',
+      error:
+        `Claude stopped at the job's per-run budget${limit === null ? '' : ` of $${limit.toFixed(2)}`}` +
+        ` (${firstLine(text[0]) || 'maximum budget reached'}); spent $${(s.totalCostUsd ?? 0).toFixed(2)}.` +
+        ' Raise the budget (--max-budget-usd) if the job needs more.',
+      retryable: false,
+    };
+  }
   if (s.isError || o.exitCode !== 0 || !s.resultSeen) {
     const how =
       o.exitCode === null ? `was ended by ${o.signal ?? 'a signal'}` : `exited with code ${o.exitCode}`;

@@ -1,5 +1,7 @@
 import os from 'node:os';
 import { defaultTimeZone } from '../core/timeZone';
+import { ActiveBlockSource } from '../usage/activeBlockSource';
+import { claudeConfigCandidates } from '../usage/transcriptFiles';
 import type { NightPilotDatabase } from '../storage/database';
 import type { RetentionPolicy } from '../storage/retention';
 import { locateClaude } from './claudeLocator';
@@ -16,6 +18,8 @@ export interface SchedulerOptions {
   /** Where the explicit `claudePath` came from, for the messages that name it. */
   claudePathSource?: 'setting' | 'flag';
   env?: NodeJS.ProcessEnv;
+  /** Where the transcript cache lives (smart start reads Claude Code's transcripts). */
+  usageCachePath?: string;
   log: (message: string) => void;
 }
 
@@ -27,6 +31,7 @@ export interface SchedulerOptions {
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const settings = { ...DEFAULT_SCHEDULER_SETTINGS, ...options.settings };
   const env = options.env ?? process.env;
+  let blocks: ActiveBlockSource | undefined;
   return new Scheduler({
     db: options.db,
     clock: systemClock,
@@ -44,5 +49,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     baseEnv: env,
     defaultZone: defaultTimeZone(),
     log: options.log,
+    gateContext: async (now) => {
+      const smartStart = settings.smartStart;
+      const on = smartStart.maxProjectedCostUsd !== null || smartStart.minMinutesBeforeReset !== null;
+      blocks ??= on ? new ActiveBlockSource(claudeConfigCandidates(env), options.usageCachePath) : undefined;
+      return {
+        timeZone: defaultTimeZone(),
+        smartStart,
+        block: on && blocks ? await blocks.at(now) : undefined,
+      };
+    },
   });
 }

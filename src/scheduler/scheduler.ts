@@ -12,8 +12,12 @@ import type { LimitHold } from './limitHold';
 import { newOwnerId } from './owner';
 import type { OutcomeEffects } from './runOutcome';
 import { recordOutcome } from './runOutcome';
-import { hasStartableRun, markRunning, nextQueueWake, startNextRun } from './runQueue';
+import { hasStartableRun, holdRun, markRunning, nextQueueWake, startNextRun } from './runQueue';
+import type { StartGate } from './runQueue';
 import type { SchedulerSettings } from './settings';
+import type { GateContext } from './startGate';
+import { SMART_START_OFF, checkStartGate } from './startGate';
+import { defaultTimeZone } from '../core/timeZone';
 import { findStaleRuns, recoverStaleRuns } from './staleRuns';
 
 /** The timer never sleeps longer than this, so suspend/resume and clock jumps are noticed soon. */
@@ -22,6 +26,11 @@ const PRUNE_EVERY_MS = 6 * 3600_000;
 
 export interface SchedulerDeps extends ExecutorDeps {
   retention?: RetentionPolicy;
+  /**
+   * What the start gate needs besides the database: the budgets' zone, smart start's settings and
+   * the active 5-hour block. Default: this machine's zone, smart start off.
+   */
+  gateContext?: (now: Date) => Promise<Omit<GateContext, 'now'>>;
   /** Set in tests to tell two schedulers in one process apart. */
   owner?: string;
 }
@@ -164,6 +173,7 @@ export class Scheduler {
    */
   async runNow(jobId: string, signal: AbortSignal): Promise<Run> {
     const now = this._clock.now();
+    const gate = await this._gate(now);
     let run: Run | null = await this._db.write((tx) => {
       tx.jobs.require(jobId);
       const claimed = tx.runs.claim({
@@ -181,6 +191,9 @@ export class Scheduler {
           error: `Waiting for the usage limit to reset (${hold.message})`,
         });
       }
+      const job = tx.jobs.require(jobId);
+      const decision = gate(tx, job, claimed);
+      if (!decision.start) return holdRun(tx, claimed, decision.until, decision.reason);
       return markRunning(tx, claimed.id, now, this.owner);
     });
     const runId = run.id;
@@ -194,16 +207,45 @@ export class Scheduler {
       const resumeAt = Date.parse(run.resumeAt ?? this._clock.now().toISOString());
       const cancelled = await this._sleepUntil(resumeAt, signal, runId);
       if (cancelled) return this._cancelWaitingRun(runId);
+      const again = await this._gate(this._clock.now());
+      let took = false;
+      let held = false;
       run = await this._db.write((tx) => {
         const current = tx.runs.require(runId);
-        if (current.status !== 'waiting_for_limit') return current;
+        const waiting =
+          current.status === 'waiting_for_limit' ||
+          (current.status === 'queued' && current.waitReason !== null);
+        if (!waiting) return current;
+        const decision = again(tx, tx.jobs.require(current.jobId), current);
+        if (!decision.start) {
+          held = true;
+          return holdRun(tx, current, decision.until, decision.reason);
+        }
+        took = true;
         return markRunning(tx, runId, this._clock.now(), this.owner);
       });
-      if (run.owner !== this.owner || run.status !== 'running') {
-        // Another scheduler resumed it first: follow it to its end.
-        return this._followRun(runId, signal);
+      if (held) continue;
+      // Another scheduler (or this one's own tick) started it first: follow it to its end.
+      if (!took) return this._followRun(runId, signal);
+    }
+  }
+
+  /** The start gate for runs starting at `now` (budgets, smart start). */
+  private async _gate(now: Date): Promise<StartGate> {
+    let context: GateContext = {
+      now,
+      timeZone: defaultTimeZone(),
+      smartStart: SMART_START_OFF,
+      block: undefined,
+    };
+    if (this._deps.gateContext) {
+      try {
+        context = { ...(await this._deps.gateContext(now)), now };
+      } catch (err) {
+        this._deps.log(`scheduler: the start gate could not read the usage: ${(err as Error).message}`);
       }
     }
+    return (tx, job) => checkStartGate(tx, job, context);
   }
 
   /**
@@ -264,13 +306,14 @@ export class Scheduler {
       }
       return;
     }
+    const gate = await this._gate(now);
     const started = await this._db.write((tx) => {
       recoverStaleRuns(tx, now, settings.staleAfterMs, this.owner);
       if (!isQuietMode(tx)) claimDueFires(tx, now, settings);
       const runs: Run[] = [];
-      for (let run = startNextRun(tx, now, this.owner, settings.concurrency); run;) {
+      for (let run = startNextRun(tx, now, this.owner, settings.concurrency, gate); run;) {
         runs.push(run);
-        run = startNextRun(tx, now, this.owner, settings.concurrency);
+        run = startNextRun(tx, now, this.owner, settings.concurrency, gate);
       }
       return runs;
     });

@@ -1,3 +1,6 @@
+import type { SmartStartSettings } from './startGate';
+import { SMART_START_OFF } from './startGate';
+
 /** Everything the scheduler and executor can be told by the VS Code settings or the CLI. */
 export interface SchedulerSettings {
   /** How many runs may execute at once over every process sharing the database. */
@@ -24,6 +27,8 @@ export interface SchedulerSettings {
   killGraceMs: number;
   /** Explicit path to `claude` (setting or `--claude`), or null to search for it. */
   claudePath: string | null;
+  /** Hold runs on the active 5-hour block's projection or its time left (off by default). */
+  smartStart: SmartStartSettings;
 }
 
 export const DEFAULT_SCHEDULER_SETTINGS: SchedulerSettings = {
@@ -39,4 +44,5 @@ export const DEFAULT_SCHEDULER_SETTINGS: SchedulerSettings = {
   staleAfterMs: 90_000,
   killGraceMs: 5_000,
   claudePath: null,
+  smartStart: SMART_START_OFF,
 };

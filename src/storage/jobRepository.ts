@@ -62,6 +62,9 @@ function toJob(r: Row): Job {
       setupCommand: strOrNull(r.setup_command),
       validationCommand: strOrNull(r.validation_command),
       cleanupCommand: strOrNull(r.cleanup_command),
+      maxBudgetUsd: numOrNull(r.max_budget_usd),
+      dailyBudgetUsd: numOrNull(r.daily_budget_usd),
+      monthlyBudgetUsd: numOrNull(r.monthly_budget_usd),
     },
     retry: {
       maxAttempts: num(r.retry_max_attempts),
@@ -112,6 +115,9 @@ const COLUMNS = [
   'failure_count',
   'last_run_time',
   'next_run_time',
+  'max_budget_usd',
+  'daily_budget_usd',
+  'monthly_budget_usd',
 ] as const;
 
 function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | number | null)[] {
@@ -148,6 +154,9 @@ function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | num
     j.failureCount,
     j.lastRunTime,
     j.nextRunTime,
+    o.maxBudgetUsd,
+    o.dailyBudgetUsd,
+    o.monthlyBudgetUsd,
   ];
 }
 

@@ -149,6 +149,33 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX legacy_migrations_source ON legacy_migrations (source_path);
   `,
+  // 3: usage and budgets: daily roll-ups that outlive pruned runs, per-job budgets, why a run waits.
+  `
+  -- What retention keeps of the usage records of the runs it prunes: one row per local day, job
+  -- and model. job_name is kept so a deleted job still has a name in the charts.
+  CREATE TABLE usage_daily (
+    day TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    job_name TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    reported_cost_usd REAL NOT NULL DEFAULT 0,
+    runs INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, job_id, model)
+  );
+  CREATE INDEX usage_records_job_time ON usage_records (job_id, recorded_at);
+
+  ALTER TABLE jobs ADD COLUMN max_budget_usd REAL;
+  ALTER TABLE jobs ADD COLUMN daily_budget_usd REAL;
+  ALTER TABLE jobs ADD COLUMN monthly_budget_usd REAL;
+
+  -- Why a queued run has not started (a budget, smart start); cleared when it starts.
+  ALTER TABLE job_runs ADD COLUMN wait_reason TEXT;
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { localDayFormatter } from '../core/calendar';
+import { defaultTimeZone } from '../core/timeZone';
 import type { NightPilotDatabase, Tx } from './database';
 import { ACTIVE_RUN_STATUSES } from './runRepository';
 import { runLogDirectory } from './paths';
@@ -9,17 +11,22 @@ export interface RetentionPolicy {
   maxAgeDays: number;
   /** Beyond this many runs per job the oldest finished ones are pruned. 0 keeps all. */
   maxRunsPerJob: number;
+  /** The zone whose local days the usage of pruned runs is rolled up by. Default: this machine's. */
+  timeZone?: string;
 }
 
 export interface PruneResult {
   runsDeleted: number;
+  /** Usage records folded into the daily roll-ups (usage_daily) and deleted. */
+  usageRolledUp?: number;
   logDirectoriesDeleted: number;
 }
 
 /**
- * Deletes old finished runs, their execution processes (cascade) and their log folders. Usage
- * records stay: their run_id becomes NULL and the totals are unchanged. Active runs are never
- * pruned. The log folders are removed only after the database change is saved.
+ * Deletes old finished runs, their execution processes (cascade) and their log folders. Their
+ * usage records are first folded into daily roll-ups per job and model (usage_daily) in the same
+ * transaction, so totals and charts outlive the runs. Active runs are never pruned. The log
+ * folders are removed only after the database change is saved.
  */
 export async function pruneRuns(
   db: NightPilotDatabase,
@@ -29,8 +36,12 @@ export async function pruneRuns(
   // Most checks find nothing: look first with a read, so they cost no lock and no save.
   if (db.read((tx) => findPrunable(tx, policy, now)).size === 0)
     return { runsDeleted: 0, logDirectoriesDeleted: 0 };
+  const dayOf = localDayFormatter(policy.timeZone ?? defaultTimeZone());
+  let usageRolledUp = 0;
   const pruned = await db.write((tx) => {
     const victims = findPrunable(tx, policy, now);
+    const names = new Map(tx.jobs.list().map((j) => [j.id, j.name]));
+    usageRolledUp = tx.usage.rollUp([...victims.keys()], (iso) => dayOf(Date.parse(iso)), names);
     for (const id of victims.keys()) tx.sql.run('DELETE FROM job_runs WHERE id = ?', [id]);
     return [...victims];
   });
@@ -43,7 +54,7 @@ export async function pruneRuns(
     }
     removeIfEmpty(path.dirname(dir));
   }
-  return { runsDeleted: pruned.length, logDirectoriesDeleted };
+  return { runsDeleted: pruned.length, logDirectoriesDeleted, usageRolledUp };
 }
 
 function removeIfEmpty(dir: string): void {

@@ -45,6 +45,7 @@ function toRun(r: Row): Run {
     error: strOrNull(r.error),
     resumeAt: strOrNull(r.resume_at),
     cancelRequested: num(r.cancel_requested) === 1,
+    waitReason: strOrNull(r.wait_reason),
     createdAt: str(r.created_at),
   };
 }
@@ -60,6 +61,7 @@ const MUTABLE: ReadonlyArray<[keyof RunPatch, string]> = [
   ['error', 'error'],
   ['resumeAt', 'resume_at'],
   ['cancelRequested', 'cancel_requested'],
+  ['waitReason', 'wait_reason'],
 ];
 
 export class RunRepository {

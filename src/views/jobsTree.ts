@@ -123,8 +123,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   private _jobNode(tx: Tx, job: Job): JobsTreeNode {
     const hasChildren =
       tx.jobs.children(job.id).length > 0 || tx.runs.list({ jobId: job.id, limit: 1 }).length > 0;
-    const activeRun = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 1 }).length > 0;
-    return { kind: 'job', job, hasChildren, activeRun };
+    const active = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 5 });
+    const waitReason = active.find((r) => r.status === 'queued' && r.waitReason !== null)?.waitReason ?? null;
+    return { kind: 'job', job, hasChildren, activeRun: active.length > 0, waitReason };
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import type { SchedulerSettings } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import type { RetentionPolicy } from '../storage/retention';
 import type { Logger } from './logger';
+import { readSmartStart } from './usageSettings';
 
 /** The scheduler settings as the user set them in VS Code. */
 function readSettings(): Partial<SchedulerSettings> {
@@ -18,6 +19,7 @@ function readSettings(): Partial<SchedulerSettings> {
     continuationPrompt: c.get<string>('limits.continuationPrompt', 'Continue where you left off.'),
     fallbackWaitSeconds: c.get<number>('limits.fallbackWaitMinutes', 60) * 60,
     claudePath: claudePath === '' ? null : claudePath,
+    smartStart: readSmartStart(),
   };
 }
 
@@ -43,12 +45,14 @@ export class SchedulerHost implements vscode.Disposable {
     db: NightPilotDatabase,
     private readonly _log: Logger,
     onDidUpdate: () => void,
+    usageCachePath?: string,
   ) {
     this._scheduler = createScheduler({
       db,
       settings: readSettings(),
       retention: readRetention(),
       claudePathSource: 'setting',
+      usageCachePath,
       log: (m) => this._log.info(m),
     });
     this._disposables.push(

@@ -7,7 +7,14 @@ import { durationBetween, formatFull, formatWhen } from './format';
 
 /** One row of the Jobs view. */
 export type JobsTreeNode =
-  | { readonly kind: 'job'; readonly job: Job; readonly hasChildren: boolean; readonly activeRun: boolean }
+  | {
+      readonly kind: 'job';
+      readonly job: Job;
+      readonly hasChildren: boolean;
+      readonly activeRun: boolean;
+      /** Why the job's queued run waits (a budget, smart start), when one does. */
+      readonly waitReason?: string | null;
+    }
   | { readonly kind: 'run'; readonly run: Run; readonly hasProcesses: boolean }
   | { readonly kind: 'process'; readonly process: ExecutionProcess }
   | { readonly kind: 'more'; readonly jobId: string; readonly shown: number };
@@ -77,7 +84,20 @@ function markdown(): vscode.MarkdownString {
   return md;
 }
 
-function jobItem(job: Job, hasChildren: boolean, activeRun: boolean, now: Date): vscode.TreeItem {
+/** "budget" or "smart start": what holds a run, short enough for a tree row. */
+function holdLabel(waitReason: string): string {
+  return /smart start/i.test(waitReason)
+    ? vscode.l10n.t('held by smart start')
+    : vscode.l10n.t('held by a budget');
+}
+
+function jobItem(
+  job: Job,
+  hasChildren: boolean,
+  activeRun: boolean,
+  now: Date,
+  waitReason: string | null = null,
+): vscode.TreeItem {
   const item = new vscode.TreeItem(
     job.name,
     hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -85,7 +105,12 @@ function jobItem(job: Job, hasChildren: boolean, activeRun: boolean, now: Date):
   item.id = `job/${job.id}`;
   if (job.status !== 'active') item.description = job.status;
   else item.description = job.nextRunTime ? `next ${formatWhen(job.nextRunTime, now)}` : 'no upcoming fire';
-  item.iconPath = activeRun ? icon(RUN_LOOK.running) : icon(JOB_LOOK[job.status]);
+  if (waitReason) item.description = `${holdLabel(waitReason)} · ${String(item.description)}`;
+  item.iconPath = waitReason
+    ? icon(RUN_LOOK.waiting_for_limit)
+    : activeRun
+      ? icon(RUN_LOOK.running)
+      : icon(JOB_LOOK[job.status]);
   item.contextValue = jobContextValue(job, activeRun);
   const md = markdown();
   md.appendMarkdown(`**${escape(job.name)}**  \n`);
@@ -100,6 +125,7 @@ function jobItem(job: Job, hasChildren: boolean, activeRun: boolean, now: Date):
   md.appendMarkdown(
     `Runs: ${job.executionCount}, failures: ${job.failureCount}, priority ${job.priority}  \n`,
   );
+  if (waitReason) md.appendMarkdown(`$(watch) ${escape(waitReason)}  \n`);
   md.appendMarkdown(`Id: \`${job.id}\``);
   item.tooltip = md;
   return item;
@@ -117,8 +143,10 @@ function runItem(run: Run, hasProcesses: boolean, now: Date): vscode.TreeItem {
   const duration = durationBetween(run.startedAt, run.endedAt);
   if (duration) parts.push(duration);
   if (run.cancelRequested && !run.endedAt) parts.push('cancelling');
+  const held = run.status === 'queued' && run.waitReason !== null;
+  if (held) parts.push(holdLabel(run.waitReason!));
   item.description = parts.join(' · ');
-  item.iconPath = icon(RUN_LOOK[run.status]);
+  item.iconPath = held ? icon(RUN_LOOK.waiting_for_limit) : icon(RUN_LOOK[run.status]);
   item.contextValue = runContextValue(run);
   const md = markdown();
   md.appendMarkdown(`**Run** $(${RUN_LOOK[run.status].icon}) ${humanize(run.status)}  \n`);
@@ -126,8 +154,13 @@ function runItem(run: Run, hasProcesses: boolean, now: Date): vscode.TreeItem {
   md.appendMarkdown(`Scheduled for: ${escape(formatFull(run.scheduledFor))}  \n`);
   md.appendMarkdown(`Started: ${escape(formatFull(run.startedAt))}  \n`);
   md.appendMarkdown(`Ended: ${escape(formatFull(run.endedAt))}${duration ? ` (${duration})` : ''}  \n`);
-  if (run.resumeAt)
+  if (held) {
+    md.appendMarkdown(`$(watch) ${escape(run.waitReason!)}  \n`);
+    if (run.resumeAt)
+      md.appendMarkdown(`${escape(vscode.l10n.t('Starts after {0}', formatFull(run.resumeAt)))}  \n`);
+  } else if (run.resumeAt) {
     md.appendMarkdown(`Resumes after the usage limit: ${escape(formatFull(run.resumeAt))}  \n`);
+  }
   if (run.sessionId) md.appendMarkdown(`Claude session: \`${run.sessionId}\`  \n`);
   md.appendMarkdown(`Id: \`${run.id}\``);
   if (run.error) md.appendMarkdown('\n\n').appendCodeblock(run.error, 'text');
@@ -181,7 +214,7 @@ function escape(text: string): string {
 export function toTreeItem(node: JobsTreeNode, now: Date): vscode.TreeItem {
   switch (node.kind) {
     case 'job':
-      return jobItem(node.job, node.hasChildren, node.activeRun, now);
+      return jobItem(node.job, node.hasChildren, node.activeRun, now, node.waitReason ?? null);
     case 'run':
       return runItem(node.run, node.hasProcesses, now);
     case 'process':

@@ -24,6 +24,10 @@ const COMMANDS = [
   'nightPilot.pauseAll',
   'nightPilot.resumeAll',
   'nightPilot.migrateLegacy',
+  'nightPilot.openUsageDashboard',
+  'nightPilot.setBudgets',
+  'nightPilot.setJobBudget',
+  'nightPilot.openRun',
 ];
 
 interface Manifest {

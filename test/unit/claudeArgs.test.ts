@@ -59,6 +59,7 @@ describe('buildClaudeArgs', () => {
       options({
         model: 'opus',
         maxTurns: 1,
+        maxBudgetUsd: 0.5,
         permissionMode: 'bypassPermissions',
         allowBypass: true,
         allowedTools: ['Read'],

@@ -83,6 +83,10 @@ describe('night-pilot job (in-process)', () => {
         'EMPTY=',
         '--env',
         'EQ=a=b',
+        '--max-budget-usd',
+        '2.5',
+        '--daily-budget',
+        '$10',
       ],
       { now: JAN_15_NOON },
     );
@@ -124,6 +128,9 @@ describe('night-pilot job (in-process)', () => {
       setupCommand: 'npm ci',
       validationCommand: 'npm test',
       cleanupCommand: 'rm -rf tmp',
+      maxBudgetUsd: 2.5,
+      dailyBudgetUsd: 10,
+      monthlyBudgetUsd: null,
     });
     assert.equal(added.promptId, added.prompt?.id);
     assert.deepEqual(added.prompt, { id: added.promptId, title: 'Nightly review', filePath: promptFile });

@@ -59,7 +59,7 @@ describe('storage: retention', () => {
     const stillRunning = await finishedRun(job.id, 60, 'running');
     const totalsBefore = db.read((tx) => tx.usage.totals());
     const result = await pruneRuns(db, { maxAgeDays: 30, maxRunsPerJob: 0 }, clock);
-    assert.deepEqual(result, { runsDeleted: 1, logDirectoriesDeleted: 1 });
+    assert.deepEqual(result, { runsDeleted: 1, logDirectoriesDeleted: 1, usageRolledUp: 1 });
     db.read((tx) => {
       assert.deepEqual(
         tx.runs
@@ -103,6 +103,41 @@ describe('storage: retention', () => {
       );
       assert.equal(tx.runs.list({ jobId: b.id })[0]?.id, bRun.id);
       assert.equal(tx.usage.totals()[0]?.inputTokens, 1100);
+    });
+  });
+
+  it('rolls the usage of pruned runs up into daily totals per job and model, so 90 days outlive a 30-day retention', async () => {
+    const job = await addJob(db, 'nightly');
+    const gone = await addJob(db, 'deleted later');
+    for (let d = 89; d >= 0; d -= 1) await finishedRun(job.id, d);
+    await finishedRun(gone.id, 45);
+    await finishedRun(gone.id, 44.9);
+    const totalsBefore = db.read((tx) => tx.usage.totals());
+    const recordsBefore = db.read((tx) => Number(tx.sql.get('SELECT COUNT(*) AS n FROM usage_records')?.n));
+    assert.equal(recordsBefore, 92);
+
+    const result = await pruneRuns(db, { maxAgeDays: 30, maxRunsPerJob: 0, timeZone: 'UTC' }, clock);
+    assert.equal(result.runsDeleted, 61);
+    assert.equal(result.usageRolledUp, 61);
+    await db.write((tx) => tx.jobs.remove(gone.id));
+    db.read((tx) => {
+      // The records of the pruned runs are gone from usage_records: the table no longer grows forever.
+      assert.equal(Number(tx.sql.get('SELECT COUNT(*) AS n FROM usage_records')?.n), 31);
+      assert.deepEqual(tx.usage.totals(), totalsBefore);
+      const daily = tx.usage.listDaily('2026-08-29', '2026-11-27');
+      assert.equal(daily.length, 60, 'one row per pruned day and job');
+      const first = daily[0]!;
+      assert.deepEqual(
+        [first.day, first.jobId, first.jobName, first.model, first.inputTokens, first.costUsd, first.runs],
+        ['2026-08-30', job.id, 'nightly', 'claude-sonnet-4-5', 100, 0.5, 1],
+      );
+      const deleted = daily.find((r) => r.jobId === gone.id)!;
+      assert.deepEqual(
+        [deleted.day, deleted.jobName, deleted.runs, deleted.costUsd],
+        ['2026-10-13', 'deleted later', 2, 1],
+      );
+      // Spend since the first of November counts the rolled-up days and the live records once each.
+      assert.equal(tx.usage.spendSince('2026-11-01T00:00:00.000Z', '2026-11-01'), 27 * 0.5);
     });
   });
 });

@@ -7,6 +7,7 @@ import { NightPilotDatabase } from '../../src/storage/database';
 import type { Clock } from '../../src/scheduler/clock';
 import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { Scheduler } from '../../src/scheduler/scheduler';
+import type { SchedulerDeps } from '../../src/scheduler/scheduler';
 import type { SchedulerSettings } from '../../src/scheduler/settings';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../../src/scheduler/settings';
 import { useTempDir } from './storageHelpers';
@@ -69,6 +70,8 @@ export interface HarnessOptions {
   settings?: Partial<SchedulerSettings>;
   /** Another `claude` (the real pinned CLI) and the whole environment it runs with. */
   claude?: { path: string; env: NodeJS.ProcessEnv };
+  /** The start gate's zone, smart start settings and active block (see startGate.ts). */
+  gateContext?: SchedulerDeps['gateContext'];
 }
 
 export async function createHarness(
@@ -91,6 +94,7 @@ export async function createHarness(
     baseEnv: options.claude?.env ?? { ...process.env, FAKE_CLAUDE_RECORD: record, ...options.env },
     defaultZone: 'UTC',
     log: (m) => log.push(m),
+    gateContext: options.gateContext,
   });
   return {
     db,

@@ -34,6 +34,7 @@ describe('storage: the database file', () => {
       'legacy_imports',
       'legacy_migrations',
       'prompts',
+      'usage_daily',
       'usage_records',
     ]);
     raw.close();

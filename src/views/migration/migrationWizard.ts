@@ -22,7 +22,7 @@ import { loadSqlJs } from '../../storage/sqlJs';
 import type { JobsTreeProvider } from '../jobsTree';
 import type { Logger } from '../logger';
 import { errorMessage } from '../logger';
-import { webviewHtml } from '../webview/webviewHtml';
+import { webviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
 import type { CandidateView, HostMessage, PageMessage, ReportView, WizardStep } from './wizardProtocol';
 import { wizardStrings } from './wizardText';
 
@@ -74,20 +74,23 @@ export class MigrationWizard implements vscode.Disposable {
   private readonly _panel: vscode.WebviewPanel;
 
   private constructor(private readonly _deps: WizardDeps) {
-    const media = vscode.Uri.joinPath(_deps.extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(_deps.extensionUri, 'dist', 'media');
     this._panel = vscode.window.createWebviewPanel(
       'nightPilot.migrationWizard',
       vscode.l10n.t('Migrate Legacy Database'),
       vscode.ViewColumn.Active,
-      { enableScripts: true, localResourceRoots: [media, dist], retainContextWhenHidden: true },
+      {
+        enableScripts: true,
+        localResourceRoots: webviewResourceRoots(_deps.extensionUri),
+        retainContextWhenHidden: true,
+      },
     );
-    this._panel.iconPath = vscode.Uri.joinPath(media, 'nightPilot.svg');
-    this._panel.webview.html = webviewHtml(this._panel.webview, {
+    this._panel.iconPath = vscode.Uri.joinPath(_deps.extensionUri, 'media', 'nightPilot.svg');
+    this._panel.webview.html = webviewHtml({
+      webview: this._panel.webview,
+      extensionUri: _deps.extensionUri,
       title: vscode.l10n.t('Migrate Legacy Database'),
-      language: vscode.env.language,
-      script: vscode.Uri.joinPath(dist, 'migrationWizard.js'),
-      styles: [vscode.Uri.joinPath(media, 'migrationWizard', 'wizard.css')],
+      script: 'dist/media/migrationWizard.js',
+      styles: ['media/migrationWizard/wizard.css'],
     });
     this._disposables.push(
       this._panel.webview.onDidReceiveMessage((m: PageMessage) => void this._onMessage(m)),

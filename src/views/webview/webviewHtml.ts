@@ -1,50 +1,69 @@
-// The HTML shell of a Night Pilot webview: a strict Content-Security-Policy (nothing but our own
-// bundled script, by nonce, and our own styles), the page's language, and the bundle. Shared
-// plumbing for every webview; the page builds its DOM itself.
-import * as crypto from 'node:crypto';
-import type * as vscode from 'vscode';
+// The HTML shell of a Night Pilot webview: a strict Content Security Policy (nothing remote, no
+// inline script or style; scripts only with this page's nonce), the bundled script and styles
+// from the extension's own folders, and theme colours left to the `--vscode-*` variables.
 
-export interface WebviewHtmlOptions {
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface WebviewPage {
+  webview: vscode.Webview;
+  extensionUri: vscode.Uri;
   title: string;
-  /** The page's language (vscode.env.language), for screen readers and fonts. */
-  language: string;
-  script: vscode.Uri;
-  styles: readonly vscode.Uri[];
+  /** The bundled script, relative to the extension folder (e.g. `dist/media/usageDashboard.js`). */
+  script: string;
+  /** Style sheets, relative to the extension folder. */
+  styles: readonly string[];
+  /** The codicon style sheet, for `@vscode-elements/elements` icons (found by its element id). */
+  codicons?: string;
 }
 
-/** A fresh nonce for one page load. */
-export function nonce(): string {
+/** The folders a Night Pilot webview may load from: the bundled media only. */
+export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'media'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+/** A fresh nonce per render: 128 random bits. */
+export function makeNonce(): string {
   return crypto.randomBytes(16).toString('base64');
 }
 
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function webviewHtml(webview: vscode.Webview, options: WebviewHtmlOptions): string {
-  const n = nonce();
+export function webviewHtml(page: WebviewPage): string {
+  const nonce = makeNonce();
+  const src = (file: string) =>
+    page.webview.asWebviewUri(vscode.Uri.joinPath(page.extensionUri, ...file.split('/')));
   const csp = [
     "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${n}'`,
+    `img-src ${page.webview.cspSource} data:`,
+    `style-src ${page.webview.cspSource}`,
+    `font-src ${page.webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  const styles = options.styles
-    .map((uri) => `<link rel="stylesheet" href="${escapeAttribute(webview.asWebviewUri(uri).toString())}">`)
-    .join('\n    ');
+  const links = page.styles.map((s) => `<link rel="stylesheet" href="${String(src(s))}">`);
+  if (page.codicons) {
+    links.unshift(
+      `<link rel="stylesheet" href="${String(src(page.codicons))}" id="vscode-codicon-stylesheet">`,
+    );
+  }
   return `<!DOCTYPE html>
-<html lang="${escapeAttribute(options.language)}">
-  <head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${csp}">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    ${styles}
-    <title>${escapeAttribute(options.title)}</title>
-  </head>
-  <body>
-    <main id="app" aria-live="polite"></main>
-    <script nonce="${n}" src="${escapeAttribute(webview.asWebviewUri(options.script).toString())}"></script>
-  </body>
+<html lang="${escapeAttr(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${links.join('\n')}
+<title>${escapeText(page.title)}</title>
+</head>
+<body>
+<div id="app" aria-busy="true"></div>
+<script nonce="${nonce}" src="${String(src(page.script))}"></script>
+</body>
 </html>`;
+}
+
+function escapeAttr(text: string): string {
+  return text.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

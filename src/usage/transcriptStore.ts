@@ -1,0 +1,389 @@
+// Reads Claude Code transcripts incrementally: each file is remembered by size, modification time
+// and inode, and a refresh reads only the bytes appended since the last one (a file that shrank or
+// was replaced is read again). The parsed entries can be kept in a cache file (in the extension's
+// global storage, or beside the CLI's database) so that a new process starts where the last one
+// stopped. The cache is disposable: a missing, damaged or foreign one is ignored and rebuilt.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TranscriptEntry } from './transcriptEntry';
+import { USAGE_MARKER, entryTokens, toEntry } from './transcriptEntry';
+import type { TranscriptFile } from './transcriptFiles';
+import { listTranscriptFiles } from './transcriptFiles';
+
+/** What the store knows about one file. */
+interface FileState {
+  path: string;
+  rel: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** Bytes consumed: everything before is in `entries`; a partial last line is read again later. */
+  offset: number;
+  entries: LocatedEntry[];
+  /** Lines that could not be read (not JSON, failed the checks). */
+  badLines: number;
+}
+
+/** An entry with the file it came from. */
+export interface LocatedEntry extends TranscriptEntry {
+  /** Relative to its `projects` folder. */
+  rel: string;
+}
+
+export interface RefreshStats {
+  files: number;
+  filesRead: number;
+  bytesRead: number;
+  linesRead: number;
+  entriesAdded: number;
+  badLines: number;
+}
+
+const CACHE_VERSION = 1;
+const MARKER = Buffer.from(USAGE_MARKER);
+const CHUNK = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+export class TranscriptStore {
+  private readonly _files = new Map<string, FileState>();
+  private _dirty = false;
+
+  /**
+   * @param _configDirs Claude config folders (see claudeConfigDirs), each with a `projects` folder.
+   * @param _cachePath where parsed entries are kept between processes; undefined for none.
+   */
+  private _cacheLoaded = false;
+
+  constructor(
+    private readonly _configDirs: readonly string[],
+    private readonly _cachePath?: string,
+  ) {}
+
+  get configDirs(): readonly string[] {
+    return this._configDirs;
+  }
+
+  /** Lines skipped as unreadable over all files. */
+  get badLines(): number {
+    let n = 0;
+    for (const f of this._files.values()) n += f.badLines;
+    return n;
+  }
+
+  /**
+   * Brings every file up to date, reading only new bytes. The cache file is not written here
+   * (it can be tens of MB): call saveCache() when the process is done or now and then.
+   */
+  async refresh(): Promise<RefreshStats> {
+    // Loaded on first use, not when the store is made: activation must not wait for it.
+    if (!this._cacheLoaded) {
+      this._cacheLoaded = true;
+      if (this._cachePath) this._loadCache(this._cachePath);
+    }
+    const listed = await listTranscriptFiles(this._configDirs);
+    const stats: RefreshStats = {
+      files: listed.length,
+      filesRead: 0,
+      bytesRead: 0,
+      linesRead: 0,
+      entriesAdded: 0,
+      badLines: 0,
+    };
+    const present = new Set(listed.map((f) => f.path));
+    for (const known of [...this._files.keys()]) {
+      if (!present.has(known)) {
+        this._files.delete(known);
+        this._dirty = true;
+      }
+    }
+    const fresh = new Map<string, FileState>();
+    for (const file of listed) fresh.set(file.path, await this._refreshFile(file, stats));
+    // Keep the listing order (sorted per config folder): the reports depend on it.
+    this._files.clear();
+    for (const [p, state] of fresh) this._files.set(p, state);
+    stats.badLines = this.badLines;
+    return stats;
+  }
+
+  /** Writes the cache file when something changed since it was last written (or loaded). */
+  saveCache(): void {
+    if (!this._dirty || !this._cachePath) return;
+    this._saveCache(this._cachePath);
+    this._dirty = false;
+  }
+
+  /**
+   * Every entry once: copies of one message (Claude Code writes a message several times while it
+   * streams) share `message.id` + `requestId`, and the copy with the most tokens is kept, in the
+   * place of the first copy. `order` `files` walks the files in listing order (daily, session);
+   * `time` walks them by their first entry's time (blocks), as ccusage does.
+   */
+  entries(order: 'files' | 'time' = 'files'): LocatedEntry[] {
+    let files = [...this._files.values()];
+    if (order === 'time') {
+      const first = (f: FileState) =>
+        f.entries.length === 0 ? Infinity : Math.min(...f.entries.map((e) => e.ts));
+      const firsts = new Map(files.map((f) => [f, first(f)]));
+      files = files.sort(
+        (a, b) => firsts.get(a)! - firsts.get(b)! || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+      );
+    }
+    const out: LocatedEntry[] = [];
+    const byKey = new Map<string, number>();
+    for (const f of files) {
+      for (const e of f.entries) {
+        if (e.key === null) {
+          out.push(e);
+          continue;
+        }
+        const at = byKey.get(e.key);
+        if (at === undefined) {
+          byKey.set(e.key, out.length);
+          out.push(e);
+        } else if (entryTokens(e) > entryTokens(out[at]!)) {
+          out[at] = e;
+        }
+      }
+    }
+    return out;
+  }
+
+  private async _refreshFile(file: TranscriptFile, stats: RefreshStats): Promise<FileState> {
+    let st: fs.Stats;
+    try {
+      // Synchronous on purpose: a stat is microseconds, a trip through the thread pool for each of
+      // hundreds of files is most of an incremental refresh.
+      st = fs.statSync(file.path);
+    } catch {
+      return {
+        path: file.path,
+        rel: file.rel,
+        size: 0,
+        mtimeMs: 0,
+        ino: 0,
+        offset: 0,
+        entries: [],
+        badLines: 0,
+      };
+    }
+    const known = this._files.get(file.path);
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return known;
+    this._dirty = true;
+    const appended =
+      known !== undefined && known.ino === st.ino && st.size >= known.offset && st.size >= known.size;
+    const state: FileState = appended
+      ? { ...known, rel: file.rel }
+      : {
+          path: file.path,
+          rel: file.rel,
+          size: 0,
+          mtimeMs: 0,
+          ino: st.ino,
+          offset: 0,
+          entries: [],
+          badLines: 0,
+        };
+    state.size = st.size;
+    state.mtimeMs = st.mtimeMs;
+    await readFrom(state, st.size, stats);
+    stats.filesRead++;
+    return state;
+  }
+
+  private _loadCache(cachePath: string): void {
+    let data: CacheFile;
+    try {
+      data = JSON.parse(fs.readFileSync(cachePath, 'utf8')) as CacheFile;
+    } catch {
+      return;
+    }
+    if (data?.version !== CACHE_VERSION || !Array.isArray(data.files)) return;
+    for (const f of data.files) {
+      try {
+        this._files.set(f.path, decodeFile(f));
+      } catch {
+        this._files.clear();
+        return;
+      }
+    }
+  }
+
+  private _saveCache(cachePath: string): void {
+    const data: CacheFile = { version: CACHE_VERSION, files: [...this._files.values()].map(encodeFile) };
+    const tmp = `${cachePath}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(cachePath), { recursive: true });
+      fs.writeFileSync(tmp, JSON.stringify(data));
+      fs.renameSync(tmp, cachePath);
+    } catch {
+      // A cache that cannot be written only costs a full read next time.
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+}
+
+/** Reads `state.path` from `state.offset` to `size`, appending entries; stops at a partial last line. */
+async function readFrom(state: FileState, size: number, stats: RefreshStats): Promise<void> {
+  const handle = await fs.promises.open(state.path, 'r');
+  try {
+    let carry: Buffer | null = null;
+    let position = state.offset;
+    while (position < size) {
+      const want = Math.min(CHUNK, size - position);
+      const chunk = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(chunk, 0, want, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      stats.bytesRead += bytesRead;
+      const buf: Buffer = carry
+        ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
+        : chunk.subarray(0, bytesRead);
+      const consumed = scanLines(buf, state, stats, position >= size);
+      state.offset += consumed;
+      carry = consumed < buf.length ? buf.subarray(consumed) : null;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Parses the complete lines of `buf` into `state`; returns how many bytes were consumed. At the
+ * end of the file a last line without a newline is taken when it is complete JSON.
+ */
+function scanLines(buf: Buffer, state: FileState, stats: RefreshStats, atEnd: boolean): number {
+  let start = 0;
+  let nextMarker = buf.indexOf(MARKER, 0);
+  for (;;) {
+    let end = buf.indexOf(NEWLINE, start);
+    if (end === -1) {
+      if (!atEnd || start >= buf.length) return start;
+      end = buf.length;
+      const tail = parseLine(buf, start, end, nextMarker !== -1 && nextMarker < end);
+      if (tail === 'partial') return start;
+      record(state, stats, tail);
+      return end;
+    }
+    while (nextMarker !== -1 && nextMarker < start) nextMarker = buf.indexOf(MARKER, start);
+    const hasMarker = nextMarker !== -1 && nextMarker < end;
+    record(state, stats, parseLine(buf, start, end, hasMarker));
+    start = end + 1;
+  }
+}
+
+type LineResult = TranscriptEntry | 'none' | 'bad' | 'partial';
+
+function record(state: FileState, stats: RefreshStats, result: LineResult): void {
+  if (result === 'none') return;
+  stats.linesRead++;
+  if (result === 'bad' || result === 'partial') state.badLines++;
+  else {
+    state.entries.push({ ...result, rel: state.rel });
+    stats.entriesAdded++;
+  }
+}
+
+// Lines without the usage marker are not parsed (most of a transcript: prompts, tool results);
+// they count as bad only when they cannot be a JSON object at all.
+function parseLine(buf: Buffer, start: number, end: number, hasMarker: boolean): LineResult {
+  let s = start;
+  let e = end;
+  while (s < e && (buf[s] === 0x20 || buf[s] === 0x0d || buf[s] === 0x09)) s++;
+  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x0d || buf[e - 1] === 0x09)) e--;
+  if (s === e) return 'none';
+  const isTail = end === buf.length;
+  if (!hasMarker) return buf[s] === 0x7b && buf[e - 1] === 0x7d ? 'none' : isTail ? 'partial' : 'bad';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(buf.toString('utf8', s, e));
+  } catch {
+    return isTail ? 'partial' : 'bad';
+  }
+  return toEntry(raw) ?? 'bad';
+}
+
+interface CachedFile {
+  path: string;
+  rel: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  offset: number;
+  badLines: number;
+  /** String table: keys, models, session ids and versions of this file's entries. */
+  strings: string[];
+  /** Per entry: ts, key, model, sessionId, version (string indexes, -1 for null), 4 token counts, cost (null). */
+  rows: (number | null)[];
+}
+
+interface CacheFile {
+  version: number;
+  files: CachedFile[];
+}
+
+const ROW = 10;
+
+function encodeFile(f: FileState): CachedFile {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (s: string | null) => {
+    if (s === null) return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const rows: (number | null)[] = [];
+  for (const e of f.entries) {
+    rows.push(e.ts, ref(e.key), ref(e.model), ref(e.sessionId), ref(e.version));
+    rows.push(e.inputTokens, e.outputTokens, e.cacheCreationTokens, e.cacheReadTokens, e.costUsd);
+  }
+  return {
+    path: f.path,
+    rel: f.rel,
+    size: f.size,
+    mtimeMs: f.mtimeMs,
+    ino: f.ino,
+    offset: f.offset,
+    badLines: f.badLines,
+    strings,
+    rows,
+  };
+}
+
+function decodeFile(c: CachedFile): FileState {
+  if (typeof c.path !== 'string' || !Array.isArray(c.rows) || c.rows.length % ROW !== 0)
+    throw new Error('bad cache');
+  const str = (i: number | null) => (i === null || i < 0 ? null : (c.strings[i] ?? null));
+  const entries: LocatedEntry[] = [];
+  for (let i = 0; i < c.rows.length; i += ROW) {
+    const r = c.rows;
+    entries.push({
+      ts: r[i] as number,
+      key: str(r[i + 1]!),
+      model: str(r[i + 2]!),
+      sessionId: str(r[i + 3]!),
+      version: str(r[i + 4]!),
+      inputTokens: r[i + 5] as number,
+      outputTokens: r[i + 6] as number,
+      cacheCreationTokens: r[i + 7] as number,
+      cacheReadTokens: r[i + 8] as number,
+      costUsd: r[i + 9] ?? null,
+      rel: c.rel,
+    });
+  }
+  return {
+    path: c.path,
+    rel: c.rel,
+    size: c.size,
+    mtimeMs: c.mtimeMs,
+    ino: c.ino,
+    offset: c.offset,
+    entries,
+    badLines: c.badLines,
+  };
+}

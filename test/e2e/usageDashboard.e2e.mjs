@@ -1,0 +1,135 @@
+/* global window */
+// The usage dashboard in the real workbench: it renders real data (90 days of runs, roll-ups of
+// pruned ones, Claude Code transcripts with an active block) in a dark and a light theme, its
+// filters change the charts, a reload restores it with its filters, and the browser reports no
+// Content Security Policy violation. Screenshots are kept (see the e2e tier's output).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from './workbench.e2e.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const violations = [];
+
+export const workbench = {
+  settings: {
+    'nightPilot.claude.path': path.join(ROOT, 'node_modules/.bin/claude'),
+    // This window only shows: it must not start the seeded held run by itself.
+    'nightPilot.scheduler.enabled': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+  },
+  seed(dirs) {
+    const db = path.join(dirs.userData, 'User/globalStorage/night-pilot.night-pilot/claude-night-pilot.db');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test/e2e/seedUsage.ts'), db, path.join(dirs.home, '.claude')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`seeding failed: ${result.stderr}`);
+  },
+};
+
+/** The dashboard page inside the webview's two iframes. */
+function dashboard(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+function watchConsole(page) {
+  if (page.__usageWatch) return;
+  page.__usageWatch = true;
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Refused to (load|execute|apply|evaluate)/i.test(text)) violations.push(text);
+  });
+}
+
+async function chartLabels(frame, id) {
+  return Number(await frame.locator(`#${id}`).getAttribute('data-labels'));
+}
+
+async function selectOption(frame, selectId, text) {
+  await frame.locator(`#${selectId}`).click();
+  await frame.locator(`#${selectId} [role="option"]`, { hasText: text }).first().click();
+}
+
+export const tests = [
+  {
+    name: 'the dashboard opens from the palette and renders cards, charts and runs from real data (dark theme)',
+    async run({ page, shot }) {
+      watchConsole(page);
+      // The usage item: the seeded run held by its job's budget shows there.
+      await page.locator('.statusbar-item', { hasText: '1 run(s) held' }).waitFor({ timeout: 40_000 });
+      await runCommand(page, 'Night Pilot: Open Usage Dashboard');
+      const frame = dashboard(page);
+      await frame.locator('#card-today .value').waitFor({ timeout: 30_000 });
+      await frame.locator('#app[aria-busy="false"]').waitFor();
+      assert.equal(await chartLabels(frame, 'chart-cost'), 30, 'the default range is 30 days');
+      const series = await frame.locator('#chart-cost').getAttribute('data-series');
+      assert.deepEqual(series.split('|').sort(), [
+        'claude-haiku-4-5-20251001',
+        'claude-opus-4-1-20250805',
+        'claude-sonnet-4-5-20250929',
+      ]);
+      assert.equal(await chartLabels(frame, 'chart-jobs'), 3);
+      assert.match(await frame.locator('#card-block .detail').first().innerText(), /resets in/);
+      await frame.getByText('1 run(s) waiting for a budget or smart start').waitFor();
+      assert.ok((await frame.locator('#runs tbody tr').count()) >= 20, 'recent runs listed');
+      await shot('01-dashboard-dark');
+    },
+  },
+  {
+    name: 'the dashboard filters change the charts: range, job and source',
+    async run({ page, shot }) {
+      const frame = dashboard(page);
+      await selectOption(frame, 'range', 'Last 90 days');
+      await frame.locator('#chart-cost[data-labels="90"]').waitFor();
+      await selectOption(frame, 'job', 'Weekly refactor');
+      await frame.locator('#chart-cost[data-series="claude-opus-4-1-20250805"]').waitFor();
+      assert.ok(
+        (await frame.locator('#runs tbody tr').allInnerTexts()).every((row) =>
+          row.includes('Weekly refactor'),
+        ),
+        'the runs table follows the job filter',
+      );
+      await shot('02-filtered-90-days-one-job');
+      await selectOption(frame, 'job', 'All jobs');
+      await selectOption(frame, 'range', 'Last 7 days');
+      await frame.locator('#chart-cost[data-labels="7"]').waitFor();
+      await selectOption(frame, 'source', 'All Claude Code usage');
+      await frame
+        .locator('#chart-tokens')
+        .and(frame.locator('[data-series*="claude-opus-4-5-20251101"]'))
+        .waitFor();
+    },
+  },
+  {
+    name: 'the dashboard follows a light theme',
+    async run({ page, shot }) {
+      const frame = dashboard(page);
+      const dark = await frame.locator('body').evaluate((b) => window.getComputedStyle(b).backgroundColor);
+      await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+      await page.locator('.monaco-workbench.vs').waitFor();
+      let light = dark;
+      for (let i = 0; i < 50 && light === dark; i++) {
+        await page.waitForTimeout(100);
+        light = await frame.locator('body').evaluate((b) => window.getComputedStyle(b).backgroundColor);
+      }
+      assert.notEqual(light, dark, 'the page background follows the theme');
+      await frame.locator('#card-today .value').waitFor();
+      await shot('03-dashboard-light');
+    },
+  },
+  {
+    name: 'a reload restores the dashboard with its filters, and no CSP violation was reported',
+    async run({ page, shot }) {
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      const frame = dashboard(page);
+      await frame.locator('#chart-cost[data-labels="7"]').waitFor({ timeout: 40_000 });
+      assert.equal(await frame.locator('#source').evaluate((s) => s.value), 'transcripts');
+      await shot('04-restored-after-reload');
+      assert.deepEqual(violations, [], 'Content Security Policy violations in the console');
+    },
+  },
+];

@@ -1,0 +1,171 @@
+// Usage, budgets and the dashboard inside a real VS Code extension host.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NightPilotApi } from '../../src/api';
+import type { Job, Run } from '../../src/core/model';
+import { readBudgets } from '../../src/scheduler/budgetState';
+import type { NightPilotDatabase } from '../../src/storage/database';
+import type { JobsTreeNode } from '../../src/views/treeItems';
+
+const SESSION = '0d7e1b2c-3a4f-4b5c-8d6e-7f8091a2b3c4';
+
+function line(at: Date, id: string, input: number, output: number): string {
+  return JSON.stringify({
+    cwd: '/home/dev/app',
+    sessionId: SESSION,
+    version: '2.1.332',
+    message: {
+      model: 'claude-sonnet-4-5-20250929',
+      id,
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: 'ok' }],
+      usage: {
+        input_tokens: input,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: output,
+      },
+    },
+    requestId: `req_${id}`,
+    type: 'assistant',
+    timestamp: at.toISOString(),
+  });
+}
+
+async function until<T>(what: string, read: () => T | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('usage, budgets and the dashboard in a real VS Code', () => {
+  let api: NightPilotApi;
+  let db: NightPilotDatabase;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot')!.activate();
+    assert.ok(api.database, api.activationError);
+    db = api.database;
+  });
+
+  it('opens the usage dashboard in a webview with a strict CSP, a nonce and nothing remote', async () => {
+    await vscode.commands.executeCommand('nightPilot.openUsageDashboard');
+    const panel = await until('the panel', () => api.usageDashboard.panel);
+    assert.equal(panel.viewType, 'nightPilot.usageDashboard');
+    assert.equal(panel.title, 'Night Pilot Usage');
+    const html = panel.webview.html;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    assert.ok(nonce && nonce.length >= 16, csp);
+    assert.ok(html.includes(`<script nonce="${nonce}"`));
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(urls.length >= 3);
+    const extensionUri = vscode.extensions.getExtension('night-pilot.night-pilot')!.extensionUri;
+    const base = panel.webview.asWebviewUri(extensionUri).toString();
+    for (const url of urls) assert.ok(url.startsWith(base), `${url} is not one of the extension's own files`);
+    // The page's script ran under that policy and spoke first.
+    await until('the page to say ready', () => api.usageDashboard.ready, 30_000);
+    panel.dispose();
+  });
+
+  it('sets the overall budgets and a job budget with the commands', async () => {
+    await vscode.commands.executeCommand('nightPilot.setBudgets', { dailyUsd: 12.5, monthlyUsd: 200 });
+    assert.deepEqual(
+      db.read((tx) => readBudgets(tx)),
+      { dailyUsd: 12.5, monthlyUsd: 200 },
+    );
+    await vscode.commands.executeCommand('nightPilot.setBudgets', { dailyUsd: null, monthlyUsd: null });
+    const job = await db.write((tx) =>
+      tx.jobs.insert({
+        name: 'Budgeted',
+        promptId: tx.prompts.insert({ title: 'b', content: 'x' }).id,
+        cronExpression: '0 2 * * *',
+        timezone: 'UTC',
+        nextRunTime: '2099-01-01T02:00:00.000Z',
+      }),
+    );
+    const updated = await vscode.commands.executeCommand<Job>('nightPilot.setJobBudget', job.id, {
+      maxBudgetUsd: 0.5,
+      dailyBudgetUsd: 3,
+    });
+    assert.deepEqual(
+      [updated.options.maxBudgetUsd, updated.options.dailyBudgetUsd, updated.options.monthlyBudgetUsd],
+      [0.5, 3, null],
+    );
+  });
+
+  it('holds a run whose job budget is spent, and says why in the tree and the status bar', async () => {
+    const job = await db.write((tx) => {
+      const j = tx.jobs.insert({
+        name: 'Over budget',
+        promptId: tx.prompts.insert({ title: 'o', content: 'x' }).id,
+        cronExpression: '0 2 * * *',
+        timezone: 'UTC',
+        nextRunTime: '2099-01-01T02:00:00.000Z',
+        options: { dailyBudgetUsd: 1 },
+      });
+      tx.usage.insert({
+        runId: null,
+        jobId: j.id,
+        sessionId: null,
+        model: 'claude-sonnet-4-5',
+        inputTokens: 1,
+        outputTokens: 1,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
+        costUsd: 1.5,
+        costSource: 'reported',
+      });
+      return j;
+    });
+    const run = await db.write((tx) =>
+      tx.runs.claim({ jobId: job.id, trigger: 'manual', scheduledFor: new Date().toISOString() }),
+    );
+    assert.ok(run);
+    api.scheduler!.scheduler.poke();
+    const held = await until('the run to be held', () => {
+      const r = db.read((tx) => tx.runs.get(run.id));
+      return r?.waitReason ? r : undefined;
+    });
+    assert.equal(held.status, 'queued');
+    assert.match(held.waitReason!, /daily budget of \$1\.00 is spent \(\$1\.50 today\)/);
+
+    const node = api.jobsTree
+      .getChildren()
+      .find((n): n is Extract<JobsTreeNode, { kind: 'job' }> => n.kind === 'job' && n.job.id === job.id)!;
+    assert.match(String(api.jobsTree.getTreeItem(node).description), /^held by a budget/);
+    const runNode = api.jobsTree.getChildren(node).find((n) => n.kind === 'run' && n.run.id === run.id)!;
+    assert.match(String(api.jobsTree.getTreeItem(runNode).description), /Queued · Manual · held by a budget/);
+
+    await api.usageStatusBar!.update();
+    assert.match(api.usageStatusBar!.text, /^\$\(warning\) 1 run\(s\) held$/);
+
+    const cancelled = await vscode.commands.executeCommand<Run>('nightPilot.cancelRun', run.id);
+    assert.equal(cancelled?.status ?? db.read((tx) => tx.runs.require(run.id)).status, 'cancelled');
+  });
+
+  it("shows the active 5-hour block from Claude Code's transcripts in the status bar", async () => {
+    const folder = path.join(os.homedir(), '.claude', 'projects', '-home-dev-app');
+    fs.mkdirSync(folder, { recursive: true });
+    const now = Date.now();
+    fs.writeFileSync(
+      path.join(folder, `${SESSION}.jsonl`),
+      `${line(new Date(now - 40 * 60_000), 'msg_1', 100_000, 2000)}\n${line(new Date(now - 5 * 60_000), 'msg_2', 100_000, 2000)}\n`,
+    );
+    await api.usageStatusBar!.update();
+    // 2 x (100,000 x $3 + 2,000 x $15) per million = $0.66.
+    assert.match(api.usageStatusBar!.text, /^\$\(pulse\) \$0\.66 · \d+ (h|min)/);
+    assert.match(api.usageStatusBar!.tooltip, /5-hour block: \$0\.66, resets at/);
+    assert.match(api.usageStatusBar!.tooltip, /\$0\.66 by all Claude Code use/);
+  });
+});

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { dailyReport, sessionReport, projectReport, reportTotals } from '../../src/usage/reports';
+import { claudeConfigDirs } from '../../src/usage/transcriptFiles';
+import { TranscriptStore } from '../../src/usage/transcriptStore';
+import { makeTempDir } from '../fixtures/claudeEnv';
+import type { AssistantLine } from '../fixtures/transcripts';
+import { assistantLine } from '../fixtures/transcripts';
+
+const SESSION = '11111111-2222-4333-8444-555555555555';
+const base: AssistantLine = {
+  sessionId: SESSION,
+  cwd: '/home/dev/app',
+  timestamp: '2026-11-20T10:00:00.000Z',
+  model: 'claude-sonnet-4-5-20250929',
+  messageId: 'msg_a',
+  requestId: 'req_a',
+  input: 100,
+  output: 10,
+  cacheCreation: 0,
+  cacheRead: 0,
+};
+
+describe('usage: Claude Code transcripts', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = makeTempDir('transcripts');
+    fs.mkdirSync(path.join(dir, 'projects', '-home-dev-app'), { recursive: true });
+    file = path.join(dir, 'projects', '-home-dev-app', `${SESSION}.jsonl`);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const write = (lines: string[]) => fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+  const append = (lines: string[]) => fs.appendFileSync(file, lines.map((l) => `${l}\n`).join(''));
+  const options = { mode: 'calculate' as const, timeZone: 'UTC' };
+
+  it('keeps the streamed copy of a message with the most tokens, once', async () => {
+    write([
+      assistantLine({ ...base, output: 1 }),
+      assistantLine({ ...base, output: 40 }),
+      assistantLine({ ...base, output: 12 }),
+      assistantLine({ ...base, messageId: 'msg_b', requestId: 'req_b', input: 5, output: 5 }),
+    ]);
+    const store = new TranscriptStore([dir]);
+    await store.refresh();
+    const entries = store.entries();
+    assert.deepEqual(
+      entries.map((e) => [e.key, e.outputTokens]),
+      [
+        ['msg_a:req_a', 40],
+        ['msg_b:req_b', 5],
+      ],
+    );
+    const [day] = dailyReport(entries, options);
+    assert.equal(day!.outputTokens, 45);
+    assert.equal(day!.inputTokens, 105);
+  });
+
+  it('counts lines without ids every time (they cannot be deduplicated)', async () => {
+    const noIds = assistantLine({ ...base, messageId: null, requestId: null });
+    write([noIds, noIds]);
+    const store = new TranscriptStore([dir]);
+    await store.refresh();
+    assert.equal(store.entries().length, 2);
+  });
+
+  it('skips and counts damaged lines, never failing the report', async () => {
+    write([
+      assistantLine(base),
+      'not json',
+      '{"type":"assistant","message":{"usage":{"input_tokens":',
+      // Valid JSON with a bad timestamp: fails the checks.
+      assistantLine({ ...base, messageId: 'msg_c', timestamp: '20 November' }),
+      // Claude Code writes compact JSON; a pretty-printed line has no "usage":{ marker and is not usage.
+      JSON.stringify(JSON.parse(assistantLine({ ...base, messageId: 'msg_d' })), null, 1).replace(/\n/g, ''),
+    ]);
+    const store = new TranscriptStore([dir]);
+    const stats = await store.refresh();
+    assert.equal(store.entries().length, 1);
+    assert.equal(stats.badLines, 3);
+    assert.equal(store.badLines, 3);
+  });
+
+  it('reads only the appended lines on refresh, and starts from its cache in a new process', async () => {
+    const many = Array.from({ length: 200 }, (_, i) =>
+      assistantLine({ ...base, messageId: `m${i}`, requestId: `r${i}` }),
+    );
+    write(many);
+    const cache = path.join(dir, 'cache', 'transcripts.json');
+    const store = new TranscriptStore([dir], cache);
+    const first = await store.refresh();
+    assert.equal(first.linesRead, 200);
+    store.saveCache();
+
+    const added = Array.from({ length: 3 }, (_, i) =>
+      assistantLine({ ...base, messageId: `n${i}`, requestId: `s${i}`, output: 7 }),
+    );
+    append(added);
+    const second = await store.refresh();
+    assert.equal(second.linesRead, 3, 'only the appended lines were read');
+    assert.equal(second.bytesRead, added.join('\n').length + 1);
+    assert.equal(store.entries().length, 203);
+
+    const nothing = await store.refresh();
+    assert.deepEqual([nothing.filesRead, nothing.bytesRead], [0, 0]);
+    store.saveCache();
+
+    // A new store (another process) loads the cache and reads nothing it already knows.
+    const again = new TranscriptStore([dir], cache);
+    const cold = await again.refresh();
+    assert.deepEqual([cold.filesRead, cold.bytesRead], [0, 0]);
+    assert.deepEqual(again.entries(), store.entries());
+  });
+
+  it('reads a line again when it was only half written at the last refresh', async () => {
+    const line = assistantLine(base);
+    fs.writeFileSync(file, line.slice(0, 60));
+    const store = new TranscriptStore([dir]);
+    await store.refresh();
+    assert.equal(store.entries().length, 0);
+    assert.equal(store.badLines, 0, 'a partial last line is not damage');
+    fs.appendFileSync(file, `${line.slice(60)}\n`);
+    await store.refresh();
+    assert.equal(store.entries().length, 1);
+  });
+
+  it('reads a file again from the start when it was replaced or truncated', async () => {
+    write([assistantLine(base), assistantLine({ ...base, messageId: 'msg_b', requestId: 'req_b' })]);
+    const store = new TranscriptStore([dir]);
+    await store.refresh();
+    assert.equal(store.entries().length, 2);
+    write([assistantLine({ ...base, messageId: 'msg_z', requestId: 'req_z', input: 1 })]);
+    await store.refresh();
+    assert.deepEqual(
+      store.entries().map((e) => e.key),
+      ['msg_z:req_z'],
+    );
+  });
+
+  it('ignores a damaged cache file and rebuilds it', async () => {
+    write([assistantLine(base)]);
+    const cache = path.join(dir, 'transcripts.json');
+    fs.writeFileSync(cache, '{"version":1,"files":[{"path":');
+    const store = new TranscriptStore([dir], cache);
+    await store.refresh();
+    assert.equal(store.entries().length, 1);
+    store.saveCache();
+    assert.equal((JSON.parse(fs.readFileSync(cache, 'utf8')) as { version: number }).version, 1);
+  });
+
+  it('groups sessions and projects by folder and session id', async () => {
+    write([assistantLine(base), assistantLine({ ...base, messageId: 'msg_b', requestId: 'req_b' })]);
+    const other = path.join(dir, 'projects', '-home-dev-lib');
+    fs.mkdirSync(other);
+    fs.writeFileSync(
+      path.join(other, 'aaaaaaaa-2222-4333-8444-555555555555.jsonl'),
+      `${assistantLine({ ...base, sessionId: 'aaaaaaaa-2222-4333-8444-555555555555', messageId: 'msg_x', cwd: '/home/dev/lib' })}\n`,
+    );
+    const store = new TranscriptStore([dir]);
+    await store.refresh();
+    const sessions = sessionReport(store.entries(), options);
+    assert.deepEqual(
+      sessions.map((s) => [s.projectPath, s.sessionId, s.inputTokens]),
+      [
+        ['-home-dev-app', SESSION, 200],
+        ['-home-dev-lib', 'aaaaaaaa-2222-4333-8444-555555555555', 100],
+      ],
+    );
+    const projects = projectReport(store.entries(), options);
+    assert.deepEqual(
+      projects.map((p) => [p.project, p.sessions]),
+      [
+        ['-home-dev-app', 1],
+        ['-home-dev-lib', 1],
+      ],
+    );
+    assert.equal(reportTotals(sessions).inputTokens, 300);
+  });
+
+  it('finds the config folders from CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude', () => {
+    const home = makeTempDir('home');
+    try {
+      fs.mkdirSync(path.join(home, '.claude', 'projects'), { recursive: true });
+      fs.mkdirSync(path.join(home, '.config', 'claude', 'projects'), { recursive: true });
+      assert.deepEqual(claudeConfigDirs({}, home), [
+        path.join(home, '.config', 'claude'),
+        path.join(home, '.claude'),
+      ]);
+      assert.deepEqual(claudeConfigDirs({ CLAUDE_CONFIG_DIR: ` ${dir} , /nonexistent/x` }, home), [dir]);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
