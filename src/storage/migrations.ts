@@ -120,6 +120,14 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 2: the process group of each phase (pgid, its leader's start time, the host), so recovery,
+  // `run cancel` and job deletion can stop a Claude that outlived its owner, and never an
+  // unrelated process that reused the pid.
+  `
+  ALTER TABLE job_execution_processes ADD COLUMN pgid INTEGER;
+  ALTER TABLE job_execution_processes ADD COLUMN pgid_start TEXT;
+  ALTER TABLE job_execution_processes ADD COLUMN pgid_host TEXT;
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
