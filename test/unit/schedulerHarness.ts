@@ -69,6 +69,8 @@ export interface HarnessOptions {
   settings?: Partial<SchedulerSettings>;
   /** Another `claude` (the real pinned CLI) and the whole environment it runs with. */
   claude?: { path: string; env: NodeJS.ProcessEnv };
+  /** The scheduler's pause before its idle integrity check (default 60 s). */
+  integrityCheckPauseMs?: number;
 }
 
 export async function createHarness(
@@ -91,6 +93,7 @@ export async function createHarness(
     baseEnv: options.claude?.env ?? { ...process.env, FAKE_CLAUDE_RECORD: record, ...options.env },
     defaultZone: 'UTC',
     log: (m) => log.push(m),
+    integrityCheckPauseMs: options.integrityCheckPauseMs,
   });
   return {
     db,
