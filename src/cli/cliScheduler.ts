@@ -3,8 +3,10 @@
 
 import path from 'node:path';
 import { createScheduler } from '../scheduler/createScheduler';
+import type { CancelOptions } from '../scheduler/runCancel';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { SchedulerSettings } from '../scheduler/settings';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import type { CommandContext } from './context';
 
@@ -35,4 +37,13 @@ export function cliScheduler(
     env: ctx.io.env,
     log,
   });
+}
+
+/** How the CLI cancels runs of other processes (`run cancel`, `job remove --force`). */
+export function cancelOptions(ctx: CommandContext): CancelOptions {
+  return {
+    staleAfterMs: DEFAULT_SCHEDULER_SETTINGS.staleAfterMs,
+    killGraceMs: DEFAULT_SCHEDULER_SETTINGS.killGraceMs,
+    now: () => ctx.now(),
+  };
 }
