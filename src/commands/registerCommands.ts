@@ -45,6 +45,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'nightPilot.cancelRun': (arg) => cancelRun(ctx, arg),
     'nightPilot.pauseAll': () => setQuiet(ctx, true),
     'nightPilot.resumeAll': () => setQuiet(ctx, false),
+    'nightPilot.restoreDatabase': () => ctx.restoreDatabase(),
   };
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

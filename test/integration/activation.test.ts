@@ -22,6 +22,7 @@ const COMMANDS = [
   'nightPilot.cancelRun',
   'nightPilot.pauseAll',
   'nightPilot.resumeAll',
+  'nightPilot.restoreDatabase',
 ];
 
 interface Manifest {
