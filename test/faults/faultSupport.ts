@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { buildCliBundle } from '../unit/cliBundle';
+import { buildCliBundle, isAlive } from '../unit/cliBundle';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const FAKE_CLAUDE = path.join(ROOT, 'test/fixtures/fakeClaude.mjs');
@@ -122,36 +122,6 @@ export function killChildren(): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-/** Whether a process runs (a zombie does not count). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
 
 /** The pids of live processes whose working folder is `dir` (the fake claudes of a scenario). */
 export function processesIn(dir: string): number[] {

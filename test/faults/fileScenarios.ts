@@ -5,71 +5,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NightPilotDatabase } from '../../src/storage/database';
+import { addJobArgs, damagePages, pageCount, populateDatabase } from '../fixtures/damage';
 import type { Bundles, ScenarioResult } from './faultSupport';
 import { FAKE_CLAUDE, cli, figure, leftovers, tempDir } from './faultSupport';
 
-const ADD = (name: string) => [
-  'job',
-  'add',
-  '--name',
-  name,
-  '--prompt',
-  'p',
-  '--cron',
-  '@daily',
-  '--tz',
-  'UTC',
-];
+const ADD = addJobArgs;
 
 /** A database with `jobs` jobs and `runs` finished runs each (the late pages hold runs). */
 async function populated(prefix: string, jobs: number, runs = 0): Promise<{ dir: string; db: string }> {
   const dir = tempDir(prefix);
   const db = path.join(dir, 'night-pilot.db');
-  const database = await NightPilotDatabase.open(db);
-  try {
-    await database.write((tx) => {
-      for (let j = 0; j < jobs; j++) {
-        const prompt = tx.prompts.insert({ title: `job ${j}`, content: 'p' });
-        const job = tx.jobs.insert({
-          name: `job ${j}`,
-          promptId: prompt.id,
-          cronExpression: '@daily',
-          timezone: 'UTC',
-        });
-        for (let r = 0; r < runs; r++) {
-          tx.runs.claim({
-            jobId: job.id,
-            trigger: 'schedule',
-            scheduledFor: new Date(Date.UTC(2026, 0, 1) + r * 60_000).toISOString(),
-            status: 'succeeded',
-            error: 'x'.repeat(200),
-          });
-        }
-      }
-    });
-  } finally {
-    database.close();
-  }
+  await populateDatabase(db, jobs, runs);
   return { dir, db };
-}
-
-function damagePages(file: string, from: number, to: number): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    const header = Buffer.alloc(100);
-    fs.readSync(fd, header, 0, 100, 0);
-    const raw = header.readUInt16BE(16);
-    const pageSize = raw === 1 ? 65536 : raw;
-    const garbage = Buffer.alloc(pageSize, 0xa5);
-    for (let page = from; page <= to; page++) fs.writeSync(fd, garbage, 0, pageSize, (page - 1) * pageSize);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function pages(file: string): number {
-  const raw = fs.readFileSync(file).readUInt16BE(16);
-  return fs.statSync(file).size / (raw === 1 ? 65536 : raw);
 }
 
 export async function damagedPages(bundles: Bundles): Promise<ScenarioResult> {
@@ -81,7 +28,7 @@ export async function damagedPages(bundles: Bundles): Promise<ScenarioResult> {
 
   const late = await populated('np-fault-late-', 40, 30);
   const check = await cli(bundles, ['--db', late.db, 'db', 'check'], late.dir);
-  const n = pages(late.db);
+  const n = pageCount(late.db);
   damagePages(late.db, n, n);
   const unnoticed = await cli(bundles, ['--db', late.db, 'job', 'list'], late.dir);
   const found = await cli(bundles, ['--db', late.db, 'db', 'check'], late.dir);

@@ -4,18 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Run } from '../../src/core/model';
 import { NightPilotDatabase } from '../../src/storage/database';
+import { isAlive, waitFor } from '../unit/cliBundle';
 import type { Bundles, Child, ScenarioResult } from './faultSupport';
-import {
-  FAKE_CLAUDE,
-  cli,
-  figure,
-  isAlive,
-  processesIn,
-  sleep,
-  start,
-  tempDir,
-  waitFor,
-} from './faultSupport';
+import { FAKE_CLAUDE, cli, figure, processesIn, sleep, start, tempDir } from './faultSupport';
 
 const SCHEDULERS = 3;
 

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { OTHER_HOST_STALE_MS } from '../../src/storage/fileLock';
+import { waitFor } from '../unit/cliBundle';
 import type { Bundles, ScenarioResult } from './faultSupport';
-import { figure, leftovers, percentile, sleep, start, tempDir, waitFor } from './faultSupport';
+import { figure, leftovers, percentile, sleep, start, tempDir } from './faultSupport';
 
 async function databaseWithJob(
   prefix: string,

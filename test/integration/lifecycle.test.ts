@@ -7,22 +7,9 @@ import * as vscode from 'vscode';
 import type { NightPilotApi } from '../../src/api';
 import type { Job, Run } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
+import { insertJob } from './testJobs';
 
 const EXTENSION_ID = 'night-pilot.night-pilot';
-
-function insertJob(db: NightPilotDatabase, name: string, fields: Partial<Job> = {}): Promise<Job> {
-  return db.write((tx) => {
-    const prompt = tx.prompts.insert({ title: name, content: 'Say hello.' });
-    return tx.jobs.insert({
-      name,
-      promptId: prompt.id,
-      cronExpression: '0 2 * * *',
-      timezone: 'UTC',
-      nextRunTime: '2099-01-01T02:00:00.000Z',
-      ...fields,
-    });
-  });
-}
 
 async function eventually<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;

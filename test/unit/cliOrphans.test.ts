@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { JobJson } from '../../src/cli/output';
 import type { RunDetailJson } from '../../src/cli/runDetail';
 import type { Run } from '../../src/core/model';
 import { createScheduler } from '../../src/scheduler/createScheduler';
@@ -22,34 +21,13 @@ import {
   waitFor,
   waitForGrandchildPid,
 } from './cliBundle';
-import { TempDirs, cli, fakeClaudeWorkspace, json, ok } from './cliHarness';
+import { TempDirs, cli, fakeClaudeWorkspace } from './cliHarness';
 
 const temp = new TempDirs();
 
+/** A fresh folder and database, and the CLI bound to them with the fake claude. */
 function setup() {
-  const { dir, db, run } = fakeClaudeWorkspace(temp, 'np-orphans-');
-  const addJob = async (name: string, ...extra: string[]) =>
-    json<JobJson>(
-      ok(
-        await run([
-          '--json',
-          'job',
-          'add',
-          '--name',
-          name,
-          '--prompt',
-          'Say hi',
-          '--cron',
-          '0 3 * * *',
-          '--tz',
-          'UTC',
-          '--cwd',
-          dir,
-          ...extra,
-        ]),
-      ),
-    );
-  return { dir, db, run, addJob };
+  return fakeClaudeWorkspace(temp, 'np-orphans-');
 }
 
 /** The running run of `jobId` and the pid of its Claude (from the fake's FAKE_CLAUDE_RECORD file). */
@@ -132,11 +110,13 @@ describe('orphans: what a killed owner leaves is stopped, not left running', fun
       tx.jobs.update(job.id, {
         cronExpression: '* * * * * *',
         jobType: 'one_time',
-        nextRunTime: new Date().toISOString(),
+        nextRunTime: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
       }),
     );
     const first = startCli(bundle(), ['--db', db, '--claude', FAKE_CLAUDE, 'scheduler', '--for', '120'], dir);
-    const grandchild = await waitForGrandchildPid(pidFile);
+    const grandchild = await waitForGrandchildPid(pidFile).catch((err: Error) => {
+      throw new Error(`${err.message}; the scheduler said:\n${first.stderr()}`);
+    });
     const { run, claude } = await runningClaude(db, job.id, record);
     await new Promise((r) => setTimeout(r, 300)); // its process group is recorded just after the spawn
     process.kill(first.pid, 'SIGKILL');
@@ -157,10 +137,13 @@ describe('orphans: what a killed owner leaves is stopped, not left running', fun
       await next.tick();
       assert.equal(isAlive(claude), false, 'the orphan was stopped during recovery');
       assert.equal(isAlive(grandchild), false);
-      const [failed, retry] = database.read((tx) => tx.runs.list({ jobId: job.id }).reverse());
-      assert.deepEqual([failed!.id, failed!.status], [run.id, 'failed']);
-      assert.match(failed!.error!, /stopped without finishing it/);
-      assert.deepEqual([retry!.attempt, retry!.status], [2, 'queued']);
+      const failed = database.read((tx) => tx.runs.require(run.id));
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error!, /stopped without finishing it/);
+      const retry = database.read((tx) =>
+        tx.runs.list({ jobId: job.id }).find((r) => r.scheduledFor === run.scheduledFor && r.attempt === 2),
+      );
+      assert.equal(retry?.status, 'queued', 'retried once, after the orphan was stopped');
       await new Promise((r) => setTimeout(r, 1100));
       await next.tick();
       await next.idle();

@@ -44,7 +44,15 @@ function claudeStarted(h: Harness): boolean {
   return fs.existsSync(h.record) && fs.readFileSync(h.record, 'utf8').includes('\n');
 }
 
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+/** A job whose Claude hits a usage limit that resets at `resetsAt` (the fake's rate_limit_event). */
+function limitedJob(h: Harness, name: string, resetsAt: string) {
+  const epochSeconds = String(Math.floor(Date.parse(resetsAt) / 1000));
+  return h.addJob({
+    name,
+    cron: '0 3 * * *',
+    options: { env: { FAKE_CLAUDE_MODE: 'limit-event', FAKE_CLAUDE_RESETS_AT: epochSeconds } },
+  });
+}
 
 describe('run lifecycle: one driver, fenced transitions', function () {
   this.timeout(60_000);
@@ -53,16 +61,7 @@ describe('run lifecycle: one driver, fenced transitions', function () {
 
   it('Run Job Now meeting a usage limit resumes Claude once, even with the queue running too (defect 1)', async () => {
     h = await fixture.create('2026-11-27T10:00:00.000Z', { settings: { limitMarginSeconds: 0 } });
-    const job = await h.addJob({
-      name: 'limited now',
-      cron: '0 3 * * *',
-      options: {
-        env: {
-          FAKE_CLAUDE_MODE: 'limit-event',
-          FAKE_CLAUDE_RESETS_AT: String(epochSeconds('2026-11-27T10:05:00Z')),
-        },
-      },
-    });
+    const job = await limitedJob(h, 'limited now', '2026-11-27T10:05:00Z');
     h.scheduler.start();
     const statuses: string[] = [];
     const pending = h.scheduler.runNow(job.id, new AbortController().signal, (r) => statuses.push(r.status));
@@ -123,16 +122,7 @@ describe('run lifecycle: one driver, fenced transitions', function () {
 
   it('records a cancelled manual run once: cancel from the tree while it waits, then the abort (defects 4, 5)', async () => {
     h = await fixture.create('2026-11-27T10:00:00.000Z');
-    const job = await h.addJob({
-      name: 'wait then cancel',
-      cron: '0 3 * * *',
-      options: {
-        env: {
-          FAKE_CLAUDE_MODE: 'limit-event',
-          FAKE_CLAUDE_RESETS_AT: String(epochSeconds('2026-11-27T15:00:00Z')),
-        },
-      },
-    });
+    const job = await limitedJob(h, 'wait then cancel', '2026-11-27T15:00:00Z');
     const abort = new AbortController();
     const pending = h.scheduler.runNow(job.id, abort.signal);
     const waiting = await waitFor('the manual run to wait', () =>
@@ -156,16 +146,7 @@ describe('run lifecycle: one driver, fenced transitions', function () {
 
   it('follows a run that waits hours for a limit without adding a listener per step (defect 8)', async () => {
     h = await fixture.create('2026-11-27T10:00:00.000Z');
-    const job = await h.addJob({
-      name: 'long wait',
-      cron: '0 3 * * *',
-      options: {
-        env: {
-          FAKE_CLAUDE_MODE: 'limit-event',
-          FAKE_CLAUDE_RESETS_AT: String(epochSeconds('2026-11-27T15:00:00Z')),
-        },
-      },
-    });
+    const job = await limitedJob(h, 'long wait', '2026-11-27T15:00:00Z');
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);

@@ -8,70 +8,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JobJson } from '../../src/cli/output';
-import { NightPilotDatabase } from '../../src/storage/database';
 import { CorruptDatabaseError } from '../../src/storage/errors';
 import { FAKE_CLAUDE } from './cliBundle';
 import { TempDirs, cli, json, ok } from './cliHarness';
+import { addFinishedRuns, addJobArgs, damagePages, pageCount, populateDatabase } from '../fixtures/damage';
 import { useHarness } from './schedulerHarness';
 
 const temp = new TempDirs();
 after(() => temp.cleanup());
 
-const ADD = (name: string) => [
-  'job',
-  'add',
-  '--name',
-  name,
-  '--prompt',
-  'p',
-  '--cron',
-  '@daily',
-  '--tz',
-  'UTC',
-];
+const ADD = addJobArgs;
 
 /** A database with `jobs` jobs and `runs` finished runs each, made through the CLI and the storage layer. */
 async function populated(jobs: number, runs: number): Promise<{ dir: string; db: string }> {
   const dir = temp.make('np-faults-');
   const db = path.join(dir, 'night-pilot.db');
-  for (let j = 0; j < jobs; j++) ok(await cli(['--db', db, ...ADD(`job ${j}`)]));
-  const database = await NightPilotDatabase.open(db);
-  await database.write((tx) => {
-    for (const job of tx.jobs.list()) {
-      for (let r = 0; r < runs; r++) {
-        tx.runs.claim({
-          jobId: job.id,
-          trigger: 'schedule',
-          scheduledFor: new Date(Date.UTC(2026, 0, 1) + r * 60_000).toISOString(),
-          status: 'succeeded',
-          error: 'x'.repeat(200),
-        });
-      }
-    }
-  });
-  database.close();
+  await populateDatabase(db, jobs, runs);
   return { dir, db };
-}
-
-/** Overwrites pages `from`..`to` (1-based, inclusive) of the file with garbage. */
-function damagePages(file: string, from: number, to: number): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    const header = Buffer.alloc(100);
-    fs.readSync(fd, header, 0, 100, 0);
-    const raw = header.readUInt16BE(16);
-    const pageSize = raw === 1 ? 65536 : raw;
-    const garbage = Buffer.alloc(pageSize, 0xa5);
-    for (let page = from; page <= to; page++) fs.writeSync(fd, garbage, 0, pageSize, (page - 1) * pageSize);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function pageCount(file: string): number {
-  const header = fs.readFileSync(file).subarray(0, 100);
-  const raw = header.readUInt16BE(16);
-  return fs.statSync(file).size / (raw === 1 ? 65536 : raw);
 }
 
 describe('storage faults: damage inside the file (defect 12)', function () {
@@ -131,17 +84,7 @@ describe('storage faults: damage inside the file (defect 12)', function () {
     it('finds late damage in the background, fails the database and stops', async () => {
       const h = await fixture.create('2026-11-27T10:00:00.000Z', { integrityCheckPauseMs: 0 });
       await h.addJob({ name: 'later', cron: '0 3 * * *' });
-      await h.db.write((tx) => {
-        const job = tx.jobs.list()[0]!;
-        for (let r = 0; r < 400; r++)
-          tx.runs.claim({
-            jobId: job.id,
-            trigger: 'schedule',
-            scheduledFor: new Date(Date.UTC(2026, 0, 1) + r * 60_000).toISOString(),
-            status: 'succeeded',
-            error: 'x'.repeat(200),
-          });
-      });
+      await h.db.write((tx) => addFinishedRuns(tx, tx.jobs.list()[0]!.id, 400));
       const failures: unknown[] = [];
       h.db.onDidFail((err) => failures.push(err));
       const pages = pageCount(h.db.path);
