@@ -143,15 +143,17 @@ export class Scheduler {
     await this._ticking;
     await this._markOwnRuns({ cancelRequested: true });
     for (const entry of this._running.values()) entry.abort.abort();
-    if (options.deadlineMs === undefined) {
-      await this.idle();
-      return;
+    if (options.deadlineMs === undefined) await this.idle();
+    else {
+      const ended = await Promise.race([
+        this.idle().then(() => true),
+        delay(options.deadlineMs).then(() => false),
+      ]);
+      if (!ended) await this._abandonOwnRuns();
     }
-    const ended = await Promise.race([
-      this.idle().then(() => true),
-      delay(options.deadlineMs).then(() => false),
-    ]);
-    if (!ended) await this._abandonOwnRuns();
+    // Stopped: the loop stays off, but a later Run Job Now (the scheduler turned off in a window)
+    // must still run.
+    this._stopRequested = false;
   }
 
   /** Called after any change this scheduler makes (runs started, ended...). */

@@ -196,6 +196,15 @@ describe('run lifecycle: one driver, fenced transitions', function () {
     assert.equal(h.records().length, 1);
   });
 
+  it('Run Job Now still runs after the scheduler loop was stopped (the setting turned off)', async () => {
+    h = await fixture.create('2026-11-27T10:00:00.000Z');
+    const job = await h.addJob({ name: 'loop off', cron: '0 3 * * *' });
+    h.scheduler.start();
+    await h.scheduler.stop();
+    const { run } = await h.scheduler.runNow(job.id, new AbortController().signal);
+    assert.equal(run.status, 'succeeded');
+  });
+
   it('a manual run obeys the concurrency limit: it waits queued for a free slot', async () => {
     h = await fixture.create('2026-11-27T10:00:00.000Z');
     const busy = await h.addJob({
