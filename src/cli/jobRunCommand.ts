@@ -69,14 +69,13 @@ export const jobRunCommand: CommandSpec = {
       );
     }
     if (result.kind === 'removed') {
-      // Its row went with the job: the last state seen, in the run's JSON shape.
+      // Its row went with the job (deletion cancels a run first): the last state this process saw.
       ctx.print(
-        runJson(run, job.name, [], []),
-        () => `Run ${short} of job "${job.name}": the job was removed.`,
+        { ...runJson(run, job.name, [], []), removed: true },
+        () =>
+          `Run ${short} of job "${job.name}": the job was removed; the run was cancelled and removed with it.`,
       );
-      ctx.note(
-        `job "${job.name}" was removed while run ${short} was going; the run was cancelled and removed with it`,
-      );
+      ctx.note(`job "${job.name}" was removed while run ${short} was going; the run was cancelled first`);
       return ExitCode.failure;
     }
     const detail = db.read((tx) => readRunDetail(tx, run.id));
