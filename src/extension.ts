@@ -8,6 +8,8 @@ import type { CommandContext } from './commands/commandContext';
 import { requireDatabase } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { NightPilotDatabase } from './storage/database';
+import { CorruptDatabaseError } from './storage/errors';
+import { DatabaseHealth } from './views/databaseHealth';
 import { ClaudeCheck } from './views/claudeCheck';
 import { registerMigration } from './views/migration/registerMigration';
 import { JobsTreeProvider } from './views/jobsTree';
@@ -20,11 +22,14 @@ import { createUsageViews } from './views/usageViews';
 
 const DATABASE_FILE = 'claude-night-pilot.db';
 
+/** The orderly stop of this activation; `deactivate` returns it (see SchedulerHost.shutdown). */
+let shutdown: (() => Promise<void>) | undefined;
+
 async function openDatabase(
   context: vscode.ExtensionContext,
   databasePath: string,
   log: Logger,
-): Promise<{ database?: NightPilotDatabase; error?: string }> {
+): Promise<{ database?: NightPilotDatabase; error?: string; damaged?: boolean }> {
   try {
     fs.mkdirSync(path.dirname(databasePath), { recursive: true });
     const database = await NightPilotDatabase.open(databasePath, {
@@ -39,7 +44,7 @@ async function openDatabase(
       ? errorMessage(err)
       : `Night Pilot could not open its database ${databasePath}: ${errorMessage(err)}`;
     log.error(message, err);
-    return { error: message };
+    return { error: message, damaged: err instanceof CorruptDatabaseError };
   }
 }
 
@@ -51,9 +56,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
   log.info(`Activating Night Pilot ${context.extension.packageJSON.version} in ${vscode.env.appName}.`);
 
   const databasePath = path.join(context.globalStorageUri.fsPath, DATABASE_FILE);
-  const { database, error } = await openDatabase(context, databasePath, log);
+  const { database, error, damaged } = await openDatabase(context, databasePath, log);
 
   const statusBar = new NightPilotStatusBar();
+  const health = new DatabaseHealth(
+    databasePath,
+    context.asAbsolutePath('dist/sql-wasm.wasm'),
+    componentLogger(channel, 'storage'),
+    statusBar,
+    () => channel.show(true),
+  );
   const jobsTree = new JobsTreeProvider(database, componentLogger(channel, 'tree'));
   const claude = new ClaudeCheck(componentLogger(channel, 'claude'), statusBar, () => channel.show(true));
   context.subscriptions.push(statusBar, jobsTree, jobsTree.createView(), claude);
@@ -78,6 +90,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     schedulerHost,
     refresh: () => jobsTree.refresh(),
     openUsageDashboard: () => usage.dashboard.open(),
+    revealRun: (run) => jobsTree.revealRun(run),
+    restoreDatabase: () => health.restore(),
   };
   context.subscriptions.push(...registerCommands(commandContext));
   const migrationDeps = database
@@ -86,6 +100,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
   context.subscriptions.push(
     ...registerMigration(migrationDeps, context.globalState, () => void requireDatabase(commandContext)),
   );
+
+  // VS Code disposes the subscriptions right after calling deactivate without waiting for it:
+  // both paths share one stop, which closes the database only once the runs have stopped.
+  let closing: Promise<void> | undefined;
+  shutdown = () =>
+    (closing ??= (async () => {
+      await schedulerHost?.shutdown();
+      database?.close();
+    })());
+  context.subscriptions.push({ dispose: () => void shutdown?.() });
 
   if (database) {
     // The tree's refresh is the one coalesced repaint; the status bar and menus follow it.
@@ -103,15 +127,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     context.subscriptions.push(
       jobsTree.onDidChangeTreeData(updateSummary),
       database.onDidChange(() => jobsTree.refresh()),
-      { dispose: () => database.close() },
+      health.watch(database),
     );
   } else {
-    statusBar.setDatabaseError(error ?? 'unknown reason');
-    void vscode.window
-      .showErrorMessage(error ?? 'Night Pilot could not open its database.', 'Show Log')
-      .then((c) => {
-        if (c === 'Show Log') channel.show(true);
-      });
+    health.report(error ?? 'Night Pilot could not open its database.', damaged === true);
   }
   setContextKey('nightPilot:databaseError', database === undefined);
   setContextKey('nightPilot:ready', true);
@@ -127,4 +146,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     usageDashboard: usage.dashboard,
     usageStatusBar: usage.statusBar,
   };
+}
+
+/** Stops the scheduler in order (runs cancelled, cleanups run, outcomes saved), then closes the database. */
+export function deactivate(): Promise<void> | undefined {
+  return shutdown?.();
 }

@@ -4,8 +4,10 @@
 import path from 'node:path';
 import { createScheduler } from '../scheduler/createScheduler';
 import { TRANSCRIPT_CACHE_FILE } from '../usage/usageQuery';
+import type { CancelOptions } from '../scheduler/runCancel';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { SchedulerSettings } from '../scheduler/settings';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import type { CommandContext } from './context';
 
@@ -37,4 +39,13 @@ export function cliScheduler(
     usageCachePath: path.join(path.dirname(db.path), TRANSCRIPT_CACHE_FILE),
     log,
   });
+}
+
+/** How the CLI cancels runs of other processes (`run cancel`, `job remove --force`). */
+export function cancelOptions(ctx: CommandContext): CancelOptions {
+  return {
+    staleAfterMs: DEFAULT_SCHEDULER_SETTINGS.staleAfterMs,
+    killGraceMs: DEFAULT_SCHEDULER_SETTINGS.killGraceMs,
+    now: () => ctx.now(),
+  };
 }

@@ -1,6 +1,7 @@
 // The command tree of `night-pilot`. To add a command, write its CommandSpec (see registry.ts)
 // in a file of its own and register it here; help, parsing and docs follow from the spec.
 
+import { DB_COMMANDS } from './dbCommands';
 import { JOB_COMMANDS } from './jobCommands';
 import { jobExportCommand } from './jobExportCommand';
 import { CommandRegistry } from './registry';
@@ -26,6 +27,8 @@ export function createRegistry(): CommandRegistry {
   for (const command of USAGE_COMMANDS) registry.add(command);
   registry.add(schedulerCommand);
   registry.add(migrateCommand);
+  registry.addGroup(['db'], 'Check the database, and restore its last-good copy after damage.');
+  for (const command of DB_COMMANDS) registry.add(command);
   registry.add(helpCommand);
   return registry;
 }

@@ -1,12 +1,15 @@
 // `night-pilot job ...`: create, change, inspect, pause, resume and remove jobs.
 
-import { cronWarnings, nextFireTime } from '../core/cron';
+import { cronWarnings } from '../core/cron';
+import { nextRunTimeFor } from '../core/jobValidation';
 import type { Job, JobStatus } from '../core/model';
 import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
 import { ConstraintError } from '../storage/errors';
 import type { JobPatch } from '../storage/jobRepository';
+import { deleteJob } from '../scheduler/jobDeletion';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
+import { cancelOptions } from './cliScheduler';
 import type { PositionalSpec } from './args';
 import type { CommandContext } from './context';
 import { CRON_HELP } from './cronHelp';
@@ -220,9 +223,8 @@ const resume: CommandSpec = {
 };
 
 function nextRunFrom(job: Job, now: Date): string | null {
-  if (job.cronExpression === '') return null;
   try {
-    return nextFireTime(job.cronExpression, now, job.timezone)?.toISOString() ?? null;
+    return nextRunTimeFor(job, now);
   } catch (err) {
     throw new UsageError(
       `job "${job.name}" cannot be scheduled: ${(err as Error).message}; fix it with "night-pilot job edit ${job.id} --cron EXPR"`,
@@ -232,39 +234,57 @@ function nextRunFrom(job: Job, now: Date): string | null {
 
 const remove: CommandSpec = {
   path: ['job', 'remove'],
-  summary: 'Delete a job with its runs and processes (and its prompt, when no other job uses it).',
+  summary: 'Delete a job with its runs, processes and logs (and its prompt, when no other job uses it).',
   description:
     'Usage records keep their tokens and cost. Child jobs are kept and lose their parent. A job with unfinished ' +
-    'runs (queued, running, waiting for a usage limit) is only removed with --force.',
+    'runs (queued, running, waiting for a usage limit) is only removed with --force, which cancels them first: ' +
+    'a running one is stopped by the process running it (Claude stopped, cleanup phase run), and the command ' +
+    "waits for that before it deletes anything. The job's log folder is removed with it.",
   positionals: [JOB_ID],
-  options: [{ name: 'force', description: 'Remove the job even if it has unfinished runs.' }],
+  options: [{ name: 'force', description: 'Cancel the unfinished runs of the job first, then remove it.' }],
   async run(ctx, args) {
     const reference = args.positionals[0]!;
     const force = args.flag('force');
-    const result = await ctx.store.write((tx) => {
-      const job = resolveJob(tx, reference);
-      const unfinished = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES });
-      if (unfinished.length > 0 && !force) {
-        const states = [...new Set(unfinished.map((run) => run.status))].join(', ');
-        throw new UsageError(
-          `job "${job.name}" has ${unfinished.length} unfinished run(s) (${states}); wait for them or add --force`,
-        );
-      }
-      const removed = toJson(tx, job);
-      const runsRemoved = tx.runs.list({ jobId: job.id }).length;
-      const detachedChildren = tx.jobs.children(job.id).map((child) => ({ id: child.id, name: child.name }));
-      tx.jobs.remove(job.id);
-      const promptRemoved = tx.prompts.removeIfUnused(job.promptId);
-      return { job: removed, runsRemoved, promptRemoved, detachedChildren };
+    const { job, unfinished } = await ctx.store.read((tx) => {
+      const found = resolveJob(tx, reference);
+      return { job: found, unfinished: tx.runs.list({ jobId: found.id, statuses: ACTIVE_RUN_STATUSES }) };
+    });
+    if (unfinished.length > 0 && !force) {
+      const states = [...new Set(unfinished.map((run) => run.status))].join(', ');
+      throw new UsageError(
+        `job "${job.name}" has ${unfinished.length} unfinished run(s) (${states}); wait for them or add --force ` +
+          '(which cancels them first)',
+      );
+    }
+    const before = await ctx.store.read((tx) => toJson(tx, job));
+    const db = await ctx.store.open();
+    const result = await deleteJob(db, job.id, {
+      ...cancelOptions(ctx),
+      onWaiting: (runs) =>
+        ctx.note(
+          `waiting for ${runs.length} cancelled run(s) of "${job.name}" to stop (${runs
+            .map((run) => `${run.id.slice(0, 8)} ${run.status}${run.owner ? ` in ${run.owner}` : ''}`)
+            .join(', ')}); their cleanup phases run first`,
+        ),
     });
     for (const child of result.detachedChildren) {
       ctx.note(`job "${child.name}" (${child.id}) no longer has a parent`);
     }
-    ctx.print(result, () => {
-      const extra = [`${result.runsRemoved} run(s)`, result.promptRemoved ? 'its prompt' : null]
+    const output = {
+      job: before,
+      runsRemoved: result.runsRemoved,
+      runsCancelled: result.runsCancelled,
+      promptRemoved: result.promptRemoved,
+      logsRemoved: result.logsRemoved,
+      detachedChildren: result.detachedChildren,
+    };
+    ctx.print(output, () => {
+      const extra = [`${output.runsRemoved} run(s)`, output.promptRemoved ? 'its prompt' : null]
         .filter(Boolean)
         .join(' and ');
-      return `Removed job "${result.job.name}" (${result.job.id}) with ${extra}.`;
+      const cancelled =
+        output.runsCancelled > 0 ? ` (${output.runsCancelled} unfinished run(s) cancelled first)` : '';
+      return `Removed job "${output.job.name}" (${output.job.id}) with ${extra}${cancelled}.`;
     });
   },
 };

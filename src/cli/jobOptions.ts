@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateCron } from '../core/cron';
+import { checkJobName, describeNameProblem, isPromptText } from '../core/jobValidation';
 import { MISSED_RUN_POLICIES, PERMISSION_MODES, RETRY_STRATEGIES } from '../core/model';
 import type { ExecutionOptions, MissedRunPolicy, RetryConfig } from '../core/model';
 import { MAX_RETRY_ATTEMPTS } from '../core/retry';
@@ -226,7 +227,7 @@ function readPrompt(args: ParsedArgs, cwd: string, flags: JobFlags): void {
   if (text !== undefined && file !== undefined)
     throw new UsageError('--prompt and --prompt-file cannot be used together');
   if (text !== undefined) {
-    if (text.trim() === '') throw new UsageError('--prompt: the prompt text is empty');
+    if (!isPromptText(text)) throw new UsageError('--prompt: the prompt text is empty');
     flags.prompt = { kind: 'text', content: text };
   } else if (file !== undefined) {
     flags.prompt = { kind: 'file', file: readPromptFile(file, cwd) };
@@ -343,13 +344,9 @@ export const RETRY_FIELD_OPTIONS: Readonly<Record<string, string>> = {
 };
 
 function checkName(raw: string): string {
-  const name = raw.trim();
-  if (name === '') throw new UsageError('--name: the name is empty');
-  if (/\p{Cc}/u.test(name))
-    throw new UsageError('--name: the name must be one line without control characters');
-  if (name.length > 200)
-    throw new UsageError(`--name: the name is ${name.length} characters long (at most 200)`);
-  return name;
+  const check = checkJobName(raw);
+  if (!check.ok) throw new UsageError(`--name: ${describeNameProblem(check)}`);
+  return check.name;
 }
 
 function checkCron(raw: string): string {

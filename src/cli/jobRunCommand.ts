@@ -2,12 +2,14 @@
 // same claim and executor as scheduled fires, and waits for the run to end.
 
 import type { Run } from '../core/model';
+import type { RunNowResult, Scheduler } from '../scheduler/scheduler';
 import { cliScheduler } from './cliScheduler';
-import { ExitCode } from './exitCodes';
+import type { CommandContext } from './context';
+import { ExitCode, UsageError } from './exitCodes';
+import { runJson } from './output';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
 import { formatRunDetail, readRunDetail } from './runDetail';
-import { RunTracker } from './runTracker';
 import { onStopSignal } from './stopSignals';
 import { formatInZone, relative } from './textOutput';
 
@@ -21,7 +23,8 @@ export const jobRunCommand: CommandSpec = {
     'returns when the run has ended, a wait for a usage limit to reset included, and prints the run like ' +
     '"run show". Exit code 0 when the run succeeded, 1 when it failed or was cancelled. Ctrl-C (SIGINT) or ' +
     'SIGTERM cancels the run: Claude is stopped, the cleanup phase runs, the run is recorded "cancelled", and ' +
-    'the command exits 1.',
+    'the command exits 1. A job that already has a run in progress is not run again (exit 2, naming that run); ' +
+    'a run that must wait for a free slot (the concurrency limit, counted over every process) waits queued.',
   positionals: [
     {
       name: 'ID',
@@ -37,39 +40,9 @@ export const jobRunCommand: CommandSpec = {
   ],
   async run(ctx, args) {
     const reference = args.positionals[0]!;
-    const { job, busy } = await ctx.store.read((tx) => {
-      const found = resolveJob(tx, reference);
-      const active = tx.runs.list({ jobId: found.id, statuses: ['running', 'waiting_for_limit'], limit: 1 });
-      return { job: found, busy: active[0] };
-    });
-    if (busy) {
-      ctx.note(
-        `job "${job.name}" already has a run in progress (${busy.id.slice(0, 8)}, ${busy.status}); ` +
-          'this manual run goes alongside it',
-      );
-    }
-    const jobId = job.id;
+    const job = await ctx.store.read((tx) => resolveJob(tx, reference));
     const db = await ctx.store.open();
-    const scheduler = cliScheduler(ctx, db, {}, (message) => {
-      ctx.note(message);
-    });
-
-    // Runs of this job already waiting for a limit belong to someone else; ours is the new one.
-    const before = new Set(
-      db.read((tx) => tx.runs.list({ jobId, statuses: ['waiting_for_limit'] })).map((run) => run.id),
-    );
-    const tracker = new RunTracker(
-      db,
-      (run) => run.jobId === jobId && run.trigger === 'manual' && !before.has(run.id),
-      ({ kind, run, zone }) => {
-        if (kind !== 'waiting' || run.resumeAt === null) return;
-        ctx.note(
-          `run ${run.id.slice(0, 8)} is waiting for a usage limit to reset: it resumes at ` +
-            `${formatInZone(run.resumeAt, zone)} (${relative(run.resumeAt, ctx.now())}); Ctrl-C cancels it`,
-        );
-      },
-    );
-    const subscription = scheduler.onDidUpdate(() => tracker.update());
+    const scheduler = cliScheduler(ctx, db, {}, (message) => ctx.note(message));
 
     const abort = new AbortController();
     const stopListening = onStopSignal((signal, count) => {
@@ -80,20 +53,62 @@ export const jobRunCommand: CommandSpec = {
         ctx.note('still cancelling: waiting for the run to stop and its cleanup phase to finish');
       }
     });
-    let run: Run;
+    let result: RunNowResult;
     try {
-      run = await scheduler.runNow(jobId, abort.signal);
+      result = await scheduler.runNow(job.id, abort.signal, progressNotes(ctx, job.timezone, scheduler));
     } finally {
       stopListening();
-      subscription.dispose();
     }
 
+    const { run } = result;
+    const short = run.id.slice(0, 8);
+    if (result.kind === 'busy') {
+      throw new UsageError(
+        `job "${job.name}" already has a run in progress (${short}, ${run.status}${run.owner ? ` in ${run.owner}` : ''}); ` +
+          `nothing was started. Follow it with "night-pilot run show ${short}", or cancel it with "night-pilot run cancel ${short}"`,
+      );
+    }
+    if (result.kind === 'removed') {
+      // Its row went with the job (deletion cancels a run first): the last state this process saw.
+      ctx.print(
+        { ...runJson(run, job.name, [], []), removed: true },
+        () =>
+          `Run ${short} of job "${job.name}": the job was removed; the run was cancelled and removed with it.`,
+      );
+      ctx.note(`job "${job.name}" was removed while run ${short} was going; the run was cancelled first`);
+      return ExitCode.failure;
+    }
     const detail = db.read((tx) => readRunDetail(tx, run.id));
     ctx.print(detail.run, () => formatRunDetail(detail, ctx.now()));
     if (run.status === 'succeeded') return ExitCode.ok;
-    ctx.note(
-      `run ${run.id.slice(0, 8)} of job "${job.name}" ${run.status}${run.error ? `: ${run.error}` : ''}`,
-    );
+    ctx.note(`run ${short} of job "${job.name}" ${run.status}${run.error ? `: ${run.error}` : ''}`);
     return ExitCode.failure;
   },
 };
+
+/** stderr notes as the followed run changes: queued behind others, waiting for a limit, resumed. */
+function progressNotes(ctx: CommandContext, zone: string, scheduler: Scheduler): (run: Run) => void {
+  let previous: Run | null = null;
+  return (run) => {
+    const short = run.id.slice(0, 8);
+    if (run.status === 'waiting_for_limit' && run.resumeAt !== null) {
+      ctx.note(
+        `run ${short} is waiting for a usage limit to reset: it resumes at ` +
+          `${formatInZone(run.resumeAt, zone)} (${relative(run.resumeAt, ctx.now())}); Ctrl-C cancels it`,
+      );
+    } else if (run.status === 'queued' && previous === null) {
+      const { running, hold } = scheduler.status();
+      if (hold)
+        ctx.note(
+          `run ${short} is queued: the queue holds for a usage limit until ${formatInZone(hold.until, zone)}`,
+        );
+      else if (running >= scheduler.settings.concurrency)
+        ctx.note(
+          `run ${short} is queued behind ${running} running run(s) (concurrency ${scheduler.settings.concurrency})`,
+        );
+    } else if (run.status === 'running' && previous?.status === 'waiting_for_limit') {
+      ctx.note(`run ${short} resumed`);
+    }
+    previous = run;
+  };
+}

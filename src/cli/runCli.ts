@@ -2,7 +2,7 @@
 // calls it with the real process; tests call it in-process with a captured io.
 
 import { version } from '../../package.json';
-import { ConstraintError, NotFoundError, StorageError } from '../storage/errors';
+import { ConstraintError, NotFoundError, StorageError, isDiskFull } from '../storage/errors';
 import { parseArgs } from './args';
 import { createRegistry } from './commands';
 import type { CommandContext } from './context';
@@ -128,6 +128,13 @@ function report(err: unknown, io: CliIo): number {
   }
   if (err instanceof StorageError) {
     say(err.message);
+    return ExitCode.storage;
+  }
+  // A full disk is a storage problem wherever it surfaces (a log, a temp file, the lock).
+  if (isDiskFull(err)) {
+    say(
+      `${err instanceof Error ? err.message : String(err)}: the disk (or your quota) is full; free some space and try again`,
+    );
     return ExitCode.storage;
   }
   const message = err instanceof Error ? err.message : String(err);

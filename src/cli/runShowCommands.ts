@@ -2,15 +2,11 @@
 // when another process is running it).
 
 import fs from 'node:fs';
-import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { FINAL_RUN_STATUSES, PROCESS_TYPES } from '../core/model';
 import type { ExecutionProcess, ProcessType, Run } from '../core/model';
-import { recordOutcome } from '../scheduler/runOutcome';
-import { requestCancel } from '../scheduler/scheduler';
-import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
-import { ownerMayBeAlive } from '../scheduler/owner';
-import type { NightPilotDatabase } from '../storage/database';
+import { cancelRun } from '../scheduler/runCancel';
+import { cancelOptions } from './cliScheduler';
 import type { PositionalSpec } from './args';
 import type { CommandContext } from './context';
 import { ExitCode, UsageError } from './exitCodes';
@@ -170,41 +166,6 @@ const log: CommandSpec = {
   },
 };
 
-/**
- * Whether the process running `run` is gone: on this machine, its pid no longer exists; on
- * another one (a shared folder), its heartbeat stopped long ago.
- */
-function ownerIsGone(run: Run, now: Date): boolean {
-  if (run.status !== 'running') return false;
-  if (run.owner === null) return true;
-  // A live owner here may be in a long cleanup phase, which sends no heartbeat: trust the pid.
-  if (run.owner.split(':')[0] === os.hostname()) return !ownerMayBeAlive(run.owner);
-  const heartbeat = Date.parse(run.heartbeatAt ?? run.startedAt ?? run.createdAt);
-  return now.getTime() - heartbeat > DEFAULT_SCHEDULER_SETTINGS.staleAfterMs;
-}
-
-/**
- * Cancels a running run whose owner is gone: no one else would. Its unfinished phases are
- * marked cancelled; its cleanup phase cannot run. Null when the run is not abandoned (any more).
- */
-async function cancelAbandoned(db: NightPilotDatabase, runId: string, now: Date): Promise<Run | null> {
-  // Checked with a read first: a write per poll would make every other process reload the file.
-  if (!db.read((tx) => ownerIsGone(tx.runs.require(runId), now))) return null;
-  return db.write((tx) => {
-    const run = tx.runs.require(runId);
-    if (!ownerIsGone(run, now)) return null;
-    const why =
-      `Cancelled by request; the process running it (${run.owner ?? 'unknown'}) is gone, ` +
-      'so its cleanup phase did not run.';
-    for (const p of tx.processes.listByRun(runId)) {
-      if (p.status === 'running' || p.status === 'queued') {
-        tx.processes.update(p.id, { status: 'cancelled', endTime: now.toISOString(), errorMessage: why });
-      }
-    }
-    return recordOutcome(tx, runId, { status: 'cancelled', error: why }, now).run;
-  });
-}
-
 function alreadyEnded(run: Run, zone: string): UsageError {
   const at = run.endedAt === null ? '' : ` at ${formatInZone(run.endedAt, zone)}`;
   return new UsageError(
@@ -219,8 +180,9 @@ const cancel: CommandSpec = {
     'A queued run, or one waiting for a usage limit to reset, is cancelled at once. A running run is stopped ' +
     'by the process running it (a night-pilot job run or scheduler, or VS Code), which checks for the request ' +
     'twice a second: Claude is stopped, the cleanup phase runs, and the run is recorded "cancelled". The command waits ' +
-    'for that unless --no-wait is given. A run whose process is gone is cancelled directly. A run that already ' +
-    'ended is an error (exit 2). Exit code 1 when the run ended otherwise before the cancellation took effect.',
+    'for that unless --no-wait is given. A run whose process is gone is cancelled directly, after what it left ' +
+    'running (Claude, a phase command) is stopped. A run that already ended is an error (exit 2). Exit code 1 ' +
+    'when the run ended otherwise before the cancellation took effect.',
   positionals: [RUN_ID],
   options: [
     {
@@ -241,7 +203,8 @@ const cancel: CommandSpec = {
     const id = target.id;
     const short = id.slice(0, 8);
 
-    let run = (await cancelAbandoned(db, id, ctx.now())) ?? (await requestCancel(db, id, ctx.now()));
+    const options = cancelOptions(ctx);
+    let run = await cancelRun(db, id, options);
     // It may have ended between the look above and the request.
     if (FINAL_RUN_STATUSES.includes(run.status) && run.status !== 'cancelled') throw alreadyEnded(run, zone);
     if (run.status === 'running') {
@@ -253,8 +216,8 @@ const cancel: CommandSpec = {
     }
     while (wait && !FINAL_RUN_STATUSES.includes(run.status)) {
       await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
-      // The owner may die before it gets to the request.
-      run = (await cancelAbandoned(db, id, ctx.now())) ?? db.read((tx) => tx.runs.require(id));
+      // The owner may die before it gets to the request: then its processes are stopped here.
+      run = await cancelRun(db, id, options);
     }
 
     const detail = db.read((tx) => readRunDetail(tx, id));

@@ -9,6 +9,7 @@ import { locateClaude } from '../scheduler/claudeLocator';
 import type { Scheduler } from '../scheduler/scheduler';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
 import type { NightPilotDatabase, Tx } from '../storage/database';
+import type { StorageError } from '../storage/errors';
 import { claudePathOption, cliScheduler } from './cliScheduler';
 import type { CommandContext } from './context';
 import { ExitCode, UsageError } from './exitCodes';
@@ -265,6 +266,13 @@ export const schedulerCommand: CommandSpec = {
       stopReason = reason;
       wake();
     };
+    // Damaged or deleted under us (noticed at once, or by the 30-s look at the file): stop, exit 3.
+    let failure: StorageError | undefined;
+    const failed = db.onDidFail((err) => {
+      failure = err;
+      logLine(`stopping: ${err.message}`);
+      wake();
+    });
     const stopListening = onStopSignal((signal, count) => {
       if (count === 1) {
         logLine(`${signal}: stopping; runs in progress are cancelled and their cleanup phases run`);
@@ -283,7 +291,14 @@ export const schedulerCommand: CommandSpec = {
       );
     logLine(await describeClaude(ctx));
     try {
-      if (once) await processDueWork(scheduler, db, tracker, () => stopReason !== null, stopRequested);
+      if (once)
+        await processDueWork(
+          scheduler,
+          db,
+          tracker,
+          () => stopReason !== null || failure !== undefined,
+          stopRequested,
+        );
       else {
         scheduler.start();
         const timer = forSeconds === null ? null : sleep(forSeconds * 1000);
@@ -295,10 +310,12 @@ export const schedulerCommand: CommandSpec = {
       // A tick racing with stop() may still have started a run: it must end before the database closes.
       await scheduler.idle();
     } finally {
-      tracker.update();
+      if (failure === undefined) tracker.update();
       subscription.dispose();
+      failed.dispose();
       stopListening();
     }
+    if (failure !== undefined) throw failure;
     const stoppedBy: StopReason = stopReason ?? 'done';
     const { summary, sentence } = summarize(db, scheduler.owner, tracker.runIds, {
       mode,

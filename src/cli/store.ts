@@ -1,25 +1,33 @@
 // Database access for one CLI invocation. The rule it enforces: invalid input never creates or
 // changes the database file. An existing file is safe already (a write whose callback throws
 // saves nothing); a missing file would be created by opening it, so reads see an empty
-// database instead, and a write is first tried on a throwaway empty database.
+// database instead, and a write is first tried on a throwaway empty database, in memory (so a
+// killed CLI leaves nothing behind in the temp folder).
 
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { Database } from 'sql.js';
 import type { DatabaseOptions, Tx } from '../storage/database';
 import { NightPilotDatabase } from '../storage/database';
 import { StorageError } from '../storage/errors';
+import { migrate } from '../storage/migrations';
+import { createTx } from '../storage/repositories';
+import { loadSqlJs } from '../storage/sqlJs';
 import { CliError } from './exitCodes';
 
 /** Opens the database lazily, at most once, and closes it at the end of the invocation. */
 export class CliStore {
   private _db: NightPilotDatabase | undefined;
-  private _scratch: { db: NightPilotDatabase; dir: string } | undefined;
+  private _scratch: { db: Database; tx: Tx } | undefined;
 
   constructor(
     readonly path: string,
     private readonly _options: DatabaseOptions,
   ) {}
+
+  /** How the database is opened (wasm, lock timeout, clock). */
+  get options(): Readonly<DatabaseOptions> {
+    return this._options;
+  }
 
   /** Whether the database file exists yet. */
   exists(): boolean {
@@ -28,7 +36,7 @@ export class CliStore {
 
   /** Runs `fn` on the latest state; a missing file reads as an empty database and stays missing. */
   async read<T>(fn: (tx: Tx) => T): Promise<T> {
-    if (this._db === undefined && !this.exists()) return (await this._scratchDb()).read(fn);
+    if (this._db === undefined && !this.exists()) return fn((await this._scratchDb()).tx);
     const db = await this.open();
     return guard(this.path, async () => db.read(fn));
   }
@@ -39,7 +47,15 @@ export class CliStore {
    * e.g. an unknown job id, leaves no new file behind).
    */
   async write<T>(fn: (tx: Tx) => T): Promise<T> {
-    if (this._db === undefined && !this.exists()) await (await this._scratchDb()).write(fn);
+    if (this._db === undefined && !this.exists()) {
+      const scratch = await this._scratchDb();
+      scratch.db.exec('SAVEPOINT rehearsal');
+      try {
+        fn(scratch.tx);
+      } finally {
+        scratch.db.exec('ROLLBACK TO rehearsal; RELEASE rehearsal');
+      }
+    }
     const db = await this.open();
     return guard(this.path, () => db.write(fn));
   }
@@ -55,23 +71,20 @@ export class CliStore {
   close(): void {
     this._db?.close();
     this._db = undefined;
-    if (this._scratch) {
-      this._scratch.db.close();
-      fs.rmSync(this._scratch.dir, { recursive: true, force: true });
-      this._scratch = undefined;
-    }
+    this._scratch?.db.close();
+    this._scratch = undefined;
   }
 
-  private async _scratchDb(): Promise<NightPilotDatabase> {
+  private async _scratchDb(): Promise<{ db: Database; tx: Tx }> {
     if (!this._scratch) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'night-pilot-cli-'));
-      const db = await NightPilotDatabase.open(path.join(dir, 'empty.db'), {
-        ...this._options,
-        lockTimeoutMs: undefined,
-      });
-      this._scratch = { db, dir };
+      const SQL = await loadSqlJs(this._options.wasmPath);
+      const db = new SQL.Database();
+      migrate(db);
+      db.exec('PRAGMA foreign_keys = ON');
+      const clock = this._options.clock;
+      this._scratch = { db, tx: createTx(db, this.path, () => (clock?.() ?? new Date()).toISOString()) };
     }
-    return this._scratch.db;
+    return this._scratch;
   }
 }
 

@@ -1,4 +1,7 @@
 import type * as vscode from 'vscode';
+import type { Run } from '../core/model';
+import type { CancelOptions } from '../scheduler/runCancel';
+import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import { StorageError } from '../storage/errors';
 import type { Logger } from '../views/logger';
@@ -19,6 +22,17 @@ export interface CommandContext {
   refresh(): void;
   /** Opens the usage dashboard (or brings it to the front). */
   openUsageDashboard(): void;
+  /** Shows a run in the Jobs view (expanded to it, selected). */
+  revealRun(run: Run): Promise<void>;
+  /** Puts the database's last-good copy back (with a confirmation); true when it did. */
+  restoreDatabase(): Promise<boolean>;
+}
+
+/** How this window cancels runs: through its scheduler when it has one (its own stop at once). */
+export function cancelOptionsOf(ctx: CommandContext): CancelOptions {
+  if (ctx.schedulerHost) return ctx.schedulerHost.cancelOptions;
+  const { staleAfterMs, killGraceMs } = DEFAULT_SCHEDULER_SETTINGS;
+  return { staleAfterMs, killGraceMs, now: () => new Date() };
 }
 
 /** The open database, or an error that repeats why it could not be opened. */

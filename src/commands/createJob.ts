@@ -1,12 +1,14 @@
 // A first, modest "create job" flow: name, prompt text, cron expression with a live preview.
 // The full editor (workspace prompt files, options, retries) comes later.
+import * as vscode from 'vscode';
 import { cronWarnings, describeCron, nextFireTimes, validateCron } from '../core/cron';
+import type { NameProblem } from '../core/jobValidation';
+import { checkJobName, isPromptText, nextRunTimeFor } from '../core/jobValidation';
 import type { Job } from '../core/model';
 import { defaultTimeZone, validateTimeZone } from '../core/timeZone';
 import { formatWhen } from '../views/format';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
-import { nextRunTimeFor } from './jobCommands';
 import type { StepCheck } from './quickInput';
 import { askText } from './quickInput';
 
@@ -20,22 +22,26 @@ export interface CreateJobArgs {
 }
 
 const TITLE = 'Night Pilot: Create Job';
-const MAX_NAME_LENGTH = 100;
+
+/** The job-name rules of src/core, worded for this input box. */
+function nameMessage(p: NameProblem): string {
+  switch (p.problem) {
+    case 'empty':
+      return vscode.l10n.t('Give the job a name, e.g. "Nightly review".');
+    case 'control':
+      return vscode.l10n.t('Keep the name on one line, without tabs or other control characters.');
+    case 'tooLong':
+      return vscode.l10n.t('The name is {0} characters long; keep it to {1}.', p.length, p.max);
+  }
+}
 
 function checkName(value: string): StepCheck {
-  const name = value.trim();
-  if (!name) return { ok: false, message: 'Give the job a name, e.g. "Nightly review".' };
-  if (name.length > MAX_NAME_LENGTH) {
-    return {
-      ok: false,
-      message: `The name is ${name.length} characters long; keep it to ${MAX_NAME_LENGTH}.`,
-    };
-  }
-  return { ok: true };
+  const check = checkJobName(value);
+  return check.ok ? { ok: true } : { ok: false, message: nameMessage(check) };
 }
 
 function checkPrompt(value: string): StepCheck {
-  return value.trim()
+  return isPromptText(value)
     ? { ok: true }
     : {
         ok: false,

@@ -1,21 +1,14 @@
 import * as vscode from 'vscode';
-import { nextFireTimes, validateCron } from '../core/cron';
+import { nextRunTimeFor } from '../core/jobValidation';
 import type { Job, Run } from '../core/model';
 import { FINAL_RUN_STATUSES } from '../core/model';
+import { deleteJob as deleteJobAndRuns } from '../scheduler/jobDeletion';
 import { setQuietMode } from '../scheduler/limitHold';
-import { requestCancel } from '../scheduler/scheduler';
+import { cancelRun as cancelAnyRun } from '../scheduler/runCancel';
+import { formatWhen } from '../views/format';
 import type { CommandContext } from './commandContext';
-import { requireDatabase } from './commandContext';
+import { cancelOptionsOf, requireDatabase } from './commandContext';
 import { resolveActiveRunId, resolveJobId } from './pickers';
-
-/** The next fire of `job` after `now`, or null when its expression cannot fire again. */
-export function nextRunTimeFor(job: Pick<Job, 'cronExpression' | 'timezone'>, now: Date): string | null {
-  const check = validateCron(job.cronExpression);
-  if (!check.ok) {
-    throw new Error(`The job's cron expression "${job.cronExpression}" is invalid: ${check.message}`);
-  }
-  return nextFireTimes(job.cronExpression, now, 1, job.timezone)[0]?.toISOString() ?? null;
-}
 
 export async function pauseJob(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {
   const db = requireDatabase(ctx);
@@ -31,17 +24,34 @@ export async function resumeJob(ctx: CommandContext, arg: unknown): Promise<Job 
   const db = requireDatabase(ctx);
   const id = await resolveJobId(db, arg, 'Resume which job?', (j) => j.status !== 'active');
   if (!id) return undefined;
-  // The next fire counts from now: resuming must not replay the fires missed while paused.
+  // The next fire counts from now: resuming must not replay the fires missed while paused. A
+  // triggered child job has no schedule of its own: it fires when its parent succeeds.
   const job = await db.write((tx) => {
     const current = tx.jobs.require(id);
-    return tx.jobs.update(id, { status: 'active', nextRunTime: nextRunTimeFor(current, new Date(tx.now())) });
+    let nextRunTime: string | null;
+    try {
+      nextRunTime = nextRunTimeFor(current, new Date(tx.now()));
+    } catch (err) {
+      throw new Error(
+        vscode.l10n.t(
+          'Cannot resume "{0}": {1}. Fix its schedule first.',
+          current.name,
+          (err as Error).message,
+        ),
+      );
+    }
+    return tx.jobs.update(id, { status: 'active', nextRunTime });
   });
   ctx.log.info(`Resumed job "${job.name}" (${job.id}); next fire ${job.nextRunTime ?? 'none'}.`);
   ctx.refresh();
   return job;
 }
 
-/** Deletes a job after a modal confirmation (skipped when `options.confirm` is false). */
+/**
+ * Deletes a job after a modal confirmation (skipped when `options.confirm` is false). Its
+ * unfinished runs are cancelled first (a running one stops Claude and runs its cleanup phase),
+ * with a cancellable progress notification while they stop; then the job, its runs and its logs go.
+ */
 export async function deleteJob(
   ctx: CommandContext,
   arg: unknown,
@@ -50,44 +60,70 @@ export async function deleteJob(
   const db = requireDatabase(ctx);
   const id = await resolveJobId(db, arg, 'Delete which job?');
   if (!id) return false;
-  const { job, runCount, childCount } = db.read((tx) => {
+  const { job, runCount, childCount, activeCount } = db.read((tx) => {
     const found = tx.jobs.require(id);
     return {
       job: found,
       runCount: tx.runs.list({ jobId: id }).length,
       childCount: tx.jobs.children(id).length,
+      activeCount: tx.runs.list({ jobId: id, statuses: ['queued', 'running', 'waiting_for_limit'] }).length,
     };
   });
   if (options.confirm !== false) {
     const children = childCount ? ` Its ${childCount} child job(s) are kept and move to the top level.` : '';
+    const active = activeCount
+      ? ` ${vscode.l10n.t('Its {0} unfinished run(s) are cancelled first; their cleanup phases run.', activeCount)}`
+      : '';
     const answer = await vscode.window.showWarningMessage(
       `Delete the job "${job.name}"?`,
       {
         modal: true,
-        detail: `Its ${runCount} run(s) and their history are deleted; token and cost totals are kept.${children}`,
+        detail: `Its ${runCount} run(s) and their history are deleted; token and cost totals are kept.${children}${active}`,
       },
       'Delete',
     );
     if (answer !== 'Delete') return false;
   }
-  await db.write((tx) => {
-    tx.jobs.remove(id);
-    tx.prompts.removeIfUnused(job.promptId);
-  });
-  ctx.log.info(`Deleted job "${job.name}" (${job.id}) with ${runCount} run(s).`);
+  const result = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Night Pilot: deleting "{0}"', job.name),
+      cancellable: true,
+    },
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return deleteJobAndRuns(db, id, {
+        ...cancelOptionsOf(ctx),
+        signal: abort.signal,
+        onWaiting: (runs) => {
+          progress.report({
+            message: vscode.l10n.t('waiting for {0} cancelled run(s) to stop and clean up', runs.length),
+          });
+          ctx.refresh();
+        },
+      });
+    },
+  );
+  ctx.log.info(
+    `Deleted job "${job.name}" (${job.id}) with ${result.runsRemoved} run(s)` +
+      `${result.runsCancelled ? `, ${result.runsCancelled} cancelled first` : ''}.`,
+  );
   ctx.refresh();
   return true;
 }
 
 /**
- * Asks for a run to stop: one that has not started is cancelled at once; a running one is flagged,
- * and the process that owns it (this window, another one, or the CLI) ends it.
+ * Cancels a run: one that has not started at once; a running one is stopped by the process that
+ * owns it (this window at once, another window or the CLI within half a second); one whose owner
+ * died has what it left running stopped and is cancelled here.
  */
 export async function cancelRun(ctx: CommandContext, arg: unknown): Promise<Run | undefined> {
   const db = requireDatabase(ctx);
   const id = await resolveActiveRunId(db, arg, 'Cancel which run?');
   if (!id) return undefined;
-  const run = await requestCancel(db, id, new Date());
+  const host = ctx.schedulerHost;
+  const run = host ? await host.scheduler.cancelRun(id) : await cancelAnyRun(db, id, cancelOptionsOf(ctx));
   ctx.log.info(`Cancel requested for run ${run.id} (now ${run.status}).`);
   if (FINAL_RUN_STATUSES.includes(run.status) && run.status !== 'cancelled') {
     void vscode.window.showInformationMessage(`That run had already finished (${run.status}).`);
@@ -109,9 +145,26 @@ export async function setQuiet(ctx: CommandContext, on: boolean): Promise<void> 
   ctx.refresh();
 }
 
+/** The progress line of a followed manual run. */
+function progressMessage(run: Run, now: Date): string {
+  switch (run.status) {
+    case 'queued':
+      return vscode.l10n.t('queued: waiting for a free slot (the concurrency limit) or a usage-limit hold');
+    case 'waiting_for_limit':
+      return run.resumeAt
+        ? vscode.l10n.t('waiting for the usage limit to reset; resumes {0}', formatWhen(run.resumeAt, now))
+        : vscode.l10n.t('waiting for the usage limit to reset');
+    case 'running':
+      return run.cancelRequested ? vscode.l10n.t('cancelling: cleanup runs') : vscode.l10n.t('running');
+    default:
+      return run.status;
+  }
+}
+
 /**
  * Runs a job now in this window, with a cancellable progress notification, and resolves with the
- * run once it has ended (a usage-limit wait included).
+ * run once it has ended (a usage-limit wait included). A job that already has a run in progress
+ * is not run twice: the user is told so and offered that run.
  */
 export async function runJob(ctx: CommandContext, arg: unknown): Promise<Run | undefined> {
   const db = requireDatabase(ctx);
@@ -120,22 +173,52 @@ export async function runJob(ctx: CommandContext, arg: unknown): Promise<Run | u
   const id = await resolveJobId(db, arg, 'Run which job now?', () => true);
   if (!id) return undefined;
   const job = db.read((tx) => tx.jobs.require(id));
-  const run = await vscode.window.withProgress(
+  const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
       title: `Night Pilot: running "${job.name}"`,
       cancellable: true,
     },
-    (_progress, token) => {
+    (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      const pending = host.runNow(id, abort.signal);
+      const pending = host.runNow(id, abort.signal, (run) => {
+        progress.report({ message: progressMessage(run, new Date()) });
+        ctx.refresh();
+      });
       ctx.refresh();
       return pending;
     },
   );
-  ctx.log.info(`Manual run of "${job.name}" ended: ${run.status}${run.error ? ` (${run.error})` : ''}.`);
+  const { run } = result;
   ctx.refresh();
+  if (result.kind === 'busy') {
+    ctx.log.info(`Run Job Now: "${job.name}" already has run ${run.id} (${run.status}); nothing started.`);
+    const show = vscode.l10n.t('Show Run');
+    // Not awaited: the command answers at once; the offer stays until the user acts on it.
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t(
+          'Night Pilot: "{0}" is already running (started {1}). A job runs one run at a time.',
+          job.name,
+          formatWhen(run.startedAt ?? run.createdAt, new Date()),
+        ),
+        show,
+      )
+      .then((choice) => (choice === show ? ctx.revealRun(run) : undefined));
+    return run;
+  }
+  if (result.kind === 'removed') {
+    ctx.log.info(`Manual run ${run.id} of "${job.name}" ended with its job's deletion.`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Night Pilot: "{0}" was deleted while its run was going; the run was cancelled.',
+        job.name,
+      ),
+    );
+    return run;
+  }
+  ctx.log.info(`Manual run of "${job.name}" ended: ${run.status}${run.error ? ` (${run.error})` : ''}.`);
   if (run.status === 'succeeded')
     void vscode.window.showInformationMessage(`Night Pilot: "${job.name}" succeeded.`);
   else if (run.status === 'cancelled')

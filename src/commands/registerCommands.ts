@@ -53,6 +53,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'nightPilot.setJobBudget': (arg, values) =>
       setJobBudget(ctx, arg, values as Parameters<typeof setJobBudget>[2]),
     'nightPilot.openRun': (runId) => openRun(ctx, runId),
+    'nightPilot.restoreDatabase': () => ctx.restoreDatabase(),
   };
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -184,6 +184,14 @@ export interface ExecutionProcess {
   outputTail: string | null;
   logFile: string | null;
   errorMessage: string | null;
+  /**
+   * The phase's process group while it may run: its id, the start time of its leader (an opaque
+   * token, null where the platform cannot tell) and the host it runs on. Lets recovery and
+   * cancellation stop a process that outlived its owner, and never an unrelated one.
+   */
+  pgid: number | null;
+  pgidStart: string | null;
+  pgidHost: string | null;
 }
 
 /** The four token counts Claude Code reports for a model; every usage shape is built on these. */

@@ -10,7 +10,7 @@ import type { ClaudeLocation } from './claudeLocator';
 import type { ClaudeRunSummary, ModelUsageSummary } from './claudeStream';
 import { ClaudeStreamParser } from './claudeStream';
 import type { PhaseContext, PhaseVerdict } from './phaseRunner';
-import { recordFailedPhase, runPhase, tail } from './phaseRunner';
+import { logFailure, recordFailedPhase, runPhase, tail } from './phaseRunner';
 import type { SupervisedProcessOutcome } from './processSupervisor';
 import type { RunOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
@@ -87,7 +87,7 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
     },
   );
   const summary = parser.summary();
-  await ctx.db.write((tx) => {
+  await ctx.lease.write((tx) => {
     if (summary.sessionId) tx.runs.update(run.id, { sessionId: summary.sessionId });
     recordUsage(tx, run, job, summary);
   });
@@ -101,6 +101,8 @@ function classify(
   now: Date,
   timeoutSeconds: number | null,
 ): ClaudePhaseResult {
+  if (o.logError)
+    return { status: 'failed', error: `Claude was stopped: ${logFailure(o)}.`, retryable: false };
   if (o.cancelled) return { status: 'cancelled', error: 'Cancelled while Claude was running.' };
   if (o.spawnError)
     return { status: 'failed', error: `Claude could not start: ${o.spawnError}`, retryable: false };

@@ -9,8 +9,9 @@ import type { PhaseContext } from './phaseRunner';
 import { commandVerdict, runPhase } from './phaseRunner';
 import type { ProcessRunner } from './processSupervisor';
 import { readPromptText } from './promptText';
+import { RunLease } from './runLease';
 import type { OutcomeEffects, RunOutcome } from './runOutcome';
-import { recordOutcome } from './runOutcome';
+import { ownedBy, recordOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
 
 export interface ExecutorDeps {
@@ -27,31 +28,40 @@ export interface ExecutorDeps {
   log: (message: string) => void;
 }
 
-/** How often a run's owner checks whether another process asked to cancel it. */
+/** How often a run's owner checks whether the run is still its own and whether a cancel was asked. */
 const CANCEL_POLL_MS = 500;
 /** Cleanup always runs, but not forever. */
 const CLEANUP_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * Executes a run this process has marked running: setup, Claude, validation, cleanup, each a
- * recorded phase; keeps the run's heartbeat fresh; honours cancellation from `signal` or from a
- * `run cancel` in another process; and records the outcome with its consequences.
+ * Executes a run this process has just started (its `owner`): setup, Claude, validation, cleanup,
+ * each a recorded phase; keeps the run's heartbeat fresh; honours cancellation from `signal` or
+ * from another process (`cancel_requested`); and records the outcome with its consequences.
+ *
+ * Every write is fenced on still owning the run (see RunLease): if another process recovered,
+ * cancelled or deleted it meanwhile, the work stops at once (Claude's group is ended), no cleanup
+ * runs, nothing more is recorded, and the result is null.
  */
-export async function executeRun(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<OutcomeEffects> {
+export async function executeRun(
+  deps: ExecutorDeps,
+  run: Run,
+  signal: AbortSignal,
+): Promise<OutcomeEffects | null> {
   const { db, clock, settings } = deps;
   const abort = new AbortController();
   const onAbort = () => abort.abort();
   signal.addEventListener('abort', onAbort);
   if (signal.aborted) abort.abort();
+  const lease = new RunLease(db, run.id, run.owner!, abort, deps.log);
   const heartbeat = setInterval(() => {
-    db.write((tx) => tx.runs.update(run.id, { heartbeatAt: clock.now().toISOString() })).catch(
-      (err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${(err as Error).message}`),
-    );
+    lease
+      .write((tx) => tx.runs.update(run.id, { heartbeatAt: clock.now().toISOString() }))
+      .catch((err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${(err as Error).message}`));
   }, settings.heartbeatMs);
   heartbeat.unref();
   const cancelWatch = setInterval(() => {
     try {
-      if (db.read((tx) => tx.runs.get(run.id)?.cancelRequested)) abort.abort();
+      lease.poll();
     } catch {
       // A transient read problem must not end the run; the next poll tries again.
     }
@@ -60,7 +70,7 @@ export async function executeRun(deps: ExecutorDeps, run: Run, signal: AbortSign
 
   let outcome: RunOutcome;
   try {
-    outcome = await runPhases(deps, run, abort.signal);
+    outcome = await runPhases(deps, lease, run, abort.signal);
   } catch (err) {
     outcome = {
       status: 'failed',
@@ -71,20 +81,26 @@ export async function executeRun(deps: ExecutorDeps, run: Run, signal: AbortSign
     clearInterval(cancelWatch);
     signal.removeEventListener('abort', onAbort);
   }
-  if (outcome.status === 'failed' && abort.signal.aborted)
+  if (outcome.status === 'failed' && abort.signal.aborted && lease.lost === null)
     outcome = { status: 'cancelled', error: 'Cancelled.' };
   try {
-    if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, run);
-    return await db.write((tx) => recordOutcome(tx, run.id, outcome, clock.now()));
+    if (lease.lost !== null) return null;
+    if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, lease, run);
+    if (lease.lost !== null) return null;
+    const effects = await db.write((tx) =>
+      recordOutcome(tx, run.id, ownedBy(lease.owner), outcome, clock.now()),
+    );
+    if (effects === null) lease.lose('taken over');
+    return effects;
   } finally {
     // The heartbeat covers cleanup too: a long cleanup must not look like a dead owner.
     clearInterval(heartbeat);
   }
 }
 
-function phaseContext(deps: ExecutorDeps, run: Run): PhaseContext {
+function phaseContext(deps: ExecutorDeps, lease: RunLease, run: Run): PhaseContext {
   return {
-    db: deps.db,
+    lease,
     clock: deps.clock,
     runner: deps.runner,
     runId: run.id,
@@ -93,7 +109,12 @@ function phaseContext(deps: ExecutorDeps, run: Run): PhaseContext {
   };
 }
 
-async function runPhases(deps: ExecutorDeps, run: Run, signal: AbortSignal): Promise<RunOutcome> {
+async function runPhases(
+  deps: ExecutorDeps,
+  lease: RunLease,
+  run: Run,
+  signal: AbortSignal,
+): Promise<RunOutcome> {
   const { job, prompt, earlierExecutions } = deps.db.read((tx) => {
     const j = tx.jobs.require(run.jobId);
     return {
@@ -102,7 +123,7 @@ async function runPhases(deps: ExecutorDeps, run: Run, signal: AbortSignal): Pro
       earlierExecutions: tx.processes.listByRun(run.id).filter((p) => p.processType === 'execution').length,
     };
   });
-  const ctx = phaseContext(deps, run);
+  const ctx = phaseContext(deps, lease, run);
   // A run back from a usage-limit wait has done its setup and has a session to continue.
   const resuming = earlierExecutions > 0;
   const env = { ...deps.baseEnv, ...job.options.env };
@@ -162,12 +183,12 @@ async function runCommandPhase(
   return null;
 }
 
-async function runCleanup(deps: ExecutorDeps, run: Run): Promise<void> {
+async function runCleanup(deps: ExecutorDeps, lease: RunLease, run: Run): Promise<void> {
   const job = deps.db.read((tx) => tx.jobs.get(run.jobId));
   if (!job?.options.cleanupCommand) return;
   try {
     await runPhase(
-      phaseContext(deps, run),
+      phaseContext(deps, lease, run),
       'cleanup',
       {
         ...shellRequest(

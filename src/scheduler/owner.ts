@@ -1,21 +1,38 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
-import { isProcessAlive } from '../storage/processAlive';
+import type { Run } from '../core/model';
+import type { ProcessIdentity } from '../storage/processIdentity';
+import { liveness, thisProcess } from '../storage/processIdentity';
 
 /**
- * Identifies the process that owns a running run: `host:pid:nonce`. The nonce tells apart two
- * schedulers in one process (a test) and a reused pid.
+ * Identifies the process that owns a running run: `host:pid:nonce:start`, where `start` is the
+ * process's start time (see processIdentity; absent where the platform cannot tell). The nonce
+ * tells apart two schedulers in one process (a test); the start time, a reused pid.
  */
 export function newOwnerId(): string {
-  return `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const me = thisProcess();
+  const nonce = crypto.randomBytes(4).toString('hex');
+  return `${me.host}:${me.pid}:${nonce}${me.start === null ? '' : `:${me.start}`}`;
+}
+
+/** The process an owner id names; null for a value that is not one (edited by hand). */
+export function ownerProcess(owner: string): ProcessIdentity | null {
+  const [host, pidText, , start] = owner.split(':');
+  const pid = Number(pidText);
+  if (!host || !Number.isInteger(pid) || pid <= 0) return null;
+  return { host, pid, start: start ?? null };
 }
 
 /**
- * False only when the owner is certainly gone: a process on this host whose pid no longer
- * exists. Owners on other hosts are judged by their heartbeat instead.
+ * Whether the process that owns a running run is gone. On this host it is judged by its process
+ * (pid plus start time) and never by a stale heartbeat alone: a laptop that slept for hours, or an
+ * event loop stalled for minutes, wakes with its runs still its own. An owner on another host
+ * (a database on a shared folder) can only be judged by its heartbeat.
  */
-export function ownerMayBeAlive(owner: string): boolean {
-  const [host, pidText] = owner.split(':');
-  if (host !== os.hostname()) return true;
-  return isProcessAlive(Number(pidText));
+export function ownerIsGone(run: Run, now: Date, staleAfterMs: number): boolean {
+  if (run.owner === null) return true;
+  const identity = ownerProcess(run.owner);
+  const state = identity === null ? 'other-host' : liveness(identity);
+  if (state !== 'other-host') return state === 'dead';
+  const heartbeat = Date.parse(run.heartbeatAt ?? run.startedAt ?? run.createdAt);
+  return now.getTime() - heartbeat > staleAfterMs;
 }

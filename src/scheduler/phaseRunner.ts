@@ -1,14 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ExecutionProcess, ProcessType } from '../core/model';
-import type { NightPilotDatabase } from '../storage/database';
+import { processStartToken } from '../storage/processIdentity';
 import type { Clock } from './clock';
 import type { ProcessRunner, SupervisedProcessOutcome, SupervisedProcessRequest } from './processSupervisor';
+import type { RunLease } from './runLease';
 
 /** The database keeps this much of a phase's output; the whole of it is in the log file. */
 export const OUTPUT_TAIL_CHARS = 4096;
 
 export interface PhaseContext {
-  db: NightPilotDatabase;
+  /** The run as this process holds it: every phase write goes through it (see RunLease). */
+  lease: RunLease;
   clock: Clock;
   runner: ProcessRunner;
   runId: string;
@@ -18,7 +22,20 @@ export interface PhaseContext {
 
 export interface PhaseResult {
   outcome: SupervisedProcessOutcome;
-  process: ExecutionProcess;
+  /** Null when the run was no longer this process's before the phase could start. */
+  process: ExecutionProcess | null;
+}
+
+/** The database must still be able to record the run when a log fills the disk: keep this free. */
+function diskReserveBytes(databasePath: string): number {
+  let size = 0;
+  try {
+    size = fs.statSync(databasePath).size;
+  } catch {
+    // No file yet: the fixed part of the reserve is enough.
+  }
+  // A save writes a whole temp copy of the file before renaming it over the old one.
+  return 2 * size + 4 * (1 << 20);
 }
 
 /** How a finished phase is recorded; the caller decides (Claude's exit code alone says little). */
@@ -39,6 +56,8 @@ export function commandVerdict(
   timeoutSeconds: number | null,
 ): PhaseVerdict {
   const output = tail([o.stdoutTail, o.stderrTail].filter((s) => s.length > 0).join('\n'));
+  if (o.logError)
+    return { status: 'failed', errorMessage: `${label} was stopped: ${logFailure(o)}`, outputTail: output };
   if (o.cancelled) return { status: 'cancelled', errorMessage: `${label} was cancelled`, outputTail: output };
   if (o.spawnError)
     return {
@@ -61,6 +80,27 @@ export function commandVerdict(
   return { status: 'completed', errorMessage: null, outputTail: output };
 }
 
+/** Why a phase's log could not be written, as a run's error says it. */
+export function logFailure(o: SupervisedProcessOutcome): string {
+  return `its log could not be written (${o.logError ?? 'unknown error'})`;
+}
+
+/** The outcome of a phase that never started because the run was no longer ours. */
+function notStarted(): SupervisedProcessOutcome {
+  const now = new Date();
+  return {
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: true,
+    spawnError: null,
+    stdoutTail: '',
+    stderrTail: '',
+    startedAt: now,
+    endedAt: now,
+  };
+}
+
 /**
  * Runs one phase as a `job_execution_processes` row: recorded running before the process starts,
  * then completed / failed / cancelled with its exit code, output tail and log file.
@@ -72,7 +112,7 @@ export async function runPhase(
   judge: (outcome: SupervisedProcessOutcome) => PhaseVerdict,
 ): Promise<PhaseResult & { verdict: PhaseVerdict }> {
   const startedAt = ctx.clock.now().toISOString();
-  const row = await ctx.db.write((tx) => {
+  const row = await ctx.lease.write((tx) => {
     const n = tx.processes.listByRun(ctx.runId).filter((p) => p.processType === processType).length;
     const logFile = path.join(ctx.logDir, n === 0 ? `${processType}.log` : `${processType}-${n + 1}.log`);
     return tx.processes.insert({
@@ -84,9 +124,22 @@ export async function runPhase(
       logFile,
     });
   });
-  const outcome = await ctx.runner({ ...request, logFile: row.logFile! });
+  if (row === null) {
+    const outcome = notStarted();
+    return { outcome, process: null, verdict: judge(outcome) };
+  }
+  const outcome = await ctx.runner({
+    minFreeBytes: diskReserveBytes(ctx.lease.db.path),
+    ...request,
+    logFile: row.logFile!,
+    // The group is recorded as soon as it exists, so that recovery can stop it if we die.
+    onSpawn: (pid) => {
+      const group = { pgid: pid, pgidStart: processStartToken(pid), pgidHost: os.hostname() };
+      void ctx.lease.write((tx) => tx.processes.update(row.id, group)).catch(() => undefined);
+    },
+  });
   const verdict = judge(outcome);
-  const process = await ctx.db.write((tx) =>
+  const process = await ctx.lease.write((tx) =>
     tx.processes.update(row.id, {
       status: verdict.status,
       endTime: ctx.clock.now().toISOString(),
@@ -105,7 +158,7 @@ export async function recordFailedPhase(
   message: string,
 ): Promise<void> {
   const at = ctx.clock.now().toISOString();
-  await ctx.db.write((tx) => {
+  await ctx.lease.write((tx) => {
     const p = tx.processes.insert({
       runId: ctx.runId,
       jobId: ctx.jobId,

@@ -10,14 +10,16 @@
 // get `orphanGraceMs` to finish, then SIGTERM and SIGKILL. The promise settles only after that,
 // so a finished phase never leaves work running behind the scheduler's back. A grandchild that
 // escaped the group (setsid) cannot be found this way; if it keeps our pipes open they are
-// closed after a short wait instead of waiting for it.
+// closed after a short wait instead of waiting for it. A log that cannot be written (disk full)
+// ends the child the same way: its output would be lost, and the run fails with that reason.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import * as path from 'node:path';
-import { BoundedTail, DEFAULT_MAX_LINE_BYTES, DEFAULT_TAIL_BYTES, LineSplitter } from './outputTail';
+import { ProcessGroup } from './processGroup';
+import { SupervisedOutput, closeLog, errorText } from './supervisedOutput';
 
 /** What to run and how to watch it. */
 export interface SupervisedProcessRequest {
@@ -47,8 +49,10 @@ export interface SupervisedProcessRequest {
   onStdoutLine?: (line: string) => void;
   /** Longest line handed to `onStdoutLine` whole (default 1 MiB); longer ones arrive cut, marked. */
   maxLineBytes?: number;
-  /** Called once the process is running. */
+  /** Called once the process is running, with its pid (also its process group id on POSIX). */
   onSpawn?: (pid: number) => void;
+  /** Treat the log as failed (and end the child) when its disk has less free than this. */
+  minFreeBytes?: number;
 }
 
 /** How it ended. The runner never rejects: every failure is described here. */
@@ -69,7 +73,10 @@ export interface SupervisedProcessOutcome {
   endedAt: Date;
   /** The first error thrown by `onStdoutLine` or `onSpawn` (the process kept running). */
   callbackError?: string | null;
-  /** Writing the log file failed part way (e.g. disk full); the output after that is lost. */
+  /**
+   * Writing the log file failed part way (disk full, or too full to keep `minFreeBytes`): the
+   * child was ended for it and the output after that point is lost.
+   */
   logError?: string | null;
 }
 
@@ -78,11 +85,8 @@ export type ProcessRunner = (req: SupervisedProcessRequest) => Promise<Supervise
 
 const DEFAULT_KILL_GRACE_MS = 5000;
 const DEFAULT_ORPHAN_GRACE_MS = 2000;
-/** After SIGKILL a process dies as soon as the kernel gets to it; this bounds a stuck (D-state) one. */
-const AFTER_KILL_WAIT_MS = 5000;
 /** How long to wait for pipes a process outside the group keeps open. */
 const STDIO_CLOSE_WAIT_MS = 2000;
-const POLL_MS = 50;
 /** setTimeout overflows above this and would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -152,52 +156,7 @@ async function supervise(
 ): Promise<SupervisedProcessOutcome> {
   const killGraceMs = req.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const orphanGraceMs = req.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS;
-  const stdoutTail = new BoundedTail(req.tailBytes ?? DEFAULT_TAIL_BYTES);
-  const stderrTail = new BoundedTail(req.tailBytes ?? DEFAULT_TAIL_BYTES);
-  let callbackError: string | null = null;
-  let logError: string | null = null;
-  const guard = (fn: () => void): void => {
-    try {
-      fn();
-    } catch (err) {
-      callbackError ??= errorText(err);
-    }
-  };
-  const onLine = req.onStdoutLine;
-  const lines = onLine
-    ? new LineSplitter((line) => guard(() => onLine(line)), req.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
-    : null;
-
-  // Backpressure: while the log file is behind, stop reading the pipes so the child blocks on
-  // write instead of this process buffering its output.
-  let waitingForDrain = false;
-  const resumePipes = (): void => {
-    waitingForDrain = false;
-    child.stdout?.resume();
-    child.stderr?.resume();
-  };
-  log.on('error', (err) => {
-    logError ??= errorText(err);
-    resumePipes();
-  });
-  const toLog = (chunk: Buffer): void => {
-    if (logError !== null || log.destroyed) return;
-    if (!log.write(chunk) && !waitingForDrain) {
-      waitingForDrain = true;
-      child.stdout?.pause();
-      child.stderr?.pause();
-      log.once('drain', resumePipes);
-    }
-  };
-  child.stdout?.on('data', (chunk: Buffer) => {
-    toLog(chunk);
-    stdoutTail.push(chunk);
-    lines?.push(chunk);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    toLog(chunk);
-    stderrTail.push(chunk);
-  });
+  const output = new SupervisedOutput(child, log, req);
 
   // Settles with the spawn error, or null once the process is running.
   const started = new Promise<unknown>((resolve) => {
@@ -213,8 +172,7 @@ async function supervise(
 
   const spawnFailure = await started;
   if (spawnFailure !== null || child.pid === undefined) {
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    output.destroyPipes();
     child.stdin?.destroy();
     await closeLog(log);
     return {
@@ -237,160 +195,72 @@ async function supervise(
     child.stdin.end(Buffer.from(req.stdin ?? '', 'utf8'));
   }
 
-  let hasExited = false;
-  let timedOut = false;
-  let cancelled = false;
-  const group = new ProcessGroup(pid, child, () => hasExited);
-
-  let escalation: Promise<void> | null = null;
-  const escalate = (signals: readonly NodeJS.Signals[]): Promise<void> => {
-    escalation ??= group.escalate(signals, killGraceMs);
-    return escalation;
-  };
-
-  let timer: NodeJS.Timeout | null = null;
-  if (req.timeoutMs) {
-    timer = setTimeout(
-      () => {
-        if (hasExited || cancelled) return;
-        timedOut = true;
-        void escalate(INTERRUPT_SEQUENCE);
-      },
-      Math.min(req.timeoutMs, MAX_TIMER_MS),
-    );
-  }
-  const onAbort = (): void => {
-    if (hasExited || timedOut) return;
-    cancelled = true;
-    void escalate(INTERRUPT_SEQUENCE);
-  };
+  const stop: Stopper = new Stopper(new ProcessGroup(pid, child, () => stop.exited), killGraceMs);
+  const timer = req.timeoutMs
+    ? setTimeout(() => stop.end('timeout'), Math.min(req.timeoutMs, MAX_TIMER_MS))
+    : null;
+  const onAbort = (): void => stop.end('cancel');
   req.signal?.addEventListener('abort', onAbort, { once: true });
+  output.onLogError(() => stop.end('log'));
   // After the listener: a caller may cancel from inside onSpawn.
-  if (req.onSpawn) guard(() => req.onSpawn!(pid));
-  if (req.signal?.aborted && !cancelled) onAbort();
+  if (req.onSpawn) output.guard(() => req.onSpawn!(pid));
+  if (req.signal?.aborted) onAbort();
 
   const [exitCode, exitSignal] = await exited;
-  hasExited = true;
+  stop.exited = true;
   if (timer) clearTimeout(timer);
   req.signal?.removeEventListener('abort', onAbort);
+  await stop.afterExit(orphanGraceMs);
 
-  if (escalation) await escalation;
-  else if (await group.isAlive()) {
-    if (!(await group.waitGone(orphanGraceMs))) await escalate(ORPHAN_SEQUENCE);
-  }
-
-  if (!(await settlesWithin(closed, STDIO_CLOSE_WAIT_MS))) {
-    child.stdout?.destroy();
-    child.stderr?.destroy();
-  }
-  lines?.end();
-  await closeLog(log);
+  if (!(await settlesWithin(closed, STDIO_CLOSE_WAIT_MS))) output.destroyPipes();
+  await output.finish();
 
   return {
     exitCode,
     signal: exitSignal,
-    timedOut,
-    cancelled,
+    timedOut: stop.reason === 'timeout',
+    cancelled: stop.reason === 'cancel',
     spawnError: null,
-    stdoutTail: stdoutTail.toString(),
-    stderrTail: stderrTail.toString(),
+    stdoutTail: output.stdoutTail.toString(),
+    stderrTail: output.stderrTail.toString(),
     startedAt,
     endedAt: new Date(),
-    callbackError,
-    logError,
+    callbackError: output.callbackError,
+    logError: output.logError,
   };
 }
 
-/** The child's process group (POSIX) or process tree (Windows). */
-class ProcessGroup {
+/**
+ * Ends the child's group once, for the first reason that comes (timeout, cancellation, a failed
+ * log), and after the child exits deals with what it left in its group.
+ */
+class Stopper {
+  exited = false;
+  reason: 'timeout' | 'cancel' | 'log' | null = null;
+  private _escalation: Promise<void> | null = null;
+
   constructor(
-    private readonly pid: number,
-    private readonly child: ChildProcess,
-    private readonly childExited: () => boolean,
+    private readonly _group: ProcessGroup,
+    private readonly _graceMs: number,
   ) {}
 
-  /** Sends each signal in turn, `graceMs` apart, until the group is gone. */
-  async escalate(signals: readonly NodeJS.Signals[], graceMs: number): Promise<void> {
-    if (isWindows) {
-      // taskkill /T /F is already forceful; there is no gentler tree-wide signal to try first.
-      killWindowsTree(this.pid);
-      await this.waitGone(AFTER_KILL_WAIT_MS);
-      return;
-    }
-    for (const [i, sig] of signals.entries()) {
-      this.send(sig);
-      const last = i === signals.length - 1;
-      if (await this.waitGone(last ? AFTER_KILL_WAIT_MS : graceMs)) return;
+  end(reason: 'timeout' | 'cancel' | 'log'): void {
+    if (this.exited || this.reason !== null) return;
+    this.reason = reason;
+    this._escalate(INTERRUPT_SEQUENCE);
+  }
+
+  /** Waits for a stop in progress, or gives processes the child left `orphanGraceMs`, then ends them. */
+  async afterExit(orphanGraceMs: number): Promise<void> {
+    if (this._escalation) await this._escalation;
+    else if (await this._group.isAlive()) {
+      if (!(await this._group.waitGone(orphanGraceMs))) await this._escalate(ORPHAN_SEQUENCE);
     }
   }
 
-  /** Polls until nothing of the group is running, or `ms` passed; true when it is gone. */
-  async waitGone(ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (!(await this.isAlive())) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await delay(Math.min(POLL_MS, left));
-    }
-  }
-
-  async isAlive(): Promise<boolean> {
-    if (!this.childExited()) return true;
-    if (isWindows) return false;
-    try {
-      process.kill(-this.pid, 0);
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-    // kill(2) also reaches zombies; where PID 1 does not reap orphans (some containers) the
-    // group would never look gone. Linux lets us check for a live (non-zombie) member.
-    if (process.platform === 'linux') return linuxGroupHasLiveMember(this.pid);
-    return true;
-  }
-
-  private send(sig: NodeJS.Signals): void {
-    try {
-      process.kill(-this.pid, sig);
-    } catch {
-      // ESRCH: already gone. The direct child may not have a group yet in a tiny window after
-      // spawn; signal it directly then.
-      if (!this.childExited()) this.child.kill(sig);
-    }
-  }
-}
-
-async function linuxGroupHasLiveMember(pgid: number): Promise<boolean> {
-  let entries: string[];
-  try {
-    entries = await fsp.readdir('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = await fsp.readFile(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited while we looked
-    }
-    // "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
-}
-
-function killWindowsTree(pid: number): void {
-  try {
-    const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], {
-      stdio: 'ignore',
-      windowsHide: true,
-    });
-    killer.on('error', () => undefined);
-  } catch {
-    // Nothing more to try; the caller waits a bounded time and moves on.
+  private _escalate(signals: readonly NodeJS.Signals[]): Promise<void> {
+    this._escalation ??= this._group.escalate(signals, this._graceMs);
+    return this._escalation;
   }
 }
 
@@ -411,7 +281,14 @@ function validateRequest(req: SupervisedProcessRequest): string | null {
     return `a shell command cannot take separate arguments on Windows; put them in the command line: ${req.command}`;
   }
   if (typeof req.logFile !== 'string' || req.logFile === '') return `no log file given for ${req.command}`;
-  for (const key of ['timeoutMs', 'killGraceMs', 'orphanGraceMs', 'tailBytes', 'maxLineBytes'] as const) {
+  for (const key of [
+    'timeoutMs',
+    'killGraceMs',
+    'orphanGraceMs',
+    'tailBytes',
+    'maxLineBytes',
+    'minFreeBytes',
+  ] as const) {
     const value = req[key];
     if (value != null && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
       return `${key} must be a number of ${key.endsWith('Ms') ? 'milliseconds' : 'bytes'} >= 0, got ${String(value)}`;
@@ -454,16 +331,6 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-function closeLog(log: WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (log.closed) return resolve();
-    log.once('close', () => resolve());
-    log.end();
-    // An errored stream may already have been destroyed without emitting 'close' again.
-    if (log.destroyed && log.closed) resolve();
-  });
-}
-
 function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const t = setTimeout(() => resolve(false), ms);
@@ -472,12 +339,4 @@ function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

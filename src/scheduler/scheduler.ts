@@ -1,6 +1,6 @@
 import type { Run } from '../core/model';
-import { FINAL_RUN_STATUSES } from '../core/model';
 import type { Disposable, NightPilotDatabase } from '../storage/database';
+import { integrityCheckDue, lastGoodPath } from '../storage/integrityCheck';
 import type { RetentionPolicy } from '../storage/retention';
 import { pruneRuns } from '../storage/retention';
 import { claimDueFires } from './claimFires';
@@ -10,19 +10,27 @@ import { executeRun } from './executor';
 import { activeLimitHold, isQuietMode } from './limitHold';
 import type { LimitHold } from './limitHold';
 import { newOwnerId } from './owner';
+import { delay } from './processGroup';
+import { cancelRun } from './runCancel';
+import type { RunNowResult } from './runFollower';
+import { claimManualRun, followRun } from './runFollower';
 import type { OutcomeEffects } from './runOutcome';
-import { recordOutcome } from './runOutcome';
-import { hasStartableRun, holdRun, markRunning, nextQueueWake, startNextRun } from './runQueue';
+import { ownedBy } from './runOutcome';
+import { hasStartableRun, nextQueueWake, startNextRun, startRunIfAllowed, whyNotStartable } from './runQueue';
 import type { StartGate } from './runQueue';
+import { findAbandonedRuns, recoverAbandonedRuns, stopPhaseProcesses } from './runRecovery';
 import type { SchedulerSettings } from './settings';
 import type { GateContext } from './startGate';
 import { SMART_START_OFF, checkStartGate } from './startGate';
 import { defaultTimeZone } from '../core/timeZone';
-import { findStaleRuns, recoverStaleRuns } from './staleRuns';
 
 /** The timer never sleeps longer than this, so suspend/resume and clock jumps are noticed soon. */
 export const MAX_TIMER_MS = 30_000;
 const PRUNE_EVERY_MS = 6 * 3600_000;
+/** The background integrity check waits this long after start, and retries no more often. */
+const INTEGRITY_CHECK_PAUSE_MS = 60_000;
+/** A heartbeat this old marks a run whose owner gave up on it: any host recovers it at once. */
+const ABANDONED_HEARTBEAT = new Date(0).toISOString();
 
 export interface SchedulerDeps extends ExecutorDeps {
   retention?: RetentionPolicy;
@@ -33,6 +41,8 @@ export interface SchedulerDeps extends ExecutorDeps {
   gateContext?: (now: Date) => Promise<Omit<GateContext, 'now'>>;
   /** Set in tests to tell two schedulers in one process apart. */
   owner?: string;
+  /** How long after start (and between attempts) the idle integrity check waits; default 60 s. */
+  integrityCheckPauseMs?: number;
 }
 
 /** What a status bar shows. */
@@ -43,17 +53,29 @@ export interface SchedulerStatus {
   quiet: boolean;
 }
 
+export interface StopOptions {
+  /**
+   * How long runs in progress get to stop (Claude ended, cleanup phases run, outcomes saved).
+   * Whatever is still going then is left for the next scheduler: see `stop`. Default: no limit.
+   */
+  deadlineMs?: number;
+}
+
+export type { RunNowResult } from './runFollower';
+
 /**
  * The one scheduler. Each tick computes due work from the database (never from in-memory
- * timers), claims fires under the write lock, starts runs within the global concurrency limit,
- * and re-arms its timer for the earliest next event, at most 30 s away.
+ * timers), recovers runs whose owner died, claims fires under the write lock, starts runs within
+ * the global concurrency limit, and re-arms its timer for the earliest next event, at most 30 s
+ * away. It is the only driver of a run's lifecycle: manual runs are queued and followed
+ * (`runNow`), and every status change is a fenced transition (see runQueue, runOutcome).
  */
 export class Scheduler {
   readonly owner: string;
   private _timer: unknown;
   private _pruneTimer: unknown;
   private _stopped = true;
-  /** Set by stop(): a tick in flight must not leave runs going. (Unstarted schedulers still tick.) */
+  /** Set by stop(): a tick in flight must not leave runs going, followers cancel their runs. */
   private _stopRequested = false;
   /**
    * What the last idle tick found: nothing to do until `nextEvent` unless the database changes.
@@ -62,6 +84,7 @@ export class Scheduler {
   private _idle: { generation: number; nextEvent: number | null } | null = null;
   private _ticking: Promise<void> | null = null;
   private _again = false;
+  private _integrityAttempt = Date.now();
   private readonly _running = new Map<
     string,
     { abort: AbortController; done: Promise<OutcomeEffects | null> }
@@ -82,18 +105,43 @@ export class Scheduler {
     return this._deps.clock;
   }
 
+  /** The settings in force (see updateSettings). */
+  get settings(): Readonly<SchedulerSettings> {
+    return this._deps.settings;
+  }
+
+  /** The retention policy in force, if this scheduler prunes. */
+  get retention(): Readonly<RetentionPolicy> | undefined {
+    return this._deps.retention;
+  }
+
   start(): void {
     if (!this._stopped) return;
     this._stopped = false;
     this._stopRequested = false;
     // A job added or changed by another process, or by this one (a command), is looked at at once.
-    this._dbSubscriptions = [this._db.onDidChange(() => this.poke()), this._db.onDidWrite(() => this.poke())];
+    this._dbSubscriptions = [
+      this._db.onDidChange(() => this.poke()),
+      this._db.onDidWrite(() => this.poke()),
+      // Damaged or deleted: nothing can be recorded any more, so nothing may keep running.
+      this._db.onDidFail((err) => {
+        this._deps.log(`scheduler: stopping: ${err.message}`);
+        void this.stop();
+      }),
+    ];
     this._prune();
     this.poke();
   }
 
-  /** Stops the timer; runs in progress are cancelled (cleanup phases run) and recorded. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the timer and cancels this process's runs: Claude is stopped, cleanup phases run and the
+   * outcomes are saved. Each run is first marked `cancel_requested`, so that if this process dies
+   * before its cleanups end, the next scheduler records the run cancelled (not failed and retried).
+   * With `deadlineMs`, runs still going when it passes have their processes killed and their
+   * heartbeat cleared, and are left to the next scheduler, which recovers them at once (this
+   * process is about to exit: VS Code's deactivation).
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
     this._stopped = true;
     this._stopRequested = true;
     this._clock.clearTimeout(this._timer);
@@ -102,8 +150,19 @@ export class Scheduler {
     this._dbSubscriptions = [];
     // A tick in the middle of its write may still start runs; they see the stop and cancel.
     await this._ticking;
+    await this._markOwnRuns({ cancelRequested: true });
     for (const entry of this._running.values()) entry.abort.abort();
-    await this.idle();
+    if (options.deadlineMs === undefined) await this.idle();
+    else {
+      const ended = await Promise.race([
+        this.idle().then(() => true),
+        delay(options.deadlineMs).then(() => false),
+      ]);
+      if (!ended) await this._abandonOwnRuns();
+    }
+    // Stopped: the loop stays off, but a later Run Job Now (the scheduler turned off in a window)
+    // must still run.
+    this._stopRequested = false;
   }
 
   /** Called after any change this scheduler makes (runs started, ended...). */
@@ -118,9 +177,20 @@ export class Scheduler {
     return { dispose: () => this._runEndListeners.delete(listener) };
   }
 
-  /** Applies changed settings; runs already going keep the settings they started with where it matters. */
-  updateSettings(settings: Partial<SchedulerSettings>): void {
+  /**
+   * Applies changed settings (and retention) at once; a run already going keeps what it started
+   * with where it matters (its timeout, its continuation prompt once sent).
+   */
+  updateSettings(settings: Partial<SchedulerSettings>, retention?: RetentionPolicy): void {
     Object.assign(this._deps.settings, settings);
+    if (retention !== undefined) {
+      const changed = JSON.stringify(retention) !== JSON.stringify(this._deps.retention);
+      this._deps.retention = retention;
+      if (changed && !this._stopped) {
+        this._clock.clearTimeout(this._pruneTimer);
+        this._prune();
+      }
+    }
     this.poke();
   }
 
@@ -167,67 +237,21 @@ export class Scheduler {
   }
 
   /**
-   * Runs a job now in this process, through the same claim and executor as scheduled fires, and
-   * resolves with the run once it has ended, a usage-limit wait included. Aborting `signal`
-   * cancels it (recorded `cancelled`, cleanup phase run).
+   * "Run Job Now": queues a manual run of the job (unless it already has one going: `busy`) and
+   * follows it to its end, a usage-limit wait included. The queue starts it (here, if no other
+   * process does first) as soon as the concurrency limit allows. Aborting `signal` cancels it.
    */
-  async runNow(jobId: string, signal: AbortSignal): Promise<Run> {
-    const now = this._clock.now();
-    const gate = await this._gate(now);
-    let run: Run | null = await this._db.write((tx) => {
-      tx.jobs.require(jobId);
-      const claimed = tx.runs.claim({
-        jobId,
-        trigger: 'manual',
-        scheduledFor: now.toISOString(),
-        status: 'queued',
-      })!;
-      const hold = activeLimitHold(tx, now);
-      if (hold) {
-        // Starting now would only hit the same limit again: wait with the rest of the queue.
-        return tx.runs.update(claimed.id, {
-          status: 'waiting_for_limit',
-          resumeAt: hold.until,
-          error: `Waiting for the usage limit to reset (${hold.message})`,
-        });
-      }
-      const job = tx.jobs.require(jobId);
-      const decision = gate(tx, job, claimed);
-      if (!decision.start) return holdRun(tx, claimed, decision.until, decision.reason);
-      return markRunning(tx, claimed.id, now, this.owner);
-    });
-    const runId = run.id;
-    for (;;) {
-      if (run.status === 'running') {
-        const effects = await this._execute(run, signal);
-        if (effects.run.status !== 'waiting_for_limit') return effects.run;
-        run = effects.run;
-      }
-      this._notify();
-      const resumeAt = Date.parse(run.resumeAt ?? this._clock.now().toISOString());
-      const cancelled = await this._sleepUntil(resumeAt, signal, runId);
-      if (cancelled) return this._cancelWaitingRun(runId);
-      const again = await this._gate(this._clock.now());
-      let took = false;
-      let held = false;
-      run = await this._db.write((tx) => {
-        const current = tx.runs.require(runId);
-        const waiting =
-          current.status === 'waiting_for_limit' ||
-          (current.status === 'queued' && current.waitReason !== null);
-        if (!waiting) return current;
-        const decision = again(tx, tx.jobs.require(current.jobId), current);
-        if (!decision.start) {
-          held = true;
-          return holdRun(tx, current, decision.until, decision.reason);
-        }
-        took = true;
-        return markRunning(tx, runId, this._clock.now(), this.owner);
-      });
-      if (held) continue;
-      // Another scheduler (or this one's own tick) started it first: follow it to its end.
-      if (!took) return this._followRun(runId, signal);
-    }
+  async runNow(jobId: string, signal: AbortSignal, onProgress?: (run: Run) => void): Promise<RunNowResult> {
+    const claimed = await this._db.write((tx) => claimManualRun(tx, jobId, this._clock.now()));
+    if (claimed.busy) return { kind: 'busy', run: claimed.run };
+    this._notify();
+    const host = {
+      db: this._db,
+      isStopping: () => this._stopRequested,
+      tryStart: (runId: string) => this._tryStart(runId),
+      cancel: (runId: string) => this.cancelRun(runId),
+    };
+    return followRun(host, claimed.run, signal, onProgress);
   }
 
   /** The start gate for runs starting at `now` (budgets, smart start). */
@@ -248,19 +272,16 @@ export class Scheduler {
     return (tx, job) => checkStartGate(tx, job, context);
   }
 
-  /**
-   * Asks for a run to stop. A run this process executes is aborted at once; one owned by another
-   * process gets `cancel_requested`, which its owner polls; one that is only queued or waiting
-   * for a limit is cancelled here.
-   */
+  /** Cancels a run, wherever it runs (see runCancel); a run of this process is stopped at once. */
   async cancelRun(runId: string): Promise<Run> {
-    const local = this._running.get(runId);
-    if (local) {
-      local.abort.abort();
-      await local.done;
-      return this._db.read((tx) => tx.runs.require(runId));
-    }
-    return requestCancel(this._db, runId, this._clock.now());
+    const run = await cancelRun(this._db, runId, {
+      staleAfterMs: this._deps.settings.staleAfterMs,
+      killGraceMs: this._deps.settings.killGraceMs,
+      now: () => this._clock.now(),
+    });
+    // Ours: no need to wait for the executor's next look at the flag.
+    this._running.get(runId)?.abort.abort();
+    return run;
   }
 
   private async _tickLoop(): Promise<void> {
@@ -284,31 +305,38 @@ export class Scheduler {
       idle.generation === this._db.generation &&
       (idle.nextEvent === null || now.getTime() < idle.nextEvent)
     ) {
+      this._checkIntegrityWhenDue();
       return;
     }
     this._idle = null;
     // Decide with a cheap read whether there is anything to write; idle ticks never take the lock.
-    const { work, running } = this._db.read((tx) => {
+    const { work, running, abandoned } = this._db.read((tx) => {
       const quiet = isQuietMode(tx);
       return {
+        abandoned: findAbandonedRuns(tx, now, settings.staleAfterMs, this.owner),
         work:
-          findStaleRuns(tx, now, settings.staleAfterMs, this.owner).length > 0 ||
           (!quiet && tx.jobs.listDue(now.toISOString()).length > 0) ||
           (!quiet && !activeLimitHold(tx, now) && hasStartableRun(tx, now)),
-        // Running runs age into stale ones with no change to the file: those ticks must look.
+        // Running runs of other hosts age into abandoned ones with no change to the file.
         running: tx.runs.list({ statuses: ['running'], limit: 1 }).length > 0,
       };
     });
-    if (!work) {
+    if (abandoned.length > 0) {
+      for (const { run } of abandoned)
+        this._deps.log(`scheduler: recovering run ${run.id} of ${run.owner ?? 'no owner'}`);
+      // Their processes are stopped before anything else: a retry never runs beside an orphan.
+      await recoverAbandonedRuns(this._db, abandoned, settings.killGraceMs, () => this._clock.now());
+    }
+    if (!work && abandoned.length === 0) {
       if (!running) {
         const next = this._readNextEvent(now);
         this._idle = { generation: this._db.generation, nextEvent: next === null ? null : Date.parse(next) };
+        this._checkIntegrityWhenDue();
       }
       return;
     }
     const gate = await this._gate(now);
     const started = await this._db.write((tx) => {
-      recoverStaleRuns(tx, now, settings.staleAfterMs, this.owner);
       if (!isQuietMode(tx)) claimDueFires(tx, now, settings);
       const runs: Run[] = [];
       for (let run = startNextRun(tx, now, this.owner, settings.concurrency, gate); run;) {
@@ -318,33 +346,73 @@ export class Scheduler {
       return runs;
     });
     this._notify();
-    // Stopped while the write was in flight: the runs it took are cancelled (cleanup runs) at once.
-    const signal = AbortSignal.abort();
-    for (const run of started) {
-      void this._execute(run, this._stopRequested ? signal : new AbortController().signal).catch(
-        () => undefined,
-      );
-    }
+    for (const run of started) this._launch(run);
   }
 
-  private _execute(run: Run, external: AbortSignal): Promise<OutcomeEffects> {
+  /** The follower's pump: starts the run here if the queue allows it now (checked by a read first). */
+  private async _tryStart(runId: string): Promise<void> {
+    if (this._stopRequested) return;
+    const concurrency = this._deps.settings.concurrency;
+    if (this._db.read((tx) => whyNotStartable(tx, runId, this._clock.now(), concurrency)) !== null) return;
+    const gate = await this._gate(this._clock.now());
+    const started = await this._db.write((tx) =>
+      startRunIfAllowed(tx, runId, this._clock.now(), this.owner, concurrency, gate),
+    );
+    if (typeof started === 'string') return;
+    this._notify();
+    this._launch(started);
+  }
+
+  /** Executes a run this scheduler just started; stopped already: it is cancelled at once. */
+  private _launch(run: Run): void {
     const abort = new AbortController();
-    const forward = () => abort.abort();
-    external.addEventListener('abort', forward);
-    if (external.aborted) abort.abort();
+    if (this._stopRequested) abort.abort();
     const done = executeRun(this._deps, run, abort.signal)
       .then((effects) => {
-        for (const listener of [...this._runEndListeners]) listener(effects.run);
+        if (effects !== null) for (const listener of [...this._runEndListeners]) listener(effects.run);
         return effects;
       })
+      .catch((err: unknown) => {
+        this._deps.log(`run ${run.id}: could not be recorded: ${(err as Error).message}`);
+        return null;
+      })
       .finally(() => {
-        external.removeEventListener('abort', forward);
         this._running.delete(run.id);
         this._notify();
         this.poke();
       });
-    this._running.set(run.id, { abort, done: done.catch(() => null) });
-    return done;
+    this._running.set(run.id, { abort, done });
+  }
+
+  /** Sets `patch` on the runs this process executes, as long as they are still its own. */
+  private async _markOwnRuns(patch: { cancelRequested?: boolean; heartbeatAt?: string }): Promise<string[]> {
+    const ids = [...this._running.keys()];
+    if (ids.length === 0) return [];
+    try {
+      return await this._db.write((tx) =>
+        ids.filter((id) => tx.runs.transition(id, ownedBy(this.owner), patch) !== null),
+      );
+    } catch (err) {
+      this._deps.log(`scheduler: could not mark its runs (${(err as Error).message})`);
+      return [];
+    }
+  }
+
+  /**
+   * The deadline passed with runs still stopping: their processes are killed, and their heartbeat
+   * cleared so that a scheduler on any host recovers them at once (as cancelled, see stop()).
+   */
+  private async _abandonOwnRuns(): Promise<void> {
+    const ids = await this._markOwnRuns({ heartbeatAt: ABANDONED_HEARTBEAT });
+    try {
+      const phases = this._db.read((tx) =>
+        ids.flatMap((id) => tx.processes.listByRun(id).filter((p) => p.status === 'running')),
+      );
+      await stopPhaseProcesses(phases, 0);
+    } catch {
+      // The database is failing: nothing recorded to look up.
+    }
+    this._deps.log(`scheduler: left ${ids.length} run(s) to the next scheduler: they did not stop in time`);
   }
 
   private _armForNextEvent(): void {
@@ -360,8 +428,8 @@ export class Scheduler {
     } catch (err) {
       this._deps.log(`scheduler: could not read the next event: ${(err as Error).message}`);
     }
-    const delay = next === null ? MAX_TIMER_MS : next - now.getTime();
-    this._arm(Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+    const delayMs = next === null ? MAX_TIMER_MS : next - now.getTime();
+    this._arm(Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
   }
 
   /** The earliest instant something becomes due: a fire, a retry delay, a limit reset. */
@@ -390,60 +458,28 @@ export class Scheduler {
     this._pruneTimer = this._clock.setTimeout(() => this._prune(), PRUNE_EVERY_MS);
   }
 
+  /**
+   * When idle, at most once a day over every process on the file (the last-good copy's age says
+   * when it was last done): `PRAGMA quick_check`, and a fresh last-good copy when the file is
+   * sound. Wall-clock throttled: never in the first minute, never more often than a minute apart.
+   */
+  private _checkIntegrityWhenDue(): void {
+    if (this._running.size > 0 || this._stopRequested) return;
+    const wall = Date.now();
+    if (wall - this._integrityAttempt < (this._deps.integrityCheckPauseMs ?? INTEGRITY_CHECK_PAUSE_MS))
+      return;
+    this._integrityAttempt = wall;
+    if (!integrityCheckDue(this._db.path, new Date(wall))) return;
+    try {
+      this._db.quickCheck(lastGoodPath(this._db.path));
+      this._deps.log(`storage: checked ${this._db.path} (quick_check ok) and kept a last-good copy`);
+    } catch (err) {
+      // A damaged file fails the database: onDidFail stops this scheduler and tells the user.
+      this._deps.log(`storage: integrity check: ${(err as Error).message}`);
+    }
+  }
+
   private _notify(): void {
     for (const listener of [...this._listeners]) listener();
   }
-
-  /** Waits until `at`, in steps of at most 30 s; true if cancelled meanwhile. */
-  private async _sleepUntil(at: number, signal: AbortSignal, runId: string): Promise<boolean> {
-    while (this._clock.now().getTime() < at) {
-      if (signal.aborted || this._db.read((tx) => tx.runs.get(runId)?.cancelRequested)) return true;
-      const step = Math.min(at - this._clock.now().getTime(), 1000);
-      await new Promise<void>((resolve) => {
-        const handle = this._clock.setTimeout(resolve, Math.max(step, 0));
-        signal.addEventListener(
-          'abort',
-          () => {
-            this._clock.clearTimeout(handle);
-            resolve();
-          },
-          { once: true },
-        );
-      });
-    }
-    return signal.aborted;
-  }
-
-  private async _cancelWaitingRun(runId: string): Promise<Run> {
-    const effects = await this._db.write((tx) =>
-      recordOutcome(
-        tx,
-        runId,
-        { status: 'cancelled', error: 'Cancelled while waiting for the usage limit to reset.' },
-        this._clock.now(),
-      ),
-    );
-    return effects.run;
-  }
-
-  private async _followRun(runId: string, signal: AbortSignal): Promise<Run> {
-    for (;;) {
-      const run = this._db.read((tx) => tx.runs.require(runId));
-      if (FINAL_RUN_STATUSES.includes(run.status)) return run;
-      if (signal.aborted) return requestCancel(this._db, runId, this._clock.now());
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
-/** Cancels a run that nobody is executing, or asks its owner to. */
-export function requestCancel(db: NightPilotDatabase, runId: string, now: Date): Promise<Run> {
-  return db.write((tx) => {
-    const run = tx.runs.require(runId);
-    if (run.status === 'queued' || run.status === 'waiting_for_limit') {
-      return recordOutcome(tx, runId, { status: 'cancelled', error: 'Cancelled by request.' }, now).run;
-    }
-    if (run.status === 'running') return tx.runs.update(runId, { cancelRequested: true });
-    return run;
-  });
 }

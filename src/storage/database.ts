@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
+import { adoptDiskImage, damagedFileError } from './adoptImage';
 import type { DiskImage } from './databaseImage';
-import { imageProblem, moveAside, openDiskImage } from './databaseImage';
+import { openDiskImage, sqliteCorruption } from './databaseImage';
 import type { FileStamp } from './durableFile';
 import {
   removeOrphanTempFiles,
@@ -11,18 +12,24 @@ import {
   statStamp,
   writeFileDurably,
 } from './durableFile';
-import { CorruptDatabaseError, NewerSchemaError, SaveFailedError, StorageError } from './errors';
+import {
+  CorruptDatabaseError,
+  DatabaseMissingError,
+  SaveFailedError,
+  SaveFencedError,
+  StorageError,
+} from './errors';
+import type { HeldLock } from './fileLock';
 import { acquireFileLock } from './fileLock';
 import type { FileImage } from './fileImage';
-import { JobRepository } from './jobRepository';
+import { FileWatcher } from './fileWatcher';
+import { copyVerifiedFile, quickCheckProblems } from './integrityCheck';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
-import { ProcessRepository } from './processRepository';
-import { PromptRepository } from './promptRepository';
-import { RunRepository } from './runRepository';
-import { Sql } from './sql';
+import type { Tx } from './repositories';
+import { createTx } from './repositories';
 import { loadSqlJs } from './sqlJs';
-import { StateRepository } from './stateRepository';
-import { UsageRepository } from './usageRepository';
+
+export type { Tx } from './repositories';
 
 export interface DatabaseOptions {
   /** `sql-wasm.wasm`; defaults to the copy beside the bundle or in node_modules. */
@@ -40,33 +47,23 @@ export interface DatabaseOptions {
   holdFileOpen?: boolean;
 }
 
-/** The repositories over one consistent state of the database. */
-export interface Tx {
-  readonly prompts: PromptRepository;
-  readonly jobs: JobRepository;
-  readonly runs: RunRepository;
-  readonly processes: ProcessRepository;
-  readonly usage: UsageRepository;
-  readonly state: StateRepository;
-  readonly sql: Sql;
-  now(): string;
-}
-
 export interface Disposable {
   dispose(): void;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
-/**
- * How often the change watcher double-checks the file in case fs.watch misses an event (network
- * folders). Each wake-up costs idle CPU; 30 s matches the scheduler's own re-arm bound.
- */
-const WATCH_POLL_MS = 30_000;
+/** A write whose save was fenced off (see SaveFencedError) starts over from the file this often. */
+const FENCED_WRITE_ATTEMPTS = 3;
 
 /**
  * The one database file, shared by every VS Code window and CLI process. sql.js holds it in
  * memory; every write takes the inter-process lock, reloads the file if another process changed
- * it, applies the change in a transaction and replaces the file durably before releasing.
+ * it, applies the change in a transaction and replaces the file durably before releasing. The save
+ * checks, just before its rename, that the lock is still ours and the file still the one it read.
+ *
+ * Damage (SQLite's corrupt / not-a-database errors, whenever they come) and a file deleted under
+ * us fail the database for good: the error is thrown by every later call and given to
+ * `onDidFail` listeners, and nothing is written any more.
  */
 export class NightPilotDatabase {
   private _db!: Database;
@@ -76,15 +73,15 @@ export class NightPilotDatabase {
   private _stamp: FileStamp | null = null;
   private _generation = 0;
   private _writeQueue: Promise<unknown> = Promise.resolve();
-  private _orphansChecked = false;
   private _closed = false;
+  private _failure: StorageError | undefined;
+  /** The lock while a write holds it: the save's fence checks it is still ours. */
+  private _lock: HeldLock | undefined;
   private readonly _listeners = new Set<() => void>();
   private readonly _writeListeners = new Set<() => void>();
-  private _watcher: fs.FSWatcher | undefined;
-  private _poll: NodeJS.Timeout | undefined;
-  private _debounce: NodeJS.Timeout | undefined;
-  /** What the change watcher last looked at, and what our own last save produced. */
-  private _watchedStamp: FileStamp | null = null;
+  private readonly _failListeners = new Set<(error: StorageError) => void>();
+  private _watcher: FileWatcher | undefined;
+  /** What our own last save produced: the watcher does not report it as another process's. */
   private _ownSaveStamp: FileStamp | null = null;
 
   private constructor(
@@ -103,6 +100,11 @@ export class NightPilotDatabase {
 
   get lockPath(): string {
     return `${this.path}.lock`;
+  }
+
+  /** Why the database can no longer be used (damaged, deleted), or undefined while it can. */
+  get failure(): StorageError | undefined {
+    return this._failure;
   }
 
   /**
@@ -137,38 +139,34 @@ export class NightPilotDatabase {
 
   /** Runs `fn` against the latest committed state, reloading first if the file changed. */
   read<T>(fn: (tx: Tx) => T): T {
-    this._assertOpen();
-    this._reloadIfChanged();
-    let result: T;
-    try {
-      result = fn(this._tx);
-    } finally {
-      this._assertReadable();
-    }
-    return result;
+    this._assertUsable();
+    return this._guard(() => {
+      this._reloadIfChanged();
+      try {
+        return fn(this._tx);
+      } finally {
+        this._assertReadable();
+      }
+    });
   }
 
   /**
    * Applies `fn` as one transaction and saves it durably, under the inter-process lock. If `fn`
    * throws, nothing is written and the error is rethrown. Writes from this process are queued.
+   * `fn` must only change the database through `tx`: when the save finds that another process
+   * took the lock or replaced the file meanwhile, it renames nothing and `fn` runs again on the
+   * file as it now is.
    */
   write<T>(fn: (tx: Tx) => T): Promise<T> {
-    this._assertOpen();
-    const next = this._writeQueue.then(() => this._withLock(() => this._writeNow(fn)));
+    this._assertUsable();
+    const next = this._writeQueue.then(() => this._writeFenced(fn));
     this._writeQueue = next.catch(() => undefined);
     return next;
   }
 
   /** Calls `listener` when another process changed the file (debounced). */
   onDidChange(listener: () => void): Disposable {
-    this._listeners.add(listener);
-    this._startWatching();
-    return {
-      dispose: () => {
-        this._listeners.delete(listener);
-        if (this._listeners.size === 0) this._stopWatching();
-      },
-    };
+    return this._subscribe(this._listeners, listener);
   }
 
   /** Calls `listener` after each write of this instance has been saved. */
@@ -177,10 +175,34 @@ export class NightPilotDatabase {
     return { dispose: () => this._writeListeners.delete(listener) };
   }
 
+  /**
+   * Calls `listener` once if the database fails for good: found damaged, or deleted under us (the
+   * file is watched while someone listens, and polled every 30 s).
+   */
+  onDidFail(listener: (error: StorageError) => void): Disposable {
+    return this._subscribe(this._failListeners, listener);
+  }
+
   /** Reloads now if another process changed the file; returns whether it did. */
   refresh(): boolean {
-    this._assertOpen();
-    return this._reloadIfChanged();
+    this._assertUsable();
+    return this._guard(() => this._reloadIfChanged());
+  }
+
+  /**
+   * Runs SQLite's `PRAGMA quick_check` over the file as saved (it reads every page: not for the
+   * open path). Damage fails the database like any corruption. When the file is sound and `copyTo`
+   * is given, the very bytes just checked are copied there durably: the last-good copy.
+   */
+  quickCheck(copyTo?: string): void {
+    this._assertUsable();
+    this._guard(() => {
+      this._reloadIfChanged();
+      const problems = quickCheckProblems(this._db);
+      this._assertReadable();
+      if (problems.length > 0) throw this._damaged(`PRAGMA quick_check found: ${problems.join('; ')}`);
+      if (copyTo !== undefined && this._stamp !== null) copyVerifiedFile(this.path, this._stamp, copyTo);
+    });
   }
 
   close(): void {
@@ -189,8 +211,19 @@ export class NightPilotDatabase {
     this._stopWatching();
     this._listeners.clear();
     this._writeListeners.clear();
-    this._db.close();
-    this._image?.close();
+    this._failListeners.clear();
+    this._releaseDb();
+  }
+
+  private _subscribe<L>(set: Set<L>, listener: L): Disposable {
+    set.add(listener);
+    this._startWatching();
+    return {
+      dispose: () => {
+        set.delete(listener);
+        if (this._listeners.size === 0 && this._failListeners.size === 0) this._stopWatching();
+      },
+    };
   }
 
   /**
@@ -204,8 +237,60 @@ export class NightPilotDatabase {
     throw new StorageError(`Reading ${this.path} failed: ${failure.message}`);
   }
 
-  private _assertOpen(): void {
+  private _assertUsable(): void {
+    if (this._failure) throw this._failure;
     if (this._closed) throw new StorageError(`The database ${this.path} is closed.`);
+  }
+
+  /** Turns SQLite's damage reports and a vanished file into the database's failure. */
+  private _guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof DatabaseMissingError || err instanceof CorruptDatabaseError) this._fail(err);
+      if (err instanceof StorageError) throw err;
+      const damage = sqliteCorruption(err);
+      if (damage !== null) throw this._damaged(damage);
+      throw err;
+    }
+  }
+
+  /**
+   * The error for damage found in the file we read: moved aside (never overwritten) and the
+   * database failed, or, when another process replaced the file meanwhile, a plain retryable error.
+   */
+  private _damaged(reason: string): StorageError {
+    const stamp = this._stamp;
+    this._stamp = null;
+    const error =
+      stamp === null
+        ? new StorageError(`The database ${this.path} changed while it was being read; try again.`)
+        : damagedFileError(this.path, stamp, reason);
+    if (error instanceof CorruptDatabaseError) this._fail(error);
+    return error;
+  }
+
+  private _fail(error: StorageError): void {
+    if (this._failure !== undefined || this._closed) return;
+    this._failure = error;
+    this._stopWatching();
+    this._releaseDb();
+    for (const listener of [...this._failListeners]) {
+      try {
+        listener(error);
+      } catch {
+        // One listener's bug must not keep the others from hearing about the failure.
+      }
+    }
+  }
+
+  private _releaseDb(): void {
+    try {
+      this._db?.close();
+    } catch {
+      // Already closed.
+    }
+    this._image?.close();
   }
 
   private _now(): string {
@@ -217,14 +302,28 @@ export class NightPilotDatabase {
       timeoutMs: this._options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       label: this._options.lockLabel ?? `night-pilot (${path.basename(process.argv[1] ?? 'node')})`,
     });
+    this._lock = lock;
     try {
-      if (!this._orphansChecked) {
-        removeOrphanTempFiles(this.path);
-        this._orphansChecked = true;
-      }
+      // A writer killed mid-save (or mid-lock) leaves a temp file: whoever writes next removes it.
+      // One readdir of the database's folder per write, microseconds beside the fsyncs.
+      removeOrphanTempFiles(this.path);
       return fn();
     } finally {
+      this._lock = undefined;
       lock.release();
+    }
+  }
+
+  private async _writeFenced<T>(fn: (tx: Tx) => T): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      // Closed or failed while this write waited in the queue.
+      this._assertUsable();
+      try {
+        return await this._withLock(() => this._guard(() => this._writeNow(fn)));
+      } catch (err) {
+        if (err instanceof SaveFencedError && attempt < FENCED_WRITE_ATTEMPTS) continue;
+        throw err;
+      }
     }
   }
 
@@ -255,6 +354,23 @@ export class NightPilotDatabase {
     return result;
   }
 
+  /**
+   * Just before a save's rename: the lock must still be ours (nobody took it while we were
+   * frozen) and the file still the one this write read. Otherwise nothing is renamed.
+   */
+  private _fence(expected: FileStamp | null): void {
+    if (this._lock !== undefined && !this._lock.verify()) {
+      throw new SaveFencedError(
+        `Another process took the database lock ${this.lockPath} while this one was paused; nothing was saved.`,
+      );
+    }
+    if (!sameStamp(statStamp(this.path), expected)) {
+      throw new SaveFencedError(
+        `Another process replaced ${this.path} after this write read it; nothing was saved.`,
+      );
+    }
+  }
+
   private _save(): void {
     const image = this._image;
     if (image?.failure) {
@@ -268,8 +384,13 @@ export class NightPilotDatabase {
     }
     // Nothing reached the file since the last save: it already holds this state.
     if (!image.changed && this._stamp !== null) return;
+    const expected = this._stamp;
     try {
-      const { stamp, fd } = replaceFileDurably(this.path, (out) => image.writeTo(out));
+      const { stamp, fd } = replaceFileDurably(
+        this.path,
+        (out) => image.writeTo(out),
+        () => this._fence(expected),
+      );
       if (this._holdFileOpen) image.rebase(fd);
       else {
         fs.closeSync(fd);
@@ -277,9 +398,7 @@ export class NightPilotDatabase {
       }
       this._savedAs(stamp);
     } catch (err) {
-      // The memory copy is ahead of the file now: forget the stamp so the next access reloads.
-      this._stamp = null;
-      throw new SaveFailedError(this.path, err);
+      throw this._saveFailure(err);
     }
   }
 
@@ -288,15 +407,21 @@ export class NightPilotDatabase {
     // export() must run outside a transaction (it would roll it back).
     const bytes = this._db.export();
     this._applyPragmas();
+    const expected = this._stamp;
     try {
-      this._savedAs(writeFileDurably(this.path, bytes));
+      this._savedAs(writeFileDurably(this.path, bytes, () => this._fence(expected)));
     } catch (err) {
-      this._stamp = null;
-      throw new SaveFailedError(this.path, err);
+      throw this._saveFailure(err);
     }
     const saved = this._openFile();
     if (saved && sameStamp(saved.stamp, this._stamp)) this._tryAdopt(saved);
     else saved?.image.close();
+  }
+
+  /** After a failed save the memory copy is ahead of the file: the next access reloads. */
+  private _saveFailure(err: unknown): StorageError {
+    this._stamp = null;
+    return err instanceof StorageError ? err : new SaveFailedError(this.path, err);
   }
 
   private _savedAs(stamp: FileStamp): void {
@@ -325,67 +450,27 @@ export class NightPilotDatabase {
     const current = statStamp(this.path);
     if (this._stamp !== null && sameStamp(current, this._stamp)) return false;
     const loaded = this._openFile();
-    if (loaded === null) {
-      // Deleted under us: start over empty, as open() would.
-      this._setDb(new this._SQL.Database(), undefined);
-      migrate(this._db);
-      this._stamp = null;
-      return true;
-    }
+    // open() created the file: it can only be missing now if something removed it.
+    if (loaded === null) throw new DatabaseMissingError(this.path);
     this._tryAdopt(loaded);
     return true;
   }
 
   /**
-   * Makes the file's image sql.js's database if it is sound and not from a newer schema.
-   * Returns 'current' when no migration is needed, 'older' when one is.
+   * Makes the file's image sql.js's database if it is sound and not from a newer schema (see
+   * adoptDiskImage). Returns 'current' when no migration is needed, 'older' when one is.
    */
   private _tryAdopt(loaded: DiskImage): 'current' | 'older' {
-    const { stamp } = loaded;
-    let image: FileImage | undefined = loaded.image;
-    let problem = imageProblem(image.read(0, 100).slice(), image.size);
-    let db: Database | undefined;
-    if (problem === null) {
-      try {
-        db = new this._SQL.Database(image.sqlJsInput());
-        if (!image.adopted) {
-          // A sql.js that copies its input instead (see FileImage): give it the whole file.
-          db.close();
-          db = new this._SQL.Database(image.read(0, image.size).slice());
-          image.close();
-          image = undefined;
-        }
-        // Reading the schema catches a damaged first page. A full `PRAGMA quick_check` would
-        // catch damage deeper in the file too, but costs ~10 ms per MB on every start (measured:
-        // 270-390 ms at 10,000 runs), so truncation is caught from the header instead.
-        db.exec('SELECT count(*) FROM sqlite_master');
-      } catch (err) {
-        problem = `SQLite cannot read it: ${(err as Error).message}`;
-      }
+    let adopted;
+    try {
+      adopted = adoptDiskImage(this._SQL, this.path, loaded);
+    } catch (err) {
+      if (err instanceof CorruptDatabaseError) this._stamp = null;
+      throw err;
     }
-    const failure = image?.failure;
-    if (problem !== null || db === undefined || failure !== undefined) {
-      db?.close();
-      image?.close();
-      // A failing disk is not a damaged file: report it and leave the file where it is.
-      if (failure !== undefined) throw new StorageError(`Reading ${this.path} failed: ${failure.message}`);
-      // Only move the file we actually read; a writer may have replaced it meanwhile.
-      if (sameStamp(statStamp(this.path), stamp)) {
-        const movedTo = moveAside(this.path, new Date());
-        this._stamp = null;
-        throw new CorruptDatabaseError(this.path, movedTo, problem ?? 'unreadable');
-      }
-      throw new StorageError(`The database ${this.path} changed while it was being read; try again.`);
-    }
-    const version = schemaVersion(db);
-    if (version > LATEST_SCHEMA_VERSION) {
-      db.close();
-      image?.close();
-      throw new NewerSchemaError(this.path, version, LATEST_SCHEMA_VERSION);
-    }
-    this._setDb(db, image);
-    this._stamp = stamp;
-    return version === LATEST_SCHEMA_VERSION ? 'current' : 'older';
+    this._setDb(adopted.db, adopted.image);
+    this._stamp = adopted.stamp;
+    return adopted.version === LATEST_SCHEMA_VERSION ? 'current' : 'older';
   }
 
   private _setDb(db: Database, image: FileImage | undefined): void {
@@ -395,18 +480,7 @@ export class NightPilotDatabase {
     this._image = image;
     this._generation++;
     this._applyPragmas();
-    const sql = new Sql(db);
-    const now = () => this._now();
-    this._tx = {
-      prompts: new PromptRepository(sql, now),
-      jobs: new JobRepository(sql, now),
-      runs: new RunRepository(sql, now),
-      processes: new ProcessRepository(sql, this.path),
-      usage: new UsageRepository(sql, now),
-      state: new StateRepository(sql, now),
-      sql,
-      now,
-    };
+    this._tx = createTx(db, this.path, () => this._now());
   }
 
   private _applyPragmas(): void {
@@ -414,43 +488,19 @@ export class NightPilotDatabase {
   }
 
   private _startWatching(): void {
-    if (this._watcher || this._closed) return;
-    this._watchedStamp = statStamp(this.path);
-    // Fires for other processes' saves only, even when a read() already loaded them.
-    const check = () => {
-      const current = statStamp(this.path);
-      if (this._closed || sameStamp(current, this._watchedStamp)) return;
-      this._watchedStamp = current;
-      if (sameStamp(current, this._ownSaveStamp)) return;
-      for (const listener of [...this._listeners]) listener();
-    };
-    const schedule = () => {
-      clearTimeout(this._debounce);
-      this._debounce = setTimeout(check, 50);
-    };
-    try {
-      const name = path.basename(this.path);
-      this._watcher = fs.watch(path.dirname(this.path), (_event, file) => {
-        if (file === null || file === name) schedule();
-      });
-      this._watcher.on('error', () => this._stopWatcherOnly());
-      this._watcher.unref();
-    } catch {
-      // Some file systems cannot be watched; the poll below still notices changes.
-    }
-    this._poll = setInterval(check, WATCH_POLL_MS);
-    this._poll.unref();
-  }
-
-  private _stopWatcherOnly(): void {
-    this._watcher?.close();
-    this._watcher = undefined;
+    if (this._watcher || this._closed || this._failure) return;
+    this._watcher = new FileWatcher(
+      this.path,
+      (stamp) => stamp !== null && sameStamp(stamp, this._ownSaveStamp),
+      (stamp) => {
+        if (stamp === null) this._fail(new DatabaseMissingError(this.path));
+        else for (const listener of [...this._listeners]) listener();
+      },
+    );
   }
 
   private _stopWatching(): void {
-    this._stopWatcherOnly();
-    clearInterval(this._poll);
-    clearTimeout(this._debounce);
-    this._poll = undefined;
+    this._watcher?.dispose();
+    this._watcher = undefined;
   }
 }

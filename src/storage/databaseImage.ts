@@ -70,17 +70,39 @@ export function openDiskImage(filePath: string, holdOpen: boolean): DiskImage | 
   }
 }
 
-/**
- * Moves a damaged database out of the way under a timestamped name that does not exist yet.
- * A hard link refuses to replace an existing file, so nothing is ever overwritten.
- */
-export function moveAside(filePath: string, now: Date): string {
+/** `<file>.<label>-<UTC time>[-n]`: a name beside `filePath` for a kept copy, e.g. `.corrupt-20250116T010000Z`. */
+function asideName(filePath: string, label: string, now: Date, i: number): string {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
+  return `${filePath}.${label}-${stamp}${i === 0 ? '' : `-${i}`}`;
+}
+
+/**
+ * Gives the file a second, timestamped name that does not exist yet (a hard link refuses to
+ * replace an existing file, so nothing is ever overwritten) and returns it. The file keeps its own
+ * name too. File systems without hard links get a copy.
+ */
+export function keepAside(filePath: string, now: Date, label: string): string {
   for (let i = 0; ; i++) {
-    const target = `${filePath}.corrupt-${stamp}${i === 0 ? '' : `-${i}`}`;
+    const target = asideName(filePath, label, now, i);
+    try {
+      fs.linkSync(filePath, target);
+      return target;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      if (fs.existsSync(target)) continue;
+      fs.copyFileSync(filePath, target, fs.constants.COPYFILE_EXCL);
+      return target;
+    }
+  }
+}
+
+/** Moves a damaged database out of the way under a timestamped name (see keepAside). */
+export function moveAside(filePath: string, now: Date): string {
+  for (let i = 0; ; i++) {
+    const target = asideName(filePath, 'corrupt', now, i);
     try {
       fs.linkSync(filePath, target);
     } catch (err) {
@@ -93,4 +115,14 @@ export function moveAside(filePath: string, now: Date): string {
     fs.unlinkSync(filePath);
     return target;
   }
+}
+
+/** SQLite's words for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB), whenever they come. */
+const CORRUPTION =
+  /database disk image is malformed|file is not a database|malformed database schema|database corruption/i;
+
+/** The damage SQLite reported in `err`, or null when `err` is about something else. */
+export function sqliteCorruption(err: unknown): string | null {
+  const message = err instanceof Error ? err.message : String(err);
+  return CORRUPTION.test(message) ? `SQLite reports: ${message}` : null;
 }

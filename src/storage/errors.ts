@@ -28,10 +28,16 @@ export class CorruptDatabaseError extends StorageError {
     readonly databasePath: string,
     readonly movedTo: string,
     readonly reason: string,
+    /** The verified copy that can be put back, when there is one. */
+    readonly lastGood: { path: string; verifiedAt: Date } | null = null,
   ) {
     super(
       `The database ${databasePath} is damaged (${reason}). It was moved aside to ${movedTo} ` +
-        `and a new, empty database will be created in its place on the next start.`,
+        `and a new, empty database will be created in its place on the next start.` +
+        (lastGood
+          ? ` A copy verified on ${lastGood.verifiedAt.toISOString()} (${lastGood.path}) can be put back with ` +
+            '"night-pilot db restore".'
+          : ''),
     );
   }
 }
@@ -53,8 +59,9 @@ export class NewerSchemaError extends StorageError {
 /** A save could not be completed (disk full, permissions...). The file on disk is unchanged. */
 export class SaveFailedError extends StorageError {
   constructor(databasePath: string, cause: unknown) {
+    const full = isDiskFull(cause) ? ' The disk (or your quota) is full: free some space and try again.' : '';
     super(
-      `Could not save the database ${databasePath}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `Could not save the database ${databasePath}: ${cause instanceof Error ? cause.message : String(cause)}.${full}`,
     );
   }
 }
@@ -68,3 +75,42 @@ export class NotFoundError extends StorageError {
 
 /** The change would break the data model's rules (e.g. a parent-job cycle). */
 export class ConstraintError extends StorageError {}
+
+/** Error codes that mean the disk (or the user's quota) is full. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** Whether `err` is a file-system error saying the disk or the quota is full. */
+export function isDiskFull(err: unknown): boolean {
+  return DISK_FULL_CODES.has((err as NodeJS.ErrnoException | null)?.code ?? '');
+}
+
+/**
+ * A file-system error met while using the database, as the storage error the user sees (the CLI's
+ * exit code 3): `context` names the file, the cause says what the system said, and a full disk
+ * says what to do. Errors without a system error code are returned unchanged.
+ */
+export function storageErrorFor(err: unknown, context: string): unknown {
+  if (err instanceof StorageError) return err;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string') return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = isDiskFull(err) ? ' The disk (or your quota) is full: free some space and try again.' : '';
+  return new StorageError(`${context}: ${message}.${hint}`);
+}
+
+/** The file was deleted or moved away while this process was using it. */
+export class DatabaseMissingError extends StorageError {
+  constructor(readonly databasePath: string) {
+    super(
+      `The database ${databasePath} was deleted or moved away while Night Pilot was using it. Nothing more ` +
+        'is written, so it is not silently replaced by an empty one: put the file back (or restore a copy ' +
+        'with "night-pilot db restore"), then start Night Pilot again; starting without it creates a new, empty database.',
+    );
+  }
+}
+
+/**
+ * A save found, just before its rename, that it no longer holds the lock or that another process
+ * replaced the file since it was read: it renamed nothing. The write is retried from the file.
+ */
+export class SaveFencedError extends StorageError {}

@@ -176,6 +176,14 @@ export const MIGRATIONS: readonly string[] = [
   -- Why a queued run has not started (a budget, smart start); cleared when it starts.
   ALTER TABLE job_runs ADD COLUMN wait_reason TEXT;
   `,
+  // 4: the process group of each phase (pgid, its leader's start time, the host), so recovery,
+  // `run cancel` and job deletion can stop a Claude that outlived its owner, and never an
+  // unrelated process that reused the pid.
+  `
+  ALTER TABLE job_execution_processes ADD COLUMN pgid INTEGER;
+  ALTER TABLE job_execution_processes ADD COLUMN pgid_start TEXT;
+  ALTER TABLE job_execution_processes ADD COLUMN pgid_host TEXT;
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,7 +27,12 @@ export function defaultDatabasePath(
   return join(userData, 'User', 'globalStorage', EXTENSION_STORAGE_ID, DATABASE_FILE_NAME);
 }
 
+/** The logs of one job's runs: `logs/<job id>/` beside the database. */
+export function jobLogDirectory(databasePath: string, jobId: string): string {
+  return path.join(path.dirname(databasePath), 'logs', jobId);
+}
+
 /** Run logs live in files beside the database; the database keeps only a tail and the path. */
 export function runLogDirectory(databasePath: string, jobId: string, runId: string): string {
-  return path.join(path.dirname(databasePath), 'logs', jobId, runId);
+  return path.join(jobLogDirectory(databasePath, jobId), runId);
 }

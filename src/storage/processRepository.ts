@@ -52,6 +52,9 @@ function toProcess(r: Row, databasePath: string): ExecutionProcess {
     outputTail: strOrNull(r.output_tail),
     logFile: loadedLogFile(strOrNull(r.log_file), () => runLogDirectory(databasePath, jobId, runId)),
     errorMessage: strOrNull(r.error_message),
+    pgid: numOrNull(r.pgid),
+    pgidStart: strOrNull(r.pgid_start),
+    pgidHost: strOrNull(r.pgid_host),
   };
 }
 
@@ -63,6 +66,9 @@ const MUTABLE: ReadonlyArray<[keyof ProcessPatch, string]> = [
   ['outputTail', 'output_tail'],
   ['logFile', 'log_file'],
   ['errorMessage', 'error_message'],
+  ['pgid', 'pgid'],
+  ['pgidStart', 'pgid_start'],
+  ['pgidHost', 'pgid_host'],
 ];
 
 /** Phases in the order they run, for listing. */

@@ -21,6 +21,13 @@ export interface NewRun {
 
 export type RunPatch = Partial<Omit<Run, 'id' | 'jobId' | 'scheduledFor' | 'attempt' | 'createdAt'>>;
 
+/** What a compare-and-set change expects the run to be: one of these states, and this owner if given. */
+export interface RunFence {
+  from: readonly RunStatus[];
+  /** The owner the run must have (null: no owner); omitted: any owner. */
+  owner?: string | null;
+}
+
 export interface RunQuery {
   jobId?: string;
   statuses?: readonly RunStatus[];
@@ -161,6 +168,23 @@ export class RunRepository {
   update(id: string, patch: RunPatch): Run {
     if (this._sql.updateById('job_runs', id, patch, MUTABLE) === 0) throw new NotFoundError('run', id);
     return this.require(id);
+  }
+
+  /**
+   * Compare-and-set: applies `patch` only if the run is in one of `fence.from` and, when
+   * `fence.owner` is given, has that owner. Returns the changed run, or null when it did not match
+   * (changed meanwhile by someone else, or gone): then nothing was changed.
+   */
+  transition(id: string, fence: RunFence, patch: RunPatch): Run | null {
+    if (fence.from.length === 0) return null;
+    const where = [`id = ?`, `status IN (${fence.from.map(() => '?').join(', ')})`];
+    const params: (string | null)[] = [id, ...fence.from];
+    if (fence.owner !== undefined) {
+      where.push('owner IS ?');
+      params.push(fence.owner);
+    }
+    const changed = this._sql.updateWhere('job_runs', patch, MUTABLE, where.join(' AND '), params);
+    return changed === 0 ? null : this.require(id);
   }
 
   count(): number {

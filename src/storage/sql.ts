@@ -35,6 +35,17 @@ export class Sql {
     patch: T,
     columns: ReadonlyArray<readonly [keyof T, string]>,
   ): number {
+    return this.updateWhere(table, patch, columns, 'id = ?', [id]);
+  }
+
+  /** Like updateById, on the rows matching `where` (with `whereParams`). */
+  updateWhere<T extends object>(
+    table: string,
+    patch: T,
+    columns: ReadonlyArray<readonly [keyof T, string]>,
+    where: string,
+    whereParams: SqlValue[],
+  ): number {
     const sets: string[] = [];
     const params: SqlValue[] = [];
     for (const [key, column] of columns) {
@@ -43,8 +54,9 @@ export class Sql {
       sets.push(`${column} = ?`);
       params.push(typeof value === 'boolean' ? (value ? 1 : 0) : ((value ?? null) as SqlValue));
     }
-    if (sets.length === 0) return 1;
-    return this.run(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    if (sets.length === 0)
+      return Number(this.get(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, whereParams)?.n ?? 0);
+    return this.run(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${where}`, [...params, ...whereParams]);
   }
 
   /** Runs a statement and returns how many rows it changed. */

@@ -1,7 +1,7 @@
 // The Jobs view: jobs (child jobs nested under their parent) -> runs, newest first -> the run's
 // execution processes. Reads the database on demand; refreshes are coalesced.
 import * as vscode from 'vscode';
-import type { Job } from '../core/model';
+import type { Job, Run } from '../core/model';
 import type { NightPilotDatabase, Tx } from '../storage/database';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import type { Logger } from './logger';
@@ -48,17 +48,6 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }, REFRESH_DELAY_MS);
   }
 
-  /** Parents, so that `reveal` can open the path to a node (a child job sits under its parent). */
-  getParent(node: JobsTreeNode): JobsTreeNode | undefined {
-    const db = this._db;
-    if (!db || node.kind !== 'job' || node.job.parentJobId === null) return undefined;
-    const parentId = node.job.parentJobId;
-    return db.read((tx) => {
-      const parent = tx.jobs.get(parentId);
-      return parent ? this._jobNode(tx, parent) : undefined;
-    });
-  }
-
   /** Shows the jobs with these ids in the view, the first one selected and focused. */
   async revealJobs(ids: readonly string[]): Promise<void> {
     const db = this._db;
@@ -94,6 +83,43 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }
   }
 
+  /** The node above `node`: what VS Code needs to reveal a run deep in the tree. */
+  getParent(node: JobsTreeNode): JobsTreeNode | undefined {
+    const db = this._db;
+    if (!db) return undefined;
+    return db.read((tx): JobsTreeNode | undefined => {
+      const jobNode = (jobId: string | null) => {
+        const job = jobId === null ? undefined : tx.jobs.get(jobId);
+        return job ? this._jobNode(tx, job) : undefined;
+      };
+      switch (node.kind) {
+        case 'job':
+          return jobNode(node.job.parentJobId);
+        case 'run':
+        case 'more':
+          return jobNode(node.kind === 'run' ? node.run.jobId : node.jobId);
+        case 'process': {
+          const run = tx.runs.get(node.process.runId);
+          return run ? this._runNode(tx, run) : undefined;
+        }
+      }
+    });
+  }
+
+  /** Shows the run in the Jobs view: the view is focused, the run's job expanded, the run selected. */
+  async revealRun(run: Run): Promise<void> {
+    if (!this._db || !this._view) return;
+    await vscode.commands.executeCommand('nightPilot.jobs.focus');
+    const current = this._db.read((tx) => tx.runs.get(run.id));
+    if (!current) return;
+    const node = this._db.read((tx) => this._runNode(tx, current));
+    await this._view.reveal(node, { select: true, focus: true, expand: false });
+  }
+
+  private _runNode(tx: Tx, run: Run): JobsTreeNode {
+    return { kind: 'run', run, hasProcesses: tx.processes.listByRun(run.id).length > 0 };
+  }
+
   private _children(tx: Tx, node: JobsTreeNode | undefined): JobsTreeNode[] {
     if (node === undefined) {
       const jobs = tx.jobs.list();
@@ -107,9 +133,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
       case 'job': {
         const children: JobsTreeNode[] = tx.jobs.children(node.job.id).map((j) => this._jobNode(tx, j));
         const runs = tx.runs.list({ jobId: node.job.id, limit: RUNS_SHOWN + 1 });
-        for (const run of runs.slice(0, RUNS_SHOWN)) {
-          children.push({ kind: 'run', run, hasProcesses: tx.processes.listByRun(run.id).length > 0 });
-        }
+        for (const run of runs.slice(0, RUNS_SHOWN)) children.push(this._runNode(tx, run));
         if (runs.length > RUNS_SHOWN) children.push({ kind: 'more', jobId: node.job.id, shown: RUNS_SHOWN });
         return children;
       }

@@ -1,15 +1,27 @@
 import * as vscode from 'vscode';
 import type { Run } from '../core/model';
 import { createScheduler } from '../scheduler/createScheduler';
-import type { Scheduler } from '../scheduler/scheduler';
+import type { CancelOptions } from '../scheduler/runCancel';
+import type { RunNowResult, Scheduler } from '../scheduler/scheduler';
 import type { SchedulerSettings } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import type { RetentionPolicy } from '../storage/retention';
 import type { Logger } from './logger';
 import { readSmartStart } from './usageSettings';
 
-/** The scheduler settings as the user set them in VS Code. */
-function readSettings(): Partial<SchedulerSettings> {
+/**
+ * VS Code gives `deactivate` 5 s before the extension host exits. Runs get this long to stop
+ * (Claude ended, cleanup run, outcome saved); the rest is left for the next scheduler (see
+ * Scheduler.stop) and the database is closed within the 5 s.
+ */
+export const SHUTDOWN_DEADLINE_MS = 3_500;
+
+/**
+ * The scheduler settings as the user set them. The queue-wide ones are application-scoped in
+ * package.json (a repository's .vscode/settings.json cannot change what every project's runs do),
+ * the Claude path machine-scoped; VS Code ignores workspace values of both.
+ */
+export function readSchedulerSettings(): Partial<SchedulerSettings> {
   const c = vscode.workspace.getConfiguration('nightPilot');
   const claudePath = c.get<string>('claude.path', '').trim();
   return {
@@ -23,7 +35,7 @@ function readSettings(): Partial<SchedulerSettings> {
   };
 }
 
-function readRetention(): RetentionPolicy {
+export function readRetention(): RetentionPolicy {
   const c = vscode.workspace.getConfiguration('nightPilot');
   return {
     maxAgeDays: c.get<number>('retention.maxAgeDays', 30),
@@ -40,6 +52,7 @@ export class SchedulerHost implements vscode.Disposable {
   private readonly _scheduler: Scheduler;
   private readonly _disposables: vscode.Disposable[] = [];
   private _started = false;
+  private _shutdown: Promise<void> | undefined;
 
   constructor(
     db: NightPilotDatabase,
@@ -49,7 +62,7 @@ export class SchedulerHost implements vscode.Disposable {
   ) {
     this._scheduler = createScheduler({
       db,
-      settings: readSettings(),
+      settings: readSchedulerSettings(),
       retention: readRetention(),
       claudePathSource: 'setting',
       usageCachePath,
@@ -60,7 +73,8 @@ export class SchedulerHost implements vscode.Disposable {
       this._scheduler.onDidEndRun((run) => this._notify(run)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('nightPilot')) return;
-        this._scheduler.updateSettings(readSettings());
+        // Live: the next run, the next prune, the next limit wait use the new values.
+        this._scheduler.updateSettings(readSchedulerSettings(), readRetention());
         this._applyEnablement();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this._applyEnablement()),
@@ -77,23 +91,44 @@ export class SchedulerHost implements vscode.Disposable {
     return this._started;
   }
 
+  /** How this window cancels runs (its own are stopped at once, see Scheduler.cancelRun). */
+  get cancelOptions(): CancelOptions {
+    const { staleAfterMs, killGraceMs } = this._scheduler.settings;
+    return { staleAfterMs, killGraceMs, now: () => new Date() };
+  }
+
   /** Runs a job now in this window, whatever the enablement (the user asked for it explicitly). */
-  runNow(jobId: string, signal: AbortSignal): Promise<Run> {
+  runNow(jobId: string, signal: AbortSignal, onProgress?: (run: Run) => void): Promise<RunNowResult> {
     if (!vscode.workspace.isTrusted) {
       throw new Error(
-        'Night Pilot does not run jobs in Restricted Mode. Trust this workspace to run them here.',
+        vscode.l10n.t(
+          'Night Pilot does not run jobs in Restricted Mode. Trust this workspace to run them here.',
+        ),
       );
     }
-    return this._scheduler.runNow(jobId, signal);
+    return this._scheduler.runNow(jobId, signal, onProgress);
+  }
+
+  /**
+   * The orderly stop (deactivation): runs in progress are cancelled, their cleanup phases run and
+   * their outcomes saved, within SHUTDOWN_DEADLINE_MS. Called by `deactivate` and by dispose,
+   * whichever comes first; both get the same promise.
+   */
+  shutdown(): Promise<void> {
+    this._shutdown ??= (async () => {
+      for (const d of this._disposables) d.dispose();
+      this._started = false;
+      await this._scheduler.stop({ deadlineMs: SHUTDOWN_DEADLINE_MS });
+    })();
+    return this._shutdown;
   }
 
   dispose(): void {
-    for (const d of this._disposables) d.dispose();
-    // Deactivation gives us a few seconds: runs in progress are cancelled and recorded, cleanup runs.
-    void this._scheduler.stop();
+    void this.shutdown();
   }
 
   private _applyEnablement(): void {
+    if (this._shutdown) return;
     const enabled = vscode.workspace.getConfiguration('nightPilot').get<boolean>('scheduler.enabled', true);
     const allowed = enabled && vscode.workspace.isTrusted;
     if (allowed && !this._started) {

@@ -7,6 +7,7 @@ import type { NightPilotApi } from '../../src/api';
 import type { Job } from '../../src/core/model';
 import { isQuietMode } from '../../src/scheduler/limitHold';
 import type { NightPilotDatabase } from '../../src/storage/database';
+import { insertJob } from './testJobs';
 import type { JobsTreeNode } from '../../src/views/treeItems';
 
 const EXTENSION_ID = 'night-pilot.night-pilot';
@@ -28,6 +29,7 @@ const COMMANDS = [
   'nightPilot.setBudgets',
   'nightPilot.setJobBudget',
   'nightPilot.openRun',
+  'nightPilot.restoreDatabase',
 ];
 
 interface Manifest {
@@ -36,20 +38,6 @@ interface Manifest {
     viewsContainers: { activitybar: { id: string; title: string }[] };
     views: Record<string, { id: string }[]>;
   };
-}
-
-function insertJob(db: NightPilotDatabase, name: string, extra: { parentJobId?: string } = {}): Promise<Job> {
-  return db.write((tx) => {
-    const prompt = tx.prompts.insert({ title: name, content: 'Say hello.' });
-    return tx.jobs.insert({
-      name,
-      promptId: prompt.id,
-      cronExpression: '0 2 * * *',
-      timezone: 'UTC',
-      nextRunTime: '2099-01-01T02:00:00.000Z',
-      ...extra,
-    });
-  });
 }
 
 function jobNode(nodes: JobsTreeNode[], jobId: string): Extract<JobsTreeNode, { kind: 'job' }> | undefined {

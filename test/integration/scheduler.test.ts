@@ -3,13 +3,13 @@
 // Anthropic API on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NightPilotApi } from '../../src/api';
 import type { Job, Run } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
-import { startFakeAnthropicApi } from '../fixtures/fakeAnthropicApi';
-import type { FakeApi } from '../fixtures/fakeAnthropicApi';
+import { useFakeApiForClaude } from './fakeApiHost';
 
 const EXTENSION_ID = 'night-pilot.night-pilot';
 
@@ -32,35 +32,12 @@ describe('the scheduler in a real VS Code', function () {
   let extension: vscode.Extension<NightPilotApi>;
   let api: NightPilotApi;
   let db: NightPilotDatabase;
-  let fake: FakeApi;
-  const saved: Record<string, string | undefined> = {};
+  const fakeApi = useFakeApiForClaude();
 
   before(async () => {
     extension = vscode.extensions.getExtension<NightPilotApi>(EXTENSION_ID)!;
     api = await extension.activate();
     db = api.database!;
-    fake = await startFakeAnthropicApi({ scenario: { kind: 'success', text: 'Done by the fake API.' } });
-    // The extension host's environment is what Claude starts from: point the real CLI at the fake.
-    const env: Record<string, string> = {
-      ANTHROPIC_BASE_URL: fake.url,
-      ANTHROPIC_API_KEY: 'sk-ant-api03-fake-key-for-tests',
-      CLAUDE_CODE_MAX_RETRIES: '0',
-      DISABLE_TELEMETRY: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-    };
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
-
-  after(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    await fake.close();
   });
 
   it('starts the scheduler on activation', () => {
@@ -89,7 +66,7 @@ describe('the scheduler in a real VS Code', function () {
         assert.ok(tx.usage.listByRun(run.id).length > 0, 'usage recorded');
       });
       assert.ok(
-        fake
+        fakeApi.api
           .messageRequests()
           .some((r) => JSON.stringify(r.body).includes('Say hello from the extension test.')),
         'the prompt reached the API through the real CLI',
@@ -144,5 +121,47 @@ describe('the scheduler in a real VS Code', function () {
       [['schedule', 'succeeded']],
     );
     await vscode.commands.executeCommand('nightPilot.deleteJob', job.id, { confirm: false });
+  });
+
+  it('deletes a job whose run is going: the run is cancelled first (Claude stopped), then the job and its logs go (defect 10)', async () => {
+    fakeApi.api.setScenario({ kind: 'slow', delayMs: 'never' });
+    const job = await vscode.commands.executeCommand<Job>('nightPilot.createJob', {
+      name: 'deleted while running',
+      prompt: 'Take your time.',
+      cron: '* * * * * *',
+      timezone: 'UTC',
+    });
+    try {
+      const pgid = await waitFor('Claude to be running', () =>
+        db.read((tx) => {
+          const run = tx.runs.list({ jobId: job.id, statuses: ['running'] })[0];
+          const execution = run && tx.processes.listByRun(run.id).find((p) => p.processType === 'execution');
+          return execution?.pgid ?? undefined;
+        }),
+      );
+      const logs = path.join(path.dirname(api.databasePath), 'logs', job.id);
+      const deleted = await vscode.commands.executeCommand<boolean>('nightPilot.deleteJob', job.id, {
+        confirm: false,
+      });
+      assert.equal(deleted, true);
+      assert.equal(
+        db.read((tx) => tx.jobs.get(job.id)),
+        undefined,
+      );
+      assert.equal(
+        db.read((tx) => tx.runs.list({ jobId: job.id }).length),
+        0,
+      );
+      let alive = true;
+      try {
+        process.kill(-pgid, 0);
+      } catch {
+        alive = false;
+      }
+      assert.equal(alive, false, "Claude's process group is gone");
+      assert.equal(fs.existsSync(logs), false, "the job's logs are gone");
+    } finally {
+      fakeApi.api.setScenario({ kind: 'success', text: 'Done by the fake API.' });
+    }
   });
 });

@@ -217,7 +217,9 @@ describe('budgets and smart start', function () {
     assert.equal(runsOf(h, job.id)[0]!.status, 'running');
     // ...then Run Now wakes up from its wait while that run is going: it must follow it, not run it.
     h.clock.advance(1000);
-    const run = await done;
+    const result = await done;
+    assert.equal(result.kind, 'ended');
+    const { run } = result;
     await h.scheduler.idle();
     assert.equal(run.status, 'succeeded');
     const executions = h.db
@@ -246,8 +248,9 @@ describe('budgets and smart start', function () {
     assert.equal(waiting!.status, 'queued');
     assert.match(waiting!.waitReason!, /daily budget of \$1\.00 is spent/);
     abort.abort();
-    const run = await done;
-    assert.equal(run.status, 'cancelled');
+    const result = await done;
+    assert.equal(result.kind, 'ended');
+    assert.equal(result.run.status, 'cancelled');
   });
 });
 

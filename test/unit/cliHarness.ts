@@ -55,19 +55,52 @@ export async function cli(argv: readonly string[], options: CliOptions = {}): Pr
   return { code, stdout, stderr };
 }
 
+/** A job as `job add --json` prints it (the fields the tests look at). */
+export interface AddedJob {
+  id: string;
+  name: string;
+}
+
 /**
- * A fresh folder of `temp` with a database path in it (not created yet), and `run`: the in-process
- * CLI bound to that database and to the fake claude, run in that folder.
+ * A fresh folder of `temp` with a database path in it (not created yet); `run`: the in-process
+ * CLI bound to that database and to the fake claude, run in that folder; `addJob`: a daily UTC job
+ * working in that folder, with `extra` options (`--env FAKE_CLAUDE_MODE=hang`...).
  */
 export function fakeClaudeWorkspace(
   temp: TempDirs,
   prefix: string,
-): { dir: string; db: string; run(argv: readonly string[], now?: Date): Promise<CliResult> } {
+): {
+  dir: string;
+  db: string;
+  run(argv: readonly string[], now?: Date): Promise<CliResult>;
+  addJob(name: string, ...extra: string[]): Promise<AddedJob>;
+} {
   const dir = temp.make(prefix);
   const db = path.join(dir, 'night-pilot.db');
   const run = (argv: readonly string[], now?: Date) =>
     cli(['--db', db, '--claude', FAKE_CLAUDE, ...argv], { cwd: dir, now });
-  return { dir, db, run };
+  const addJob = async (name: string, ...extra: string[]) =>
+    json<AddedJob>(
+      ok(
+        await run([
+          '--json',
+          'job',
+          'add',
+          '--name',
+          name,
+          '--prompt',
+          'Say hi',
+          '--cron',
+          '0 3 * * *',
+          '--tz',
+          'UTC',
+          '--cwd',
+          dir,
+          ...extra,
+        ]),
+      ),
+    );
+  return { dir, db, run, addJob };
 }
 
 /** Parses stdout as the one JSON document it must be, failing with the output when it is not. */

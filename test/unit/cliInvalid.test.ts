@@ -160,14 +160,14 @@ const CASES: Case[] = [
   { argv: ['runs'], stderr: /unknown command "runs"; did you mean "run"\?/ },
   {
     argv: ['frobnicate'],
-    stderr: /unknown command "frobnicate"; expected one of: job, run, usage, scheduler, migrate, help/,
+    stderr: /unknown command "frobnicate"; expected one of: job, run, usage, scheduler, migrate, db, help/,
   },
   { argv: ['help', 'jbo'], stderr: /unknown command "jbo"; did you mean "job"\?/ },
   {
     argv: ['job'],
     stderr: /missing command after "job"; expected one of: add, edit, list, show, pause, resume, remove/,
   },
-  { argv: [], stderr: /missing command; expected one of: job, run, usage, scheduler, migrate, help/ },
+  { argv: [], stderr: /missing command; expected one of: job, run, usage, scheduler, migrate, db, help/ },
 
   // Missing values and arguments
   {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { JobJson, RunJson } from '../../src/cli/output';
+import type { RunJson } from '../../src/cli/output';
 import type { RunDetailJson } from '../../src/cli/runDetail';
 import { NightPilotDatabase } from '../../src/storage/database';
 import {
@@ -24,29 +24,7 @@ const temp = new TempDirs();
 
 /** A fresh folder and database, and the CLI bound to them with the fake claude. */
 function setup() {
-  const { dir, db, run } = fakeClaudeWorkspace(temp, 'np-cli-run-');
-  const addJob = async (name: string, ...extra: string[]) =>
-    json<JobJson>(
-      ok(
-        await run([
-          '--json',
-          'job',
-          'add',
-          '--name',
-          name,
-          '--prompt',
-          'Say hi',
-          '--cron',
-          '0 3 * * *',
-          '--tz',
-          'UTC',
-          '--cwd',
-          dir,
-          ...extra,
-        ]),
-      ),
-    );
-  return { dir, db, run, addJob };
+  return fakeClaudeWorkspace(temp, 'np-cli-run-');
 }
 
 async function runsOf(db: string, dir: string): Promise<RunJson[]> {

@@ -72,6 +72,8 @@ export interface HarnessOptions {
   claude?: { path: string; env: NodeJS.ProcessEnv };
   /** The start gate's zone, smart start settings and active block (see startGate.ts). */
   gateContext?: SchedulerDeps['gateContext'];
+  /** The scheduler's pause before its idle integrity check (default 60 s). */
+  integrityCheckPauseMs?: number;
 }
 
 export async function createHarness(
@@ -95,6 +97,7 @@ export async function createHarness(
     defaultZone: 'UTC',
     log: (m) => log.push(m),
     gateContext: options.gateContext,
+    integrityCheckPauseMs: options.integrityCheckPauseMs,
   });
   return {
     db,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { setQuietMode } from '../../src/scheduler/limitHold';
-import { requestCancel } from '../../src/scheduler/scheduler';
+import { cancelRun } from '../../src/scheduler/runCancel';
 import { runsOf, tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
 
@@ -224,7 +224,11 @@ describe('scheduler: phases, queue and control', function () {
     for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
     const other = await NightPilotDatabase.open(h.db.path);
     const run = runsOf(h, job.id)[0]!;
-    const requested = await requestCancel(other, run.id, new Date());
+    const requested = await cancelRun(other, run.id, {
+      staleAfterMs: 90_000,
+      killGraceMs: 300,
+      now: () => new Date(),
+    });
     assert.equal(requested.cancelRequested, true);
     other.close();
     await h.scheduler.idle();
@@ -254,7 +258,7 @@ describe('scheduler: phases, queue and control', function () {
   it('runNow runs a job manually through the same executor, and a stop cancels it cleanly', async () => {
     h = await fixture.create('2026-11-27T10:00:00.000Z');
     const job = await h.addJob({ name: 'manual', cron: '0 3 * * *' });
-    const run = await h.scheduler.runNow(job.id, new AbortController().signal);
+    const { run } = await h.scheduler.runNow(job.id, new AbortController().signal);
     assert.deepEqual([run.trigger, run.status], ['manual', 'succeeded']);
     await h.db.write((tx) =>
       tx.jobs.update(job.id, { options: { env: { FAKE_CLAUDE_MODE: 'hang' }, cleanupCommand: 'true' } }),
@@ -263,7 +267,7 @@ describe('scheduler: phases, queue and control', function () {
     h.clock.set('2026-11-27T10:00:01.000Z');
     const pending = h.scheduler.runNow(job.id, abort.signal);
     setTimeout(() => abort.abort(), 700);
-    const cancelled = await pending;
+    const { run: cancelled } = await pending;
     assert.equal(cancelled.status, 'cancelled');
     assert.deepEqual(
       h.db.read((tx) => tx.processes.listByRun(cancelled.id).map((p) => [p.processType, p.status])),

@@ -6,9 +6,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { LockTimeoutError } from '../../src/storage/errors';
+import { processStartToken } from '../../src/storage/processIdentity';
 import { addJob, useTempDatabaseFile } from './storageHelpers';
 
 const WRITER = path.resolve(__dirname, '../fixtures/storageWriter.ts');
+const FROZEN_WRITER = path.resolve(__dirname, '../fixtures/frozenWriter.ts');
+
+/** Resolves once `child` has printed `line`. */
+function printed(child: ChildProcess, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.split('\n').includes(line)) resolve();
+    });
+    child.on('close', (code) => reject(new Error(`exited ${code} before printing "${line}": ${out}`)));
+  });
+}
 
 function startWriter(db: string, jobId: string, writer: number, count: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', WRITER, db, jobId, String(writer), String(count)], {
@@ -99,16 +113,60 @@ describe('storage: several processes on one file', function () {
   });
 });
 
+describe('storage: a writer frozen in the middle of its save', function () {
+  this.timeout(60_000);
+  const tmp = useTempDatabaseFile();
+
+  it('renames nothing once its lock was taken, and retries from the file: no acknowledged write is lost', async () => {
+    const db = await NightPilotDatabase.open(tmp.file, { lockTimeoutMs: 5_000 });
+    const job = await addJob(db, 'fenced');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', FROZEN_WRITER, tmp.file, job.id, '2026-01-01T00:00:00.000Z'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const done = finished(child);
+    try {
+      await printed(child, 'frozen');
+      // Its lock is taken from it, as a breaker on another host (or a person) would.
+      fs.rmSync(`${tmp.file}.lock`);
+      await db.write((tx) =>
+        tx.runs.claim({
+          jobId: job.id,
+          trigger: 'manual',
+          scheduledFor: '2026-01-02T00:00:00.000Z',
+          status: 'succeeded',
+        }),
+      );
+      child.kill('SIGCONT');
+      const result = await done;
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /acknowledged/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const scheduled = db.read((tx) =>
+      tx.runs
+        .list({ jobId: job.id })
+        .map((r) => r.scheduledFor)
+        .sort(),
+    );
+    assert.deepEqual(scheduled, ['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+    db.close();
+  });
+});
+
 describe('storage: the inter-process lock', function () {
   this.timeout(30_000);
   const tmp = useTempDatabaseFile();
 
-  function writeLock(pid: number, acquiredAt = Date.now()): void {
+  function writeLock(pid: number, acquiredAt = Date.now(), start: string | null = null): void {
     fs.writeFileSync(
       `${tmp.file}.lock`,
       JSON.stringify({
         pid,
         host: os.hostname(),
+        start,
         token: 'other',
         acquiredAt,
         label: 'night-pilot scheduler',
@@ -166,10 +224,24 @@ describe('storage: the inter-process lock', function () {
     db.close();
   });
 
-  it('treats a lock held for longer than any write as abandoned (pid reuse)', async () => {
+  it('takes over a lock whose pid now belongs to another process (pid reuse: another start time)', async () => {
     const db = await NightPilotDatabase.open(tmp.file, { lockTimeoutMs: 2_000 });
-    writeLock(process.ppid, Date.now() - 10 * 60_000);
-    await addJob(db, 'old-lock');
+    writeLock(process.ppid, Date.now(), 'boot-0');
+    await addJob(db, 'reused-pid');
+    assert.ok(!fs.existsSync(`${tmp.file}.lock`));
+    db.close();
+  });
+
+  it('never takes the lock of a live holder, however long it has held it (frozen, suspended)', async () => {
+    const db = await NightPilotDatabase.open(tmp.file, { lockTimeoutMs: 600 });
+    // Held for ten minutes by a live process: a writer stopped mid-save, a laptop suspended.
+    writeLock(process.ppid, Date.now() - 10 * 60_000, processStartToken(process.ppid));
+    await assert.rejects(addJob(db, 'must-wait'), LockTimeoutError);
+    assert.equal(
+      JSON.parse(fs.readFileSync(`${tmp.file}.lock`, 'utf8')).token,
+      'other',
+      'the lock is still its',
+    );
     db.close();
   });
 });
