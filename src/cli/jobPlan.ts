@@ -10,6 +10,7 @@ import type { NewPrompt } from '../storage/promptRepository';
 import { UsageError } from './exitCodes';
 import type { JobFlags, PromptInput } from './jobOptions';
 import { RETRY_FIELD_OPTIONS } from './jobOptions';
+import { errorMessage } from '../core/errorMessage';
 
 export interface ScheduleInput {
   cronExpression: string;
@@ -46,7 +47,7 @@ export function planSchedule(input: ScheduleInput, now: Date, mode: 'add' | 'edi
   try {
     next = nextFireTime(input.cronExpression, now, input.timezone);
   } catch (err) {
-    throw new UsageError(`--cron: "${input.cronExpression}": ${(err as Error).message}`);
+    throw new UsageError(`--cron: "${input.cronExpression}": ${errorMessage(err)}`);
   }
   if (next === null)
     throw new UsageError(`--cron: "${input.cronExpression}" has no fire time after ${now.toISOString()}`);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readPromptSettings, splitFrontMatter } from '../core/frontMatter';
 import { UsageError } from './exitCodes';
+import { errorMessage } from '../core/errorMessage';
 
 /** Prompts are sent on stdin on every run and copied into the database: keep them reasonable. */
 export const MAX_PROMPT_BYTES = 1024 * 1024;
@@ -38,7 +39,7 @@ export function readPromptFile(value: string, cwd: string): PromptFile {
   try {
     bytes = fs.readFileSync(filePath);
   } catch (err) {
-    throw new UsageError(`${option}: cannot read ${filePath}: ${(err as Error).message}`);
+    throw new UsageError(`${option}: cannot read ${filePath}: ${errorMessage(err)}`);
   }
   let content: string;
   try {

@@ -9,6 +9,7 @@ import { formatWhen } from '../views/format';
 import type { CommandContext } from './commandContext';
 import { cancelOptionsOf, requireDatabase } from './commandContext';
 import { resolveActiveRunId, resolveJobId } from './pickers';
+import { errorMessage } from '../core/errorMessage';
 
 export async function pauseJob(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {
   const db = requireDatabase(ctx);
@@ -36,7 +37,7 @@ export async function resumeJob(ctx: CommandContext, arg: unknown): Promise<Job 
         vscode.l10n.t(
           'Cannot resume "{0}": {1}. Fix its schedule first.',
           current.name,
-          (err as Error).message,
+          errorMessage(err),
         ),
       );
     }

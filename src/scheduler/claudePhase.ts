@@ -14,6 +14,8 @@ import { logFailure, recordFailedPhase, runPhase, tail } from './phaseRunner';
 import type { SupervisedProcessOutcome } from './processSupervisor';
 import type { RunOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import type { LogFn } from '../core/log';
+import { errorMessage } from '../core/errorMessage';
 
 export interface ClaudePhaseInput {
   job: Job;
@@ -26,7 +28,7 @@ export interface ClaudePhaseInput {
   defaultZone: string;
   settings: SchedulerSettings;
   signal: AbortSignal;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /** null: the phase succeeded and the run goes on to validation. */
@@ -52,7 +54,7 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
       promptViaStdin: true,
     });
   } catch (err) {
-    const message = `The job's Claude options are invalid: ${(err as Error).message}`;
+    const message = `The job's Claude options are invalid: ${errorMessage(err)}`;
     await recordFailedPhase(ctx, 'execution', message);
     return { status: 'failed', error: message, retryable: false };
   }
@@ -63,7 +65,7 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
     return { status: 'failed', error: message, retryable: false };
   }
 
-  const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`) });
+  const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`, 'warn') });
   const timeoutSeconds = job.options.timeoutSeconds;
   let result: ClaudePhaseResult = null;
   await runPhase(

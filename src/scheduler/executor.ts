@@ -13,6 +13,8 @@ import { RunLease } from './runLease';
 import type { OutcomeEffects, RunOutcome } from './runOutcome';
 import { ownedBy, recordOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
+import type { LogFn } from '../core/log';
 
 export interface ExecutorDeps {
   db: NightPilotDatabase;
@@ -25,7 +27,7 @@ export interface ExecutorDeps {
   baseEnv: NodeJS.ProcessEnv;
   /** Zone for usage-limit reset times printed without one. */
   defaultZone: string;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /** How often a run's owner checks whether the run is still its own and whether a cancel was asked. */
@@ -56,7 +58,7 @@ export async function executeRun(
   const heartbeat = setInterval(() => {
     lease
       .write((tx) => tx.runs.update(run.id, { heartbeatAt: clock.now().toISOString() }))
-      .catch((err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${(err as Error).message}`));
+      .catch((err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${errorMessage(err)}`, 'warn'));
   }, settings.heartbeatMs);
   heartbeat.unref();
   const cancelWatch = setInterval(() => {
@@ -74,7 +76,7 @@ export async function executeRun(
   } catch (err) {
     outcome = {
       status: 'failed',
-      error: `Night Pilot could not run the job: ${(err as Error).message}`,
+      error: `Night Pilot could not run the job: ${errorMessage(err)}`,
       retryable: false,
     };
   } finally {
@@ -204,7 +206,7 @@ async function runCleanup(deps: ExecutorDeps, lease: RunLease, run: Run): Promis
       (o) => commandVerdict('The cleanup command', o, CLEANUP_TIMEOUT_MS / 1000),
     );
   } catch (err) {
-    deps.log(`run ${run.id}: cleanup could not be recorded: ${(err as Error).message}`);
+    deps.log(`run ${run.id}: cleanup could not be recorded: ${errorMessage(err)}`, 'error');
   }
 }
 

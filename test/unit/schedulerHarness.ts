@@ -95,7 +95,8 @@ export async function createHarness(
       Promise.resolve({ found: true, path: options.claude?.path ?? FAKE_CLAUDE, source: 'flag' }),
     baseEnv: options.claude?.env ?? { ...process.env, FAKE_CLAUDE_RECORD: record, ...options.env },
     defaultZone: 'UTC',
-    log: (m) => log.push(m),
+    // Information as it is; warnings and errors with their level, as the extension's log shows them.
+    log: (m, level = 'info') => log.push(level === 'info' ? m : `[${level}] ${m}`),
     gateContext: options.gateContext,
     integrityCheckPauseMs: options.integrityCheckPauseMs,
   });
