@@ -14,8 +14,9 @@ import { logFailure, recordFailedPhase, runPhase, tail } from './phaseRunner';
 import type { SupervisedProcessOutcome } from './processSupervisor';
 import type { RunOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
-import type { LogFn } from '../core/log';
 import { errorMessage } from '../core/errorMessage';
+import type { LogFn } from '../core/log';
+import { USAGE_LIMIT_MESSAGE } from '../core/phases';
 
 export interface ClaudePhaseInput {
   job: Job;
@@ -128,7 +129,7 @@ function classify(
     return {
       status: 'waiting_for_limit',
       resumeAt,
-      message: `Usage limit reached (${limit.message.trim()}; ${when}); waiting until ${resumeAt.toISOString()}.`,
+      message: `${USAGE_LIMIT_MESSAGE} (${limit.message.trim()}; ${when}); waiting until ${resumeAt.toISOString()}.`,
     };
   }
   if (o.timedOut)
