@@ -1,42 +1,106 @@
-// The Jobs view: jobs (child jobs nested under their parent) -> runs, newest first -> the run's
-// execution processes. Reads the database on demand; refreshes are coalesced.
+// The Jobs view: jobs in a stable order (or the user's sort and filter) -> the jobs a job's success
+// triggers, grouped, then its runs, newest first, a page at a time -> each run's phases. It reads
+// the database on demand (waiting for it to open: the view shows its progress meanwhile); refreshes
+// are coalesced; tooltips are built on hover.
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errorMessage';
+import type { JobFilter, JobSort } from '../core/jobOrder';
+import { NO_FILTER, isFiltered, isJobSort, matchesFilter, sortJobs } from '../core/jobOrder';
 import type { Job, Run } from '../core/model';
+import { describePhases } from '../core/phases';
+import { localDayFormatter } from '../core/calendar';
+import { defaultTimeZone } from '../core/timeZone';
+import { activeLimitHold, isQuietMode } from '../scheduler/limitHold';
 import type { NightPilotDatabase, Tx } from '../storage/database';
-import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
-import type { Logger } from './logger';
-import { errorMessage } from './logger';
-import type { JobsTreeNode } from './treeItems';
-import { toTreeItem } from './treeItems';
+import type { JobOverview } from '../storage/jobOverview';
+import { jobUsageSince, overviewOf, readJobOverviews, usageByRun } from '../storage/jobOverview';
+import { JOBS_VIEW } from '../commands/commandIds';
+import type { DatabaseHost } from '../services/databaseHost';
+import type { Logger } from '../services/logger';
+import type { JobsTreeNode, TreeContext } from './treeItems';
+import { statusFilterLabel, toTreeItem } from './treeItems';
+import { jobTooltip, moreTooltip, processTooltip, runTooltip } from './treeTooltips';
 
-/** Runs listed per job; older ones stay in the database until retention removes them. */
-const RUNS_SHOWN = 25;
+/** Runs listed per job at first; "Show more" adds as many again. */
+export const RUNS_PAGE = 25;
 /** Bursts of changes (a run writing its phases, several windows) become one repaint. */
 const REFRESH_DELAY_MS = 150;
+const DAY_MS = 86_400_000;
+
+const SORT_KEY = 'nightPilot.jobs.sort';
+const FILTER_KEY = 'nightPilot.jobs.filter';
+
+type JobNode = Extract<JobsTreeNode, { kind: 'job' }>;
 
 export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, vscode.Disposable {
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<JobsTreeNode | undefined>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private _timer: NodeJS.Timeout | undefined;
   private _view: vscode.TreeView<JobsTreeNode> | undefined;
+  private readonly _shown = new Map<string, number>();
+  private _sort: JobSort;
+  private _filter: JobFilter;
+  private _state: Pick<TreeContext, 'hold' | 'quiet'> = { hold: null, quiet: false };
+  /** Set once the root has been read with the database open (for the log and the benchmarks). */
+  private _firstPaintLogged = false;
 
-  /**
-   * @param _db  undefined when the database could not be opened: the view then shows its
-   *   "could not open" welcome content.
-   */
   constructor(
-    private readonly _db: NightPilotDatabase | undefined,
+    private readonly _database: DatabaseHost,
     private readonly _log: Logger,
+    private readonly _extensionUri: vscode.Uri,
+    private readonly _memento: vscode.Memento,
+    /** When activation started (ms since the epoch): the first read is logged against it. */
+    private readonly _activatedAt: number,
     private readonly _now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    const sort = _memento.get<unknown>(SORT_KEY);
+    this._sort = isJobSort(sort) ? sort : 'status';
+    this._filter = readFilter(_memento.get<unknown>(FILTER_KEY));
+  }
 
-  /** Creates the `nightPilot.jobs` tree view over this provider (once). */
+  /** Creates the `nightPilot.jobs` tree view over this provider (once; this provider disposes it). */
   createView(): vscode.TreeView<JobsTreeNode> {
-    this._view ??= vscode.window.createTreeView('nightPilot.jobs', {
-      treeDataProvider: this,
-      showCollapseAll: true,
-    });
+    if (!this._view) {
+      this._view = vscode.window.createTreeView(JOBS_VIEW, {
+        treeDataProvider: this,
+        showCollapseAll: true,
+      });
+      this._describeFilter();
+      // The view's own progress bar while the database opens (the tree's rows wait for it too).
+      void vscode.window.withProgress({ location: { viewId: JOBS_VIEW } }, () => this._database.ready);
+    }
     return this._view;
+  }
+
+  get view(): vscode.TreeView<JobsTreeNode> | undefined {
+    return this._view;
+  }
+
+  get sort(): JobSort {
+    return this._sort;
+  }
+
+  get filter(): JobFilter {
+    return this._filter;
+  }
+
+  async setSort(sort: JobSort): Promise<void> {
+    this._sort = sort;
+    await this._memento.update(SORT_KEY, sort);
+    this._fireNow();
+  }
+
+  async setFilter(filter: JobFilter): Promise<void> {
+    this._filter = { statuses: [...filter.statuses], text: filter.text.trim() };
+    await this._memento.update(FILTER_KEY, isFiltered(this._filter) ? this._filter : undefined);
+    this._describeFilter();
+    this._fireNow();
+  }
+
+  /** Lists `RUNS_PAGE` more runs of the job. */
+  showMore(jobId: string): void {
+    this._shown.set(jobId, (this._shown.get(jobId) ?? RUNS_PAGE) + RUNS_PAGE);
+    this._fireNow();
   }
 
   /** Schedules a repaint; calls within REFRESH_DELAY_MS of each other are coalesced. */
@@ -48,56 +112,105 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }, REFRESH_DELAY_MS);
   }
 
-  /** Shows the jobs with these ids in the view, the first one selected and focused. */
-  async revealJobs(ids: readonly string[]): Promise<void> {
-    const db = this._db;
-    const view = this.createView();
-    if (!db) return;
-    const nodes = db.read((tx) =>
-      ids.flatMap((id) => {
-        const job = tx.jobs.get(id);
-        return job ? [this._jobNode(tx, job)] : [];
-      }),
-    );
-    // Select the first; reveal the others without taking the selection from it.
-    for (const node of nodes.slice(1).reverse()) await view.reveal(node, { select: false, focus: false });
-    if (nodes[0]) await view.reveal(nodes[0], { select: true, focus: true });
+  private _fireNow(): void {
+    clearTimeout(this._timer);
+    this._timer = undefined;
+    this._onDidChangeTreeData.fire(undefined);
   }
 
   getTreeItem(node: JobsTreeNode): vscode.TreeItem {
-    return toTreeItem(node, this._now());
+    return toTreeItem(node, this._context(), this._extensionUri);
   }
 
-  getChildren(node?: JobsTreeNode): JobsTreeNode[] {
-    const db = this._db;
-    if (!db) return [];
+  /** The tooltip, read when the user hovers: the prompt, the cost of the last 30 days. */
+  resolveTreeItem(item: vscode.TreeItem, node: JobsTreeNode): vscode.TreeItem {
+    const db = this._database.database;
+    if (!db) return item;
     try {
-      const children = db.read((tx) => this._children(tx, node));
-      if (this._view) this._view.message = undefined;
+      const ctx = this._context();
+      switch (node.kind) {
+        case 'job':
+          item.tooltip = jobTooltip(node, this._jobDetails(db, node.job), ctx);
+          break;
+        case 'run':
+          item.tooltip = runTooltip(node, ctx);
+          break;
+        case 'process':
+          item.tooltip = processTooltip(node);
+          break;
+        case 'more':
+          item.tooltip = moreTooltip(node);
+          break;
+        default:
+          break;
+      }
+    } catch (err) {
+      this._log.warn(`Could not build a tooltip: ${errorMessage(err)}`);
+    }
+    return item;
+  }
+
+  /** A job's tooltip data (also for tests: what the hover shows). */
+  _jobDetails(db: NightPilotDatabase, job: Job) {
+    const now = this._now();
+    const from = new Date(now.getTime() - 30 * DAY_MS);
+    return db.read((tx) => ({
+      prompt: tx.prompts.get(job.promptId),
+      parentName: job.parentJobId ? (tx.jobs.get(job.parentJobId)?.name ?? null) : null,
+      usage30d: jobUsageSince(
+        tx,
+        job.id,
+        from.toISOString(),
+        localDayFormatter(defaultTimeZone())(from.getTime()),
+      ),
+    }));
+  }
+
+  async getChildren(node?: JobsTreeNode): Promise<JobsTreeNode[]> {
+    const db = await this._database.ready;
+    if (!db) return [];
+    const started = Date.now();
+    try {
+      const children = db.read((tx) => {
+        this._readState(tx);
+        return this._children(tx, node);
+      });
+      if (this._view) this._view.message = this._message();
+      if (node === undefined && !this._firstPaintLogged) {
+        this._firstPaintLogged = true;
+        this._log.info(
+          `Jobs view: first read of ${children.length} job(s) in ${Date.now() - started} ms, ` +
+            `${Date.now() - this._activatedAt} ms after activation started.`,
+        );
+      }
       return children;
     } catch (err) {
       // Shown in the view itself: an empty tree alone would look like "no jobs".
       this._log.error(`Could not read the jobs: ${errorMessage(err)}`, err);
-      if (this._view) this._view.message = `Could not read the jobs: ${errorMessage(err)}`;
+      if (this._view) this._view.message = vscode.l10n.t('Could not read the jobs: {0}', errorMessage(err));
       return [];
     }
   }
 
   /** The node above `node`: what VS Code needs to reveal a run deep in the tree. */
   getParent(node: JobsTreeNode): JobsTreeNode | undefined {
-    const db = this._db;
+    const db = this._database.database;
     if (!db) return undefined;
     return db.read((tx): JobsTreeNode | undefined => {
-      const jobNode = (jobId: string | null) => {
-        const job = jobId === null ? undefined : tx.jobs.get(jobId);
-        return job ? this._jobNode(tx, job) : undefined;
-      };
+      const overviews = readJobOverviews(tx);
       switch (node.kind) {
-        case 'job':
-          return jobNode(node.job.parentJobId);
+        case 'job': {
+          const parent = node.job.parentJobId ? tx.jobs.get(node.job.parentJobId) : undefined;
+          if (!parent || isFiltered(this._filter)) return undefined;
+          return { kind: 'children', parent, count: overviewOf(overviews, parent.id).childCount };
+        }
+        case 'children':
+          return this._jobNode(tx, node.parent, overviews);
         case 'run':
-        case 'more':
-          return jobNode(node.kind === 'run' ? node.run.jobId : node.jobId);
+        case 'more': {
+          const job = tx.jobs.get(node.kind === 'run' ? node.run.jobId : node.jobId);
+          return job ? this._jobNode(tx, job, overviews) : undefined;
+        }
         case 'process': {
           const run = tx.runs.get(node.process.runId);
           return run ? this._runNode(tx, run) : undefined;
@@ -106,55 +219,221 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     });
   }
 
-  /** Shows the run in the Jobs view: the view is focused, the run's job expanded, the run selected. */
-  async revealRun(run: Run): Promise<void> {
-    if (!this._db || !this._view) return;
-    await vscode.commands.executeCommand('nightPilot.jobs.focus');
-    const current = this._db.read((tx) => tx.runs.get(run.id));
-    if (!current) return;
-    const node = this._db.read((tx) => this._runNode(tx, current));
-    await this._view.reveal(node, { select: true, focus: true, expand: false });
+  /** Shows the jobs with these ids in the view, the first one selected and focused. */
+  async revealJobs(ids: readonly string[]): Promise<void> {
+    const db = await this._database.ready;
+    if (!db) return;
+    const nodes = db.read((tx) => {
+      const overviews = readJobOverviews(tx);
+      return ids.flatMap((id) => {
+        const job = tx.jobs.get(id);
+        return job ? [this._jobNode(tx, job, overviews)] : [];
+      });
+    });
+    // Select the first; reveal the others without taking the selection from it.
+    for (const node of nodes.slice(1).reverse()) await this._reveal(node, { select: false, focus: false });
+    if (nodes[0]) await this._reveal(nodes[0], { select: true, focus: true });
   }
 
-  private _runNode(tx: Tx, run: Run): JobsTreeNode {
-    return { kind: 'run', run, hasProcesses: tx.processes.listByRun(run.id).length > 0 };
+  /**
+   * Reveals a node. A repaint that lands while VS Code resolves the node's parents (a run writing
+   * its phases) makes it lose track of them ("Cannot resolve tree item"): then it tries again.
+   */
+  private async _reveal(node: JobsTreeNode, options: Parameters<vscode.TreeView<JobsTreeNode>['reveal']>[1]) {
+    const view = this.createView();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await view.reveal(node, options);
+      } catch (err) {
+        if (attempt >= 4 || !/resolve tree item/i.test(errorMessage(err))) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  /** Shows the run in the Jobs view: the view is focused, the run's job expanded, the run selected. */
+  async revealRun(run: Run): Promise<void> {
+    const db = await this._database.ready;
+    if (!db) return;
+    await vscode.commands.executeCommand(`${JOBS_VIEW}.focus`);
+    const node = db.read((tx) => {
+      const current = tx.runs.get(run.id);
+      if (!current) return undefined;
+      // An older run than the page shows: list enough runs to include it.
+      const newer = tx.runs.list({ jobId: current.jobId }).findIndex((r) => r.id === current.id);
+      if (newer >= (this._shown.get(current.jobId) ?? RUNS_PAGE))
+        this._shown.set(current.jobId, Math.ceil((newer + 1) / RUNS_PAGE) * RUNS_PAGE);
+      return this._runNode(tx, current);
+    });
+    if (node) await this._reveal(node, { select: true, focus: true, expand: false });
+  }
+
+  private _context(): TreeContext {
+    const mode = vscode.workspace.getConfiguration('nightPilot').get<string>('usage.costMode', 'auto');
+    return { now: this._now(), ...this._state, reportedCostOnly: mode === 'display' };
+  }
+
+  private _readState(tx: Tx): void {
+    this._state = { hold: activeLimitHold(tx, this._now()), quiet: isQuietMode(tx) };
+  }
+
+  /** What the view says above its rows: quiet mode or a usage-limit hold holds every job. */
+  private _message(): string | undefined {
+    const { hold, quiet } = this._state;
+    if (quiet) return vscode.l10n.t('Quiet mode: no job starts until you resume all jobs.');
+    if (hold) {
+      const until = new Date(hold.until);
+      return vscode.l10n.t(
+        'Usage limit: no job starts until {0}.',
+        until.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+      );
+    }
+    return undefined;
+  }
+
+  private _describeFilter(): void {
+    if (!this._view) return;
+    const f = this._filter;
+    const parts = [...f.statuses.map(statusFilterLabel), ...(f.text ? [`"${f.text}"`] : [])];
+    this._view.description = parts.length > 0 ? vscode.l10n.t('Filter: {0}', parts.join(', ')) : undefined;
+    void vscode.commands.executeCommand('setContext', 'nightPilot:jobsFiltered', parts.length > 0);
   }
 
   private _children(tx: Tx, node: JobsTreeNode | undefined): JobsTreeNode[] {
-    if (node === undefined) {
-      const jobs = tx.jobs.list();
-      const ids = new Set(jobs.map((j) => j.id));
-      // A job whose parent is gone is shown at the top rather than lost.
-      return jobs
-        .filter((j) => j.parentJobId === null || !ids.has(j.parentJobId))
-        .map((j) => this._jobNode(tx, j));
-    }
+    if (node === undefined) return this._roots(tx);
     switch (node.kind) {
-      case 'job': {
-        const children: JobsTreeNode[] = tx.jobs.children(node.job.id).map((j) => this._jobNode(tx, j));
-        const runs = tx.runs.list({ jobId: node.job.id, limit: RUNS_SHOWN + 1 });
-        for (const run of runs.slice(0, RUNS_SHOWN)) children.push(this._runNode(tx, run));
-        if (runs.length > RUNS_SHOWN) children.push({ kind: 'more', jobId: node.job.id, shown: RUNS_SHOWN });
-        return children;
+      case 'job':
+        return this._jobChildren(tx, node);
+      case 'children': {
+        const overviews = readJobOverviews(tx);
+        return this._ordered(
+          tx.jobs.children(node.parent.id).map((j) => this._jobNode(tx, j, overviews, node.parent.name)),
+        );
       }
-      case 'run':
-        return tx.processes.listByRun(node.run.id).map((process) => ({ kind: 'process', process }));
+      case 'run': {
+        const run = tx.runs.get(node.run.id) ?? node.run;
+        return describePhases(tx.processes.listByRun(run.id)).map((phase) => ({
+          kind: 'process',
+          phase,
+          process: phase.process,
+          run,
+        }));
+      }
       default:
         return [];
     }
   }
 
-  private _jobNode(tx: Tx, job: Job): JobsTreeNode {
-    const hasChildren =
-      tx.jobs.children(job.id).length > 0 || tx.runs.list({ jobId: job.id, limit: 1 }).length > 0;
-    const active = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 5 });
-    const waitReason = active.find((r) => r.status === 'queued' && r.waitReason !== null)?.waitReason ?? null;
-    return { kind: 'job', job, hasChildren, activeRun: active.length > 0, waitReason };
+  private _roots(tx: Tx): JobsTreeNode[] {
+    const jobs = tx.jobs.list();
+    const overviews = readJobOverviews(tx);
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    const nodes = jobs.map((j) =>
+      this._jobNode(tx, j, overviews, j.parentJobId ? (byId.get(j.parentJobId)?.name ?? null) : null),
+    );
+    if (isFiltered(this._filter)) {
+      // Filtered: every matching job, child jobs included, in one flat list.
+      return this._ordered(nodes.filter((n) => matchesFilter(rowOf(n), this._filter)));
+    }
+    // A job whose parent is gone is shown at the top rather than lost.
+    return this._ordered(nodes.filter((n) => n.job.parentJobId === null || !byId.has(n.job.parentJobId)));
+  }
+
+  private _ordered(nodes: JobNode[]): JobNode[] {
+    return sortJobs(
+      nodes.map((n) => ({ ...rowOf(n), node: n })),
+      this._sort,
+    ).map((r) => r.node);
+  }
+
+  private _jobChildren(tx: Tx, node: JobNode): JobsTreeNode[] {
+    const out: JobsTreeNode[] = [];
+    const childCount = tx.jobs.children(node.job.id).length;
+    if (childCount > 0 && !isFiltered(this._filter))
+      out.push({ kind: 'children', parent: node.job, count: childCount });
+    const shown = this._shown.get(node.job.id) ?? RUNS_PAGE;
+    const runs = tx.runs.list({ jobId: node.job.id, limit: shown + 1 });
+    const page = runs.slice(0, shown);
+    const usage = usageByRun(
+      tx,
+      page.map((r) => r.id),
+    );
+    const withProcesses = runsWithProcesses(
+      tx,
+      page.map((r) => r.id),
+    );
+    for (const run of page)
+      out.push({
+        kind: 'run',
+        run,
+        job: node.job,
+        hasProcesses: withProcesses.has(run.id),
+        usage: usage.get(run.id) ?? null,
+      });
+    if (runs.length > shown) {
+      const total = Number(
+        tx.sql.get('SELECT COUNT(*) AS n FROM job_runs WHERE job_id = ?', [node.job.id])?.n ?? 0,
+      );
+      out.push({ kind: 'more', jobId: node.job.id, shown, total });
+    }
+    return out;
+  }
+
+  private _jobNode(
+    tx: Tx,
+    job: Job,
+    overviews: ReadonlyMap<string, JobOverview>,
+    parentName?: string | null,
+  ): JobNode {
+    const name =
+      parentName !== undefined
+        ? parentName
+        : job.parentJobId
+          ? (tx.jobs.get(job.parentJobId)?.name ?? null)
+          : null;
+    return { kind: 'job', job, overview: overviewOf(overviews, job.id), parentName: name };
+  }
+
+  private _runNode(tx: Tx, run: Run): JobsTreeNode {
+    const job = tx.jobs.require(run.jobId);
+    return {
+      kind: 'run',
+      run,
+      job,
+      hasProcesses: runsWithProcesses(tx, [run.id]).has(run.id),
+      usage: usageByRun(tx, [run.id]).get(run.id) ?? null,
+    };
   }
 
   dispose(): void {
     clearTimeout(this._timer);
     this._onDidChangeTreeData.dispose();
     this._view?.dispose();
+    this._view = undefined;
   }
+}
+
+function rowOf(n: JobNode) {
+  return { job: n.job, running: n.overview.activeStatus === 'running', lastOutcome: n.overview.lastOutcome };
+}
+
+/** Which of these runs have phase rows (they expand; the others have nothing to show). */
+function runsWithProcesses(tx: Tx, runIds: readonly string[]): Set<string> {
+  if (runIds.length === 0) return new Set();
+  const rows = tx.sql.all(
+    `SELECT DISTINCT run_id FROM job_execution_processes WHERE run_id IN (${runIds.map(() => '?').join(', ')})`,
+    [...runIds],
+  );
+  return new Set(rows.map((r) => String(r.run_id)));
+}
+
+function readFilter(value: unknown): JobFilter {
+  if (typeof value !== 'object' || value === null) return NO_FILTER;
+  const v = value as Partial<JobFilter>;
+  return {
+    statuses: Array.isArray(v.statuses)
+      ? v.statuses.filter((s): s is JobFilter['statuses'][number] => typeof s === 'string')
+      : [],
+    text: typeof v.text === 'string' ? v.text : '',
+  };
 }

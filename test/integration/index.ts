@@ -16,9 +16,14 @@ export function run(): Promise<void> {
     timeout: 30_000,
     grep: process.env.NIGHT_PILOT_TEST_GREP,
   });
-  for (const file of fs.readdirSync(__dirname).sort()) {
-    if (file.endsWith('.test.js')) mocha.addFile(path.join(__dirname, file));
-  }
+  // shutdown.test.js deactivates the extension: it runs last, whatever the names of the others.
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort(
+      (a, b) => Number(a === 'shutdown.test.js') - Number(b === 'shutdown.test.js') || a.localeCompare(b),
+    );
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
   console.log(START_MARKER);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
