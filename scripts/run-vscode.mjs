@@ -360,10 +360,17 @@ export async function runExtensionTests({
   extensionTestsPath,
   workspaceTemplate,
   settings,
+  seed,
   timeoutMs = 300_000,
   onLog = (line) => console.log(line),
 }) {
-  const bench = await startTestWorkbench({ envDir, settings, workspaceTemplate, prefix: 'night-pilot-int-' });
+  const bench = await startTestWorkbench({
+    envDir,
+    settings,
+    workspaceTemplate,
+    seed,
+    prefix: 'night-pilot-int-',
+  });
   let code = 3;
   try {
     const page = await bench.browser.newPage();

@@ -1,6 +1,6 @@
-// What the Jobs view shows about each job's runs, read for every job in a few grouped queries (one
-// scan each) instead of several queries per job: with a thousand jobs the view's root is read in
-// one go. Also the token and cost sums its tooltips show.
+// What the Jobs view shows about each job's runs, read for every job in two queries instead of
+// several queries per job: with a thousand jobs the view's root is read in one go. Also the token
+// and cost sums its tooltips show.
 
 import type { RunStatus, TokenCounts } from '../core/model';
 import type { Tx } from './repositories';
@@ -8,8 +8,8 @@ import type { Row } from './sql';
 import { num, str, strOrNull } from './sql';
 
 export interface JobOverview {
-  /** Runs recorded for the job (any status). */
-  readonly runCount: number;
+  /** The job has runs recorded (its row expands to them). */
+  readonly hasRuns: boolean;
   /** Jobs whose parent this job is. */
   readonly childCount: number;
   /** The latest finished run's status (succeeded, failed or cancelled), or null. */
@@ -23,7 +23,7 @@ export interface JobOverview {
 }
 
 const EMPTY: JobOverview = {
-  runCount: 0,
+  hasRuns: false,
   childCount: 0,
   lastOutcome: null,
   activeStatus: null,
@@ -33,31 +33,37 @@ const EMPTY: JobOverview = {
 
 const ACTIVE_RANK: Record<string, number> = { running: 0, waiting_for_limit: 1, queued: 2 };
 
-/** The overview of every job, by job id; a job without runs or children gets the empty one. */
+/**
+ * The overview of every job, by job id. One pass over the jobs whose per-job parts walk the
+ * (job_id, created_at) index from the newest run back (usually one row each), plus the unfinished
+ * runs (few, by the status index): no scan of the whole run history.
+ */
 export function readJobOverviews(tx: Tx): Map<string, JobOverview> {
   const map = new Map<string, { -readonly [K in keyof JobOverview]: JobOverview[K] }>();
-  const entry = (jobId: string) => {
-    let e = map.get(jobId);
-    if (!e) map.set(jobId, (e = { ...EMPTY }));
-    return e;
-  };
-  for (const r of tx.sql.all('SELECT job_id, COUNT(*) AS n FROM job_runs GROUP BY job_id'))
-    entry(str(r.job_id)).runCount = num(r.n);
   for (const r of tx.sql.all(
-    'SELECT parent_job_id, COUNT(*) AS n FROM jobs WHERE parent_job_id IS NOT NULL GROUP BY parent_job_id',
-  ))
-    entry(str(r.parent_job_id)).childCount = num(r.n);
-  // SQLite takes the bare `status` from the row holding the MAX: the latest finished run.
-  for (const r of tx.sql.all(
-    `SELECT job_id, status, MAX(created_at) AS at FROM job_runs
-     WHERE status IN ('succeeded', 'failed', 'cancelled') GROUP BY job_id`,
-  ))
-    entry(str(r.job_id)).lastOutcome = str(r.status) as RunStatus;
+    `SELECT j.id,
+       EXISTS (SELECT 1 FROM job_runs r WHERE r.job_id = j.id) AS has_runs,
+       (SELECT COUNT(*) FROM jobs c WHERE c.parent_job_id = j.id) AS children,
+       (SELECT r.status FROM job_runs r WHERE r.job_id = j.id AND r.status IN ('succeeded', 'failed', 'cancelled')
+          ORDER BY r.created_at DESC LIMIT 1) AS last_outcome
+     FROM jobs j`,
+  )) {
+    const hasRuns = num(r.has_runs) === 1;
+    const childCount = num(r.children);
+    if (!hasRuns && childCount === 0) continue;
+    map.set(str(r.id), {
+      ...EMPTY,
+      hasRuns,
+      childCount,
+      lastOutcome: strOrNull(r.last_outcome) as RunStatus | null,
+    });
+  }
   for (const r of tx.sql.all(
     `SELECT job_id, status, wait_reason, resume_at FROM job_runs
      WHERE status IN ('queued', 'running', 'waiting_for_limit') ORDER BY created_at`,
   )) {
-    const e = entry(str(r.job_id));
+    const e = map.get(str(r.job_id));
+    if (!e) continue;
     const status = str(r.status) as 'running' | 'waiting_for_limit' | 'queued';
     if (e.activeStatus !== null && ACTIVE_RANK[e.activeStatus]! <= ACTIVE_RANK[status]!) continue;
     e.activeStatus = status;

@@ -10,7 +10,8 @@ import type { Job, Run } from '../core/model';
 import { describePhases } from '../core/phases';
 import { localDayFormatter } from '../core/calendar';
 import { defaultTimeZone } from '../core/timeZone';
-import { activeLimitHold, isQuietMode } from '../scheduler/limitHold';
+import type { LimitHold } from '../scheduler/limitHold';
+import { isQuietMode, readLimitHold } from '../scheduler/limitHold';
 import type { NightPilotDatabase, Tx } from '../storage/database';
 import type { JobOverview } from '../storage/jobOverview';
 import { jobUsageSince, overviewOf, readJobOverviews, usageByRun } from '../storage/jobOverview';
@@ -41,8 +42,25 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   private _sort: JobSort;
   private _filter: JobFilter;
   private _state: Pick<TreeContext, 'hold' | 'quiet'> = { hold: null, quiet: false };
+  /**
+   * What the last read of the database found: every job, their overviews and the holds, as of a
+   * generation of the database. A repaint without a change in between (expanding a job, a
+   * tooltip, the countdown) reads none of it again.
+   */
+  private _snapshot:
+    | {
+        generation: number;
+        jobs: Job[];
+        overviews: Map<string, JobOverview>;
+        hold: LimitHold | null;
+        quiet: boolean;
+      }
+    | undefined;
+  private _reportedCostOnly = false;
+  private readonly _configListener: vscode.Disposable;
   /** Set once the root has been read with the database open (for the log and the benchmarks). */
   private _firstPaintLogged = false;
+  private _firstAsked: number | undefined;
 
   constructor(
     private readonly _database: DatabaseHost,
@@ -53,6 +71,16 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     private readonly _activatedAt: number,
     private readonly _now: () => Date = () => new Date(),
   ) {
+    const readCostMode = () =>
+      (this._reportedCostOnly =
+        vscode.workspace.getConfiguration('nightPilot').get<string>('usage.costMode', 'auto') === 'display');
+    readCostMode();
+    this._configListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('nightPilot.usage.costMode')) {
+        readCostMode();
+        this.refresh();
+      }
+    });
     const sort = _memento.get<unknown>(SORT_KEY);
     this._sort = isJobSort(sort) ? sort : 'status';
     this._filter = readFilter(_memento.get<unknown>(FILTER_KEY));
@@ -167,20 +195,19 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   async getChildren(node?: JobsTreeNode): Promise<JobsTreeNode[]> {
+    this._firstAsked ??= Date.now();
     const db = await this._database.ready;
     if (!db) return [];
     const started = Date.now();
     try {
-      const children = db.read((tx) => {
-        this._readState(tx);
-        return this._children(tx, node);
-      });
+      const children = db.read((tx) => this._children(tx, this._read(tx, db), node));
       if (this._view) this._view.message = this._message();
       if (node === undefined && !this._firstPaintLogged) {
         this._firstPaintLogged = true;
         this._log.info(
           `Jobs view: first read of ${children.length} job(s) in ${Date.now() - started} ms, ` +
-            `${Date.now() - this._activatedAt} ms after activation started.`,
+            `${Date.now() - this._activatedAt} ms after activation started ` +
+            `(VS Code asked for it ${this._firstAsked - this._activatedAt} ms after).`,
         );
       }
       return children;
@@ -197,7 +224,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     const db = this._database.database;
     if (!db) return undefined;
     return db.read((tx): JobsTreeNode | undefined => {
-      const overviews = readJobOverviews(tx);
+      const { overviews } = this._read(tx, db);
       switch (node.kind) {
         case 'job': {
           const parent = node.job.parentJobId ? tx.jobs.get(node.job.parentJobId) : undefined;
@@ -224,7 +251,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     const db = await this._database.ready;
     if (!db) return;
     const nodes = db.read((tx) => {
-      const overviews = readJobOverviews(tx);
+      const { overviews } = this._read(tx, db);
       return ids.flatMap((id) => {
         const job = tx.jobs.get(id);
         return job ? [this._jobNode(tx, job, overviews)] : [];
@@ -269,12 +296,27 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   private _context(): TreeContext {
-    const mode = vscode.workspace.getConfiguration('nightPilot').get<string>('usage.costMode', 'auto');
-    return { now: this._now(), ...this._state, reportedCostOnly: mode === 'display' };
+    return { now: this._now(), ...this._state, reportedCostOnly: this._reportedCostOnly };
   }
 
-  private _readState(tx: Tx): void {
-    this._state = { hold: activeLimitHold(tx, this._now()), quiet: isQuietMode(tx) };
+  /** The snapshot of the database's current generation (read again only after a change). */
+  private _read(tx: Tx, db: NightPilotDatabase): NonNullable<JobsTreeProvider['_snapshot']> {
+    if (this._snapshot?.generation !== db.generation) {
+      this._snapshot = {
+        generation: db.generation,
+        jobs: tx.jobs.list(),
+        overviews: readJobOverviews(tx),
+        hold: readLimitHold(tx),
+        quiet: isQuietMode(tx),
+      };
+    }
+    // A hold ends by the clock, not by a change of the database.
+    const hold =
+      this._snapshot.hold && Date.parse(this._snapshot.hold.until) > this._now().getTime()
+        ? this._snapshot.hold
+        : null;
+    this._state = { hold, quiet: this._snapshot.quiet };
+    return this._snapshot;
   }
 
   /** What the view says above its rows: quiet mode or a usage-limit hold holds every job. */
@@ -299,13 +341,17 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     void vscode.commands.executeCommand('setContext', 'nightPilot:jobsFiltered', parts.length > 0);
   }
 
-  private _children(tx: Tx, node: JobsTreeNode | undefined): JobsTreeNode[] {
-    if (node === undefined) return this._roots(tx);
+  private _children(
+    tx: Tx,
+    snapshot: NonNullable<JobsTreeProvider['_snapshot']>,
+    node: JobsTreeNode | undefined,
+  ): JobsTreeNode[] {
+    if (node === undefined) return this._roots(snapshot);
     switch (node.kind) {
       case 'job':
         return this._jobChildren(tx, node);
       case 'children': {
-        const overviews = readJobOverviews(tx);
+        const { overviews } = snapshot;
         return this._ordered(
           tx.jobs.children(node.parent.id).map((j) => this._jobNode(tx, j, overviews, node.parent.name)),
         );
@@ -324,13 +370,15 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }
   }
 
-  private _roots(tx: Tx): JobsTreeNode[] {
-    const jobs = tx.jobs.list();
-    const overviews = readJobOverviews(tx);
+  private _roots(snapshot: NonNullable<JobsTreeProvider['_snapshot']>): JobsTreeNode[] {
+    const { jobs, overviews } = snapshot;
     const byId = new Map(jobs.map((j) => [j.id, j]));
-    const nodes = jobs.map((j) =>
-      this._jobNode(tx, j, overviews, j.parentJobId ? (byId.get(j.parentJobId)?.name ?? null) : null),
-    );
+    const nodes = jobs.map((j): JobNode => ({
+      kind: 'job',
+      job: j,
+      overview: overviewOf(overviews, j.id),
+      parentName: j.parentJobId ? (byId.get(j.parentJobId)?.name ?? null) : null,
+    }));
     if (isFiltered(this._filter)) {
       // Filtered: every matching job, child jobs included, in one flat list.
       return this._ordered(nodes.filter((n) => matchesFilter(rowOf(n), this._filter)));
@@ -406,6 +454,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   dispose(): void {
+    this._configListener.dispose();
     clearTimeout(this._timer);
     this._onDidChangeTreeData.dispose();
     this._view?.dispose();

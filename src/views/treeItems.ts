@@ -198,7 +198,7 @@ export function scheduleText(job: Job, parentName: string | null, now: Date): st
 
 function jobItem(node: Extract<JobsTreeNode, { kind: 'job' }>, ctx: TreeContext, extensionUri: vscode.Uri) {
   const { job, overview } = node;
-  const hasChildren = overview.runCount > 0 || overview.childCount > 0;
+  const hasChildren = overview.hasRuns || overview.childCount > 0;
   const item = new vscode.TreeItem(
     job.name,
     hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,

@@ -104,7 +104,7 @@ describe('Jobs view: what it reads per job', () => {
   let db: NightPilotDatabase;
   afterEach(() => db?.close());
 
-  it("reads every job's run count, children, last outcome and unfinished run in grouped queries", async () => {
+  it("reads every job's runs, children, last outcome and unfinished run in two queries", async () => {
     db = await NightPilotDatabase.open(tmp.file);
     const ids = await db.write((tx) => {
       const prompt = tx.prompts.insert({ title: 'p', content: 'x' });
@@ -141,7 +141,7 @@ describe('Jobs view: what it reads per job', () => {
     });
     const map = db.read((tx) => readJobOverviews(tx));
     assert.deepEqual(map.get(ids.parent), {
-      runCount: 3,
+      hasRuns: true,
       childCount: 1,
       lastOutcome: 'failed',
       activeStatus: 'queued',
@@ -151,7 +151,7 @@ describe('Jobs view: what it reads per job', () => {
     const child = map.get(ids.child)!;
     assert.equal(child.lastOutcome, 'succeeded');
     assert.equal(child.activeStatus, 'running', 'running wins over waiting');
-    assert.equal(child.runCount, 3);
+    assert.equal(child.hasRuns, true);
     assert.equal(map.get(ids.idle), undefined, 'a job without runs or children has no entry');
   });
 
