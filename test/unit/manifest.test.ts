@@ -2,6 +2,7 @@
 // src/commands/commandIds.ts (which registerCommands must handle), every menu and keybinding names a
 // command that exists, and the package is what the Marketplace expects (icon, settings, activation).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { COMMAND_IDS } from '../../src/commands/commandIds';
@@ -86,6 +87,32 @@ describe('package.json', () => {
     const png = fs.readFileSync(path.join(ROOT, manifest.icon));
     assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  it('packages no source, test, fixture or source map (vsce ls), and the changelog and README images', function () {
+    this.timeout(60_000);
+    const vsce = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(vsce.status, 0, vsce.stderr);
+    const files = vsce.stdout.trim().split('\n');
+    const unwanted = files.filter((f) =>
+      /\.(ts|map)$|^(test|src|bench|scripts|sample-workspace)\/|fixture|tsconfig/.test(f),
+    );
+    assert.deepEqual(unwanted, []);
+    for (const wanted of [
+      'CHANGELOG.md',
+      'README.md',
+      'media/icon.png',
+      'docs/images/jobs-view.png',
+      'docs/images/transcript.png',
+    ])
+      assert.ok(files.includes(wanted), `${wanted} is not in the package`);
   });
 
   it("has the walkthrough's media files", () => {
