@@ -42,7 +42,7 @@ interface RunVscode {
   ensureVscodeEnv(): string;
   envPaths(envDir: string): { node24: string };
   startTestWorkbench(o: object): Promise<Workbench>;
-  workbenchUrl(authority: string, o: object): string;
+  openWorkbenchPage(bench: object): Promise<Page>;
   runExtensionTests(o: object): Promise<number>;
 }
 
@@ -140,14 +140,7 @@ async function activationAndFirstPaint(run: RunVscode, envDir: string, tmp: stri
     // The floor's copy: the window's file changes (heartbeats, the idle check) while it is open.
     const copy = path.join(tmp, 'floor.db');
     fs.copyFileSync(db, copy);
-    const page = await bench.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(
-      run.workbenchUrl(bench.server.authority, {
-        folder: bench.dirs.workspace,
-        extensionDevelopmentPath: ROOT,
-      }),
-    );
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const page = await run.openWorkbenchPage(bench);
     // Open the view once; from then on the window restores it and each reload paints it at start.
     const item = page.locator('.activitybar [aria-label^="Night Pilot"]').first();
     await item.waitFor({ state: 'visible', timeout: 60_000 });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, build, ensureVscodeEnv, startTestWorkbench, tail, workbenchUrl } from './run-vscode.mjs';
+import { ROOT, build, ensureVscodeEnv, openWorkbenchPage, startTestWorkbench, tail } from './run-vscode.mjs';
 
 const TEST_TIMEOUT_MS = 45_000;
 
@@ -37,12 +37,8 @@ async function runFile(file) {
     seed: mod.workbench?.seed,
   });
   try {
-    const page = await bench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await openWorkbenchPage(bench);
     page.setDefaultTimeout(20_000);
-    await page.goto(
-      workbenchUrl(bench.server.authority, { folder: bench.dirs.workspace, extensionDevelopmentPath: ROOT }),
-    );
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const prefix = path.basename(file, '.e2e.mjs');
     const shot = async (name) => {
       const target = path.join(shots, `${prefix}-${name}.png`);

@@ -10,10 +10,7 @@ import type { TranscriptWords } from '../../src/core/transcriptMarkdown';
 import { renderTranscriptBody } from '../../src/core/transcriptMarkdown';
 import type { Run } from '../../src/core/model';
 import { stdinFileFor } from '../../src/scheduler/phaseRunner';
-import { CLAUDE_BIN, claudeTestEnv } from '../fixtures/claudeEnv';
-import { startFakeAnthropicApi } from '../fixtures/fakeAnthropicApi';
-import type { FakeApi } from '../fixtures/fakeAnthropicApi';
-import { tickAndSettle, useHarness } from './schedulerHarness';
+import { tickAndSettle, useRealClaudeHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
 
 const MODEL = 'claude-sonnet-4-5';
@@ -37,31 +34,18 @@ const ENGLISH: TranscriptWords = {
 
 describe('reading a run the real Claude Code CLI made', function () {
   this.timeout(90_000);
-  const fixture = useHarness('np-read-');
-  let api: FakeApi;
+  const fixture = useRealClaudeHarness('np-read-');
   let h: Harness;
 
-  beforeEach(async () => {
-    api = await startFakeAnthropicApi();
-  });
-  afterEach(async () => {
-    await api.close();
-  });
-
   async function harness(auth: 'apiKey' | 'oauth', start: string, settings = {}) {
-    const home = path.join(fixture.dir, 'home');
-    fs.mkdirSync(home, { recursive: true });
-    h = await fixture.create(start, {
-      claude: { path: CLAUDE_BIN, env: claudeTestEnv(api, { auth, home }) },
-      settings,
-    });
+    h = await fixture.createReal(auth, start, settings);
   }
 
   const onlyRun = (jobId: string): Run => h.db.read((tx) => tx.runs.list({ jobId }))[0]!;
 
   it('names the execution a usage limit stopped "usage limit" and the session after it "resumed"', async () => {
     const start = Date.parse('2026-11-27T10:00:00.000Z');
-    api.setScenario([
+    fixture.api.setScenario([
       { kind: 'subscriptionLimit', resetsAt: Math.floor(start / 1000) + 3600 },
       { kind: 'success', text: 'Finished after the reset.' },
     ]);
@@ -115,7 +99,7 @@ describe('reading a run the real Claude Code CLI made', function () {
   it('renders the stream of a run with tool calls: the calls summarised, the results cut, the result with tokens and cost', async () => {
     const notes = path.join(fixture.dir, 'notes.txt');
     fs.writeFileSync(notes, Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join('\n'));
-    api.setScenario([
+    fixture.api.setScenario([
       { kind: 'toolUse', name: 'Read', input: { file_path: notes } },
       { kind: 'success', text: 'The file has **40 lines**.', inputTokens: 1200, outputTokens: 300 },
     ]);
