@@ -9,7 +9,7 @@ import { formatWhen } from '../views/format';
 import type { CommandContext } from './commandContext';
 import { cancelOptionsOf, requireDatabase } from './commandContext';
 import { resolveActiveRunId, resolveJobId } from './pickers';
-import { runStatusLabel } from '../views/treeItems';
+import { runStatusLabel } from '../views/labels';
 import { errorMessage } from '../core/errorMessage';
 
 export async function pauseJob(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {

@@ -6,7 +6,7 @@ import type { NightPilotDatabase } from '../storage/database';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import { formatWhen } from '../views/format';
 import type { JobsTreeNode } from '../views/treeItems';
-import { runStatusLabel } from '../views/treeItems';
+import { runStatusLabel } from '../views/labels';
 
 function isNode(arg: unknown): arg is JobsTreeNode {
   return typeof arg === 'object' && arg !== null && 'kind' in arg;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { JobFilter, JobSort } from '../core/jobOrder';
 import { JOB_SORTS, JOB_STATUS_FILTERS, NO_FILTER, isJobSort } from '../core/jobOrder';
-import { statusFilterLabel } from '../views/treeItems';
+import { statusFilterLabel } from '../views/labels';
 import type { CommandContext } from './commandContext';
 
 function sortLabel(sort: JobSort): string {

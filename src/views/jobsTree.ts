@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errorMessage';
 import type { JobFilter, JobSort } from '../core/jobOrder';
-import { NO_FILTER, isFiltered, isJobSort, matchesFilter, sortJobs } from '../core/jobOrder';
+import { matchesFilter, sortJobs } from '../core/jobOrder';
 import type { Job, Run } from '../core/model';
 import { describePhases } from '../core/phases';
 import { localDayFormatter } from '../core/calendar';
@@ -19,7 +19,8 @@ import { JOBS_VIEW } from '../commands/commandIds';
 import type { DatabaseHost } from '../services/databaseHost';
 import type { Logger } from '../services/logger';
 import type { JobsTreeNode, TreeContext } from './treeItems';
-import { statusFilterLabel, toTreeItem } from './treeItems';
+import { JobsViewOptions } from './jobsViewOptions';
+import { toTreeItem } from './treeItems';
 import { jobTooltip, moreTooltip, processTooltip, runTooltip } from './treeTooltips';
 
 /** Runs listed per job at first; "Show more" adds as many again. */
@@ -27,9 +28,6 @@ export const RUNS_PAGE = 25;
 /** Bursts of changes (a run writing its phases, several windows) become one repaint. */
 const REFRESH_DELAY_MS = 150;
 const DAY_MS = 86_400_000;
-
-const SORT_KEY = 'nightPilot.jobs.sort';
-const FILTER_KEY = 'nightPilot.jobs.filter';
 
 type JobNode = Extract<JobsTreeNode, { kind: 'job' }>;
 
@@ -39,8 +37,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   private _timer: NodeJS.Timeout | undefined;
   private _view: vscode.TreeView<JobsTreeNode> | undefined;
   private readonly _shown = new Map<string, number>();
-  private _sort: JobSort;
-  private _filter: JobFilter;
+  private readonly _options: JobsViewOptions;
   private _state: Pick<TreeContext, 'hold' | 'quiet'> = { hold: null, quiet: false };
   /**
    * What the last read of the database found: every job, their overviews and the holds, as of a
@@ -81,9 +78,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         this.refresh();
       }
     });
-    const sort = _memento.get<unknown>(SORT_KEY);
-    this._sort = isJobSort(sort) ? sort : 'status';
-    this._filter = readFilter(_memento.get<unknown>(FILTER_KEY));
+    this._options = new JobsViewOptions(_memento);
   }
 
   /** Creates the `nightPilot.jobs` tree view over this provider (once; this provider disposes it). */
@@ -93,7 +88,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         treeDataProvider: this,
         showCollapseAll: true,
       });
-      this._describeFilter();
+      this._view.description = this._options.describe();
       // The view's own progress bar while the database opens (the tree's rows wait for it too).
       void vscode.window.withProgress({ location: { viewId: JOBS_VIEW } }, () => this._database.ready);
     }
@@ -105,23 +100,21 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   get sort(): JobSort {
-    return this._sort;
+    return this._options.sort;
   }
 
   get filter(): JobFilter {
-    return this._filter;
+    return this._options.filter;
   }
 
   async setSort(sort: JobSort): Promise<void> {
-    this._sort = sort;
-    await this._memento.update(SORT_KEY, sort);
+    await this._options.setSort(sort);
     this._fireNow();
   }
 
   async setFilter(filter: JobFilter): Promise<void> {
-    this._filter = { statuses: [...filter.statuses], text: filter.text.trim() };
-    await this._memento.update(FILTER_KEY, isFiltered(this._filter) ? this._filter : undefined);
-    this._describeFilter();
+    await this._options.setFilter(filter);
+    if (this._view) this._view.description = this._options.describe();
     this._fireNow();
   }
 
@@ -179,7 +172,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   /** A job's tooltip data (also for tests: what the hover shows). */
-  _jobDetails(db: NightPilotDatabase, job: Job) {
+  private _jobDetails(db: NightPilotDatabase, job: Job) {
     const now = this._now();
     const from = new Date(now.getTime() - 30 * DAY_MS);
     return db.read((tx) => ({
@@ -228,7 +221,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
       switch (node.kind) {
         case 'job': {
           const parent = node.job.parentJobId ? tx.jobs.get(node.job.parentJobId) : undefined;
-          if (!parent || isFiltered(this._filter)) return undefined;
+          if (!parent || this._options.filtered) return undefined;
           return { kind: 'children', parent, count: overviewOf(overviews, parent.id).childCount };
         }
         case 'children':
@@ -333,14 +326,6 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     return undefined;
   }
 
-  private _describeFilter(): void {
-    if (!this._view) return;
-    const f = this._filter;
-    const parts = [...f.statuses.map(statusFilterLabel), ...(f.text ? [`"${f.text}"`] : [])];
-    this._view.description = parts.length > 0 ? vscode.l10n.t('Filter: {0}', parts.join(', ')) : undefined;
-    void vscode.commands.executeCommand('setContext', 'nightPilot:jobsFiltered', parts.length > 0);
-  }
-
   private _children(
     tx: Tx,
     snapshot: NonNullable<JobsTreeProvider['_snapshot']>,
@@ -379,9 +364,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
       overview: overviewOf(overviews, j.id),
       parentName: j.parentJobId ? (byId.get(j.parentJobId)?.name ?? null) : null,
     }));
-    if (isFiltered(this._filter)) {
+    if (this._options.filtered) {
       // Filtered: every matching job, child jobs included, in one flat list.
-      return this._ordered(nodes.filter((n) => matchesFilter(rowOf(n), this._filter)));
+      return this._ordered(nodes.filter((n) => matchesFilter(rowOf(n), this._options.filter)));
     }
     // A job whose parent is gone is shown at the top rather than lost.
     return this._ordered(nodes.filter((n) => n.job.parentJobId === null || !byId.has(n.job.parentJobId)));
@@ -390,14 +375,14 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   private _ordered(nodes: JobNode[]): JobNode[] {
     return sortJobs(
       nodes.map((n) => ({ ...rowOf(n), node: n })),
-      this._sort,
+      this._options.sort,
     ).map((r) => r.node);
   }
 
   private _jobChildren(tx: Tx, node: JobNode): JobsTreeNode[] {
     const out: JobsTreeNode[] = [];
     const childCount = tx.jobs.children(node.job.id).length;
-    if (childCount > 0 && !isFiltered(this._filter))
+    if (childCount > 0 && !this._options.filtered)
       out.push({ kind: 'children', parent: node.job, count: childCount });
     const shown = this._shown.get(node.job.id) ?? RUNS_PAGE;
     const runs = tx.runs.list({ jobId: node.job.id, limit: shown + 1 });
@@ -474,15 +459,4 @@ function runsWithProcesses(tx: Tx, runIds: readonly string[]): Set<string> {
     [...runIds],
   );
   return new Set(rows.map((r) => String(r.run_id)));
-}
-
-function readFilter(value: unknown): JobFilter {
-  if (typeof value !== 'object' || value === null) return NO_FILTER;
-  const v = value as Partial<JobFilter>;
-  return {
-    statuses: Array.isArray(v.statuses)
-      ? v.statuses.filter((s): s is JobFilter['statuses'][number] => typeof s === 'string')
-      : [],
-    text: typeof v.text === 'string' ? v.text : '',
-  };
 }

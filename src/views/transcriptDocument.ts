@@ -14,7 +14,7 @@ import { stdinFileFor } from '../scheduler/phaseRunner';
 import type { DatabaseHost } from '../services/databaseHost';
 import type { Logger } from '../services/logger';
 import { durationBetween, formatFull, formatMoney, shortId } from './format';
-import { phaseLabel, runStatusLabel, triggerLabel } from './treeItems';
+import { phaseLabel, runStatusLabel, triggerLabel } from './labels';
 
 export const TRANSCRIPT_SCHEME = 'night-pilot-transcript';
 

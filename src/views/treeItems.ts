@@ -2,13 +2,13 @@
 // outcome), the label, the description, and the `contextValue`s the menus in package.json match on.
 // Tooltips are built on hover (treeTooltips.ts, through resolveTreeItem).
 import * as vscode from 'vscode';
-import type { JobStatusFilter } from '../core/jobOrder';
 import type { PhaseView } from '../core/phases';
 import type { ExecutionProcess, Job, Run, RunStatus } from '../core/model';
 import { FINAL_RUN_STATUSES } from '../core/model';
 import type { LimitHold } from '../scheduler/limitHold';
 import type { JobOverview, UsageSum } from '../storage/jobOverview';
 import { COMMAND } from '../commands/commandIds';
+import { holdLabel, phaseLabel, runStatusLabel, triggerLabel } from './labels';
 import { durationBetween, formatMoney, formatTime, formatTokensShort, formatWhen } from './format';
 
 /** One row of the Jobs view. */
@@ -95,81 +95,6 @@ export function runContextValue(run: Run): string {
   ]
     .filter(Boolean)
     .join('+');
-}
-
-/** The words for a status, trigger or phase, as the tree shows them. */
-export function runStatusLabel(status: RunStatus): string {
-  switch (status) {
-    case 'queued':
-      return vscode.l10n.t('Queued');
-    case 'running':
-      return vscode.l10n.t('Running');
-    case 'waiting_for_limit':
-      return vscode.l10n.t('Waiting for the usage limit');
-    case 'succeeded':
-      return vscode.l10n.t('Succeeded');
-    case 'failed':
-      return vscode.l10n.t('Failed');
-    case 'cancelled':
-      return vscode.l10n.t('Cancelled');
-    case 'skipped':
-      return vscode.l10n.t('Skipped');
-  }
-}
-
-export function triggerLabel(trigger: Run['trigger']): string {
-  switch (trigger) {
-    case 'schedule':
-      return vscode.l10n.t('scheduled');
-    case 'manual':
-      return vscode.l10n.t('manual');
-    case 'retry':
-      return vscode.l10n.t('retry');
-    case 'catch_up':
-      return vscode.l10n.t('catch-up');
-    case 'parent':
-      return vscode.l10n.t('after its parent');
-    case 'limit_resume':
-      return vscode.l10n.t('resumed after a limit');
-  }
-}
-
-export function phaseLabel(phase: PhaseView): string {
-  switch (phase.kind) {
-    case 'setup':
-      return vscode.l10n.t('Setup');
-    case 'execution':
-      return vscode.l10n.t('Execution');
-    case 'resumed':
-      return vscode.l10n.t('Execution (resumed)');
-    case 'validation':
-      return vscode.l10n.t('Validation');
-    case 'cleanup':
-      return vscode.l10n.t('Cleanup');
-  }
-}
-
-/** A status filter of the Jobs view, as its title bar and description name it. */
-export function statusFilterLabel(status: JobStatusFilter): string {
-  switch (status) {
-    case 'running':
-      return vscode.l10n.t('Running now');
-    case 'failing':
-      return vscode.l10n.t('Last run failed');
-    case 'active':
-      return vscode.l10n.t('Active');
-    case 'paused':
-      return vscode.l10n.t('Paused');
-    case 'completed':
-      return vscode.l10n.t('Completed');
-  }
-}
-
-/** "held by smart start" or "held by a budget": what holds a queued run, short enough for a row. */
-export function holdLabel(waitReason: string): string {
-  return /smart start/i.test(waitReason)
-    ? vscode.l10n.t('held by smart start')
-    : vscode.l10n.t('held by a budget');
 }
 
 /** The account-wide usage-limit hold keeps this active job from starting (its next fire falls in it). */

@@ -8,7 +8,8 @@ import type { Job, Prompt, Run } from '../core/model';
 import type { JobOverview, UsageSum } from '../storage/jobOverview';
 import { durationBetween, formatCount, formatFull, formatMoney, formatWhen, shortId } from './format';
 import type { JobsTreeNode, TreeContext } from './treeItems';
-import { heldByLimit, phaseLabel, runStatusLabel, triggerLabel } from './treeItems';
+import { phaseLabel, runStatusLabel, triggerLabel } from './labels';
+import { heldByLimit } from './treeItems';
 
 /** What a job's tooltip shows beyond the job row itself. */
 export interface JobDetails {
