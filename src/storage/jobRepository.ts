@@ -6,11 +6,13 @@ import type {
   JobType,
   MissedRunPolicy,
   PermissionMode,
+  PromptGrants,
   RetryConfig,
   RetryStrategy,
 } from '../core/model';
 import { DEFAULT_EXECUTION_OPTIONS, DEFAULT_RETRY } from '../core/model';
 import { ConstraintError, NotFoundError } from './errors';
+import type { SqlValue } from 'sql.js';
 import type { Row, Sql } from './sql';
 import { jsonOr, num, numOrNull, str, strOrNull } from './sql';
 
@@ -35,6 +37,22 @@ export interface JobPatch extends Partial<Omit<NewJob, 'options' | 'retry'>> {
   executionCount?: number;
   failureCount?: number;
   lastRunTime?: string | null;
+}
+
+/** The confirmed grants column; a value that does not read back is "nothing confirmed". */
+function toGrants(value: SqlValue | undefined): PromptGrants | null {
+  const parsed = jsonOr<Partial<PromptGrants> | null>(value, null);
+  if (parsed === null || typeof parsed !== 'object') return null;
+  return {
+    permissionMode: (parsed.permissionMode ?? null) as PermissionMode | null,
+    allowedTools: Array.isArray(parsed.allowedTools)
+      ? parsed.allowedTools.filter((t) => typeof t === 'string')
+      : [],
+    env:
+      typeof parsed.env === 'object' && parsed.env !== null
+        ? Object.fromEntries(Object.entries(parsed.env).filter(([, v]) => typeof v === 'string'))
+        : {},
+  };
 }
 
 function toJob(r: Row): Job {
@@ -65,6 +83,7 @@ function toJob(r: Row): Job {
       maxBudgetUsd: numOrNull(r.max_budget_usd),
       dailyBudgetUsd: numOrNull(r.daily_budget_usd),
       monthlyBudgetUsd: numOrNull(r.monthly_budget_usd),
+      promptGrants: toGrants(r.prompt_grants),
     },
     retry: {
       maxAttempts: num(r.retry_max_attempts),
@@ -118,6 +137,7 @@ const COLUMNS = [
   'max_budget_usd',
   'daily_budget_usd',
   'monthly_budget_usd',
+  'prompt_grants',
 ] as const;
 
 function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | number | null)[] {
@@ -157,6 +177,7 @@ function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | num
     o.maxBudgetUsd,
     o.dailyBudgetUsd,
     o.monthlyBudgetUsd,
+    o.promptGrants === null ? null : JSON.stringify(o.promptGrants),
   ];
 }
 
