@@ -8,6 +8,7 @@ import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
 import { ConstraintError } from '../storage/errors';
 import type { JobPatch } from '../storage/jobRepository';
+import { setJobPrompt } from '../storage/jobPrompt';
 import { deleteJob } from '../scheduler/jobDeletion';
 import { acceptPromptGrants, reviewPrompt } from '../scheduler/promptGate';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
@@ -158,10 +159,8 @@ const edit: CommandSpec = {
             : resolveJob(tx, flags.parent, '--parent').id;
       const patch: JobPatch = planJobEdit(flags, job, parentJobId, now);
       if (flags.prompt !== undefined) {
-        const prompt = promptFor(flags.prompt, patch.name ?? job.name);
-        const shared = tx.jobs.list().some((other) => other.id !== job.id && other.promptId === job.promptId);
-        if (!shared && tx.prompts.get(job.promptId)) tx.prompts.update(job.promptId, prompt);
-        else patch.promptId = tx.prompts.insert(prompt).id;
+        const promptId = setJobPrompt(tx, job.id, promptFor(flags.prompt, patch.name ?? job.name));
+        if (promptId !== job.promptId) patch.promptId = promptId;
       }
       let result = parentProblem(() => tx.jobs.update(job.id, patch));
       // The note is said once the write is saved (a write may run again after a fence).

@@ -17,6 +17,8 @@ import type { Row, Sql } from './sql';
 import { jsonOr, num, numOrNull, str, strOrNull } from './sql';
 
 export interface NewJob {
+  /** The id to give the job (an import keeping its ids); a new UUID when absent. */
+  id?: string;
   name: string;
   promptId: string;
   cronExpression: string;
@@ -31,7 +33,7 @@ export interface NewJob {
   nextRunTime?: string | null;
 }
 
-export interface JobPatch extends Partial<Omit<NewJob, 'options' | 'retry'>> {
+export interface JobPatch extends Partial<Omit<NewJob, 'options' | 'retry' | 'id'>> {
   options?: Partial<ExecutionOptions>;
   retry?: Partial<RetryConfig>;
   executionCount?: number;
@@ -188,7 +190,7 @@ export class JobRepository {
   ) {}
 
   insert(input: NewJob): Job {
-    const id = crypto.randomUUID();
+    const id = input.id ?? crypto.randomUUID();
     const now = this._now();
     const job: Omit<Job, 'id' | 'createdAt' | 'updatedAt'> = {
       name: input.name,
