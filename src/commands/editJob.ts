@@ -12,10 +12,11 @@ import {
   parseToolRules,
   parseWholeNumber,
 } from '../core/jobValidation';
-import type { Job } from '../core/model';
+import type { PromptSettings } from '../core/frontMatter';
+import type { Job, Prompt } from '../core/model';
 import { MISSED_RUN_POLICIES, PERMISSION_MODES } from '../core/model';
 import { grantsUsedBy, hasGrants } from '../core/promptGrants';
-import { loadPromptFile } from '../scheduler/promptText';
+import { loadPromptFile, readRunPrompt } from '../scheduler/promptText';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
 import { editEnvironment, editPrompt, editRetry, pickParent } from './jobPropertyEditors';
@@ -71,9 +72,16 @@ function scheduleText(job: Job): string {
   }
 }
 
-/** The rows of the pick: each property with its current value. */
-function properties(job: Job, promptText: string, parentName: string | null): Choice<Property>[] {
+/** The rows of the pick: each property with its current value (or the prompt file's default). */
+function properties(
+  job: Job,
+  promptText: string,
+  parentName: string | null,
+  fromFile: PromptSettings,
+): Choice<Property>[] {
   const o = job.options;
+  const file = (value: string | undefined, otherwise: string) =>
+    value === undefined || value === '' ? otherwise : vscode.l10n.t('{0} (from the prompt file)', value);
   const row = (value: Property, label: string, description: string): Choice<Property> => ({
     value,
     label,
@@ -85,18 +93,32 @@ function properties(job: Job, promptText: string, parentName: string | null): Ch
     row('timezone', vscode.l10n.t('Time Zone'), job.timezone),
     row('prompt', vscode.l10n.t('Prompt'), promptText),
     row('folder', vscode.l10n.t('Folder'), o.workingDirectory ?? vscode.l10n.t('(home folder)')),
-    row('model', vscode.l10n.t('Model'), o.model ?? vscode.l10n.t('(Claude Code default)')),
+    row(
+      'model',
+      vscode.l10n.t('Model'),
+      o.model ?? file(fromFile.model, vscode.l10n.t('(Claude Code default)')),
+    ),
     row(
       'permissionMode',
       vscode.l10n.t('Permission Mode'),
-      o.permissionMode ?? vscode.l10n.t('(Claude Code default)'),
+      o.permissionMode ?? file(fromFile.permissionMode, vscode.l10n.t('(Claude Code default)')),
     ),
-    row('allowedTools', vscode.l10n.t('Allowed Tools'), o.allowedTools.join(', ') || none()),
-    row('disallowedTools', vscode.l10n.t('Disallowed Tools'), o.disallowedTools.join(', ') || none()),
+    row(
+      'allowedTools',
+      vscode.l10n.t('Allowed Tools'),
+      o.allowedTools.join(', ') || file(fromFile.allowedTools?.join(', '), none()),
+    ),
+    row(
+      'disallowedTools',
+      vscode.l10n.t('Disallowed Tools'),
+      o.disallowedTools.join(', ') || file(fromFile.disallowedTools?.join(', '), none()),
+    ),
     row(
       'maxTurns',
       vscode.l10n.t('Max Turns'),
-      o.maxTurns === null ? vscode.l10n.t('(no limit)') : String(o.maxTurns),
+      o.maxTurns === null
+        ? file(fromFile.maxTurns?.toString(), vscode.l10n.t('(no limit)'))
+        : String(o.maxTurns),
     ),
     row(
       'timeout',
@@ -122,8 +144,26 @@ function properties(job: Job, promptText: string, parentName: string | null): Ch
     row('setup', vscode.l10n.t('Setup Command'), o.setupCommand ?? none()),
     row('validation', vscode.l10n.t('Validation Command'), o.validationCommand ?? none()),
     row('cleanup', vscode.l10n.t('Cleanup Command'), o.cleanupCommand ?? none()),
-    row('env', vscode.l10n.t('Environment'), Object.keys(o.env).join(', ') || none()),
-    row('appendSystemPrompt', vscode.l10n.t('System Prompt Addition'), o.appendSystemPrompt ?? none()),
+    row(
+      'env',
+      vscode.l10n.t('Environment'),
+      [
+        Object.keys(o.env).join(', '),
+        file(
+          Object.keys(fromFile.env ?? {})
+            .filter((k) => !(k in o.env))
+            .join(', '),
+          '',
+        ),
+      ]
+        .filter(Boolean)
+        .join(', ') || none(),
+    ),
+    row(
+      'appendSystemPrompt',
+      vscode.l10n.t('System Prompt Addition'),
+      o.appendSystemPrompt ?? file(fromFile.appendSystemPrompt, none()),
+    ),
   ];
 }
 
@@ -143,10 +183,11 @@ export async function editJob(
   let last: Property | undefined;
   let job: Job | undefined;
   for (;;) {
-    const { current, promptText, parentName } = db.read((tx) => {
+    const { current, promptText, parentName, fromFile } = db.read((tx) => {
       const found = tx.jobs.require(id);
       const prompt = tx.prompts.get(found.promptId);
       return {
+        fromFile: promptSettingsOf(prompt),
         current: found,
         promptText: prompt?.filePath
           ? vscode.workspace.asRelativePath(prompt.filePath)
@@ -157,7 +198,7 @@ export async function editJob(
     const chosen = await pickOne({
       title: vscode.l10n.t('Edit Job: {0}', current.name),
       placeholder: vscode.l10n.t('Choose what to change (Escape when done)'),
-      items: properties(current, promptText, parentName),
+      items: properties(current, promptText, parentName, fromFile),
       active: last,
     });
     if (chosen === undefined || chosen === 'back') return job ?? current;
@@ -169,6 +210,16 @@ export async function editJob(
       // Shown, and the list comes back: the user may fix another property first.
       void vscode.window.showErrorMessage((err as Error).message);
     }
+  }
+}
+
+/** The prompt's front matter settings, or none when it cannot be read (the tree says why). */
+function promptSettingsOf(prompt: Prompt | undefined): PromptSettings {
+  if (!prompt) return {};
+  try {
+    return readRunPrompt(prompt).settings;
+  } catch {
+    return {};
   }
 }
 

@@ -30,8 +30,11 @@ export interface TextStep {
 export function askText(options: TextStep): Promise<StepResult> {
   const input = vscode.window.createInputBox();
   input.title = options.title;
-  input.step = options.step;
-  input.totalSteps = options.totalSteps;
+  // A single box (an edit of one value) shows no "1/1".
+  if (options.totalSteps > 1) {
+    input.step = options.step;
+    input.totalSteps = options.totalSteps;
+  }
   input.prompt = options.prompt;
   input.value = options.value ?? '';
   input.placeholder = options.placeholder;
