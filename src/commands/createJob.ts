@@ -24,6 +24,7 @@ import {
   pickTimeZone,
 } from './jobFieldInputs';
 import { askText } from './quickInput';
+import { isDirectory } from '../scheduler/workingFolder';
 
 /** Values that skip their step when given (scripts, tests, other extensions). */
 export interface CreateJobArgs {
@@ -141,7 +142,13 @@ export async function createJob(ctx: CommandContext, args: CreateJobArgs = {}): 
     text: args.prompt ?? '',
     cron: args.cron ?? '0 2 * * *',
     timezone: args.timezone ?? defaultTimeZone(),
-    folder: args.folder !== undefined ? args.folder : defaultFolder(),
+    // A job made from a prompt file runs in that file's workspace folder (a multi-root window).
+    folder:
+      args.folder !== undefined
+        ? args.folder
+        : promptFile
+          ? (vscode.workspace.getWorkspaceFolder(vscode.Uri.file(promptFile))?.uri.fsPath ?? defaultFolder())
+          : defaultFolder(),
   };
   // A caller that gives the name and the prompt (a script, a test) takes the defaults of the
   // rest; a person is asked for each, the defaults preselected.
@@ -193,7 +200,7 @@ async function storeNewJob(
   if (zone !== null) refuse(zone);
   const cron = checkCron(v.cron, v.timezone, new Date());
   if (!cron.ok) refuse(cron.message ?? v.cron);
-  if (v.folder !== null && !(await isFolder(v.folder)))
+  if (v.folder !== null && !isDirectory(v.folder))
     refuse(vscode.l10n.t('the folder {0} does not exist', v.folder));
   const plan = planJobSchedule(
     { cronExpression: v.cron, timezone: v.timezone, once: false, hasParent: false },
@@ -263,14 +270,6 @@ async function storeNewJob(
     );
   }
   return job;
-}
-
-async function isFolder(folder: string): Promise<boolean> {
-  try {
-    return (await vscode.workspace.fs.stat(vscode.Uri.file(folder))).type === vscode.FileType.Directory;
-  } catch {
-    return false;
-  }
 }
 
 /** "Create Job from This Prompt": the CodeLens, the Explorer and the editor title/context menus. */

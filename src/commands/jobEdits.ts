@@ -1,7 +1,6 @@
 // One way a job changes from VS Code: Edit Job (each property), Rename, and every programmatic
 // caller (`nightPilot.editJob` with values). The whole job is checked by the one validator
 // (core/jobValidation.ts, the CLI's rules) before anything is written.
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { JobDraft } from '../core/jobValidation';
 import { checkJobDraft, planJobSchedule } from '../core/jobValidation';
@@ -13,6 +12,7 @@ import type { JobPatch } from '../storage/jobRepository';
 import { setJobPrompt } from '../storage/jobPrompt';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
+import { isDirectory } from '../scheduler/workingFolder';
 
 /** What may change; an absent key is left as it is. */
 export interface JobEdits {
@@ -156,12 +156,4 @@ export async function applyJobEdits(ctx: CommandContext, jobId: string, edits: J
   ctx.log.info(`Edited job "${job.name}" (${job.id}): ${Object.keys(edits).join(', ')}.`);
   ctx.refresh();
   return job;
-}
-
-function isDirectory(folder: string): boolean {
-  try {
-    return fs.statSync(folder).isDirectory();
-  } catch {
-    return false;
-  }
 }

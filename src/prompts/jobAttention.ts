@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Job, Prompt } from '../core/model';
 import { resolvePromptOptions } from '../core/promptGrants';
 import { PromptUnavailableError, readRunPrompt } from '../scheduler/promptText';
+import { isDirectory } from '../scheduler/workingFolder';
 
 /** What needs the user's attention, most serious first. */
 export type JobAttention =
@@ -16,54 +17,77 @@ export type JobAttention =
   | { kind: 'review' };
 
 interface Cached {
+  /** When the file was last looked at (ms); within FRESH_MS it is not looked at again. */
+  checkedAt: number;
   mtimeMs: number;
   size: number;
   /** What readRunPrompt made of the file at that version (settings, or the problem). */
   read: ReturnType<typeof readRunPrompt> | PromptUnavailableError;
 }
 
-// Keyed by path and checked by a stat, so a tree of 1,000 jobs reads no file twice while unchanged.
-const cache = new Map<string, Cached>();
+// A tree of 1,000 jobs repaints often while runs write: it must not stat 2,000 paths each time.
+// Files and folders are looked at again after FRESH_MS, or at once when VS Code reports a change
+// (forgetPromptFiles); a file is read again only when its size or modification time changed.
+const FRESH_MS = 5_000;
 const CACHE_LIMIT = 2_000;
+const files = new Map<string, Cached>();
+const folders = new Map<string, { checkedAt: number; exists: boolean }>();
 
-function readCached(prompt: Prompt): ReturnType<typeof readRunPrompt> | PromptUnavailableError {
+/** Files or folders changed (saved, created, renamed, deleted): look at them again. */
+export function forgetPromptFiles(): void {
+  files.clear();
+  folders.clear();
+}
+
+function readPrompt(prompt: Prompt): ReturnType<typeof readRunPrompt> | PromptUnavailableError {
+  try {
+    return readRunPrompt(prompt);
+  } catch (err) {
+    return err instanceof PromptUnavailableError
+      ? err
+      : new PromptUnavailableError(String(err), 'unreadable');
+  }
+}
+
+function readCached(prompt: Prompt, now: number): ReturnType<typeof readRunPrompt> | PromptUnavailableError {
   const file = prompt.filePath;
-  const attempt = () => {
-    try {
-      return readRunPrompt(prompt);
-    } catch (err) {
-      return err instanceof PromptUnavailableError
-        ? err
-        : new PromptUnavailableError(String(err), 'unreadable');
-    }
-  };
-  if (file === null) return attempt();
-  let stat: fs.Stats;
+  if (file === null) return readPrompt(prompt);
+  const hit = files.get(file);
+  if (hit && now - hit.checkedAt < FRESH_MS) return hit.read;
+  let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(file);
   } catch {
-    cache.delete(file);
-    return attempt();
+    stat = undefined;
   }
-  const hit = cache.get(file);
-  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.read;
-  const read = attempt();
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, read });
+  const read =
+    hit && stat && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size ? hit.read : readPrompt(prompt);
+  if (files.size >= CACHE_LIMIT) files.clear();
+  files.set(file, { checkedAt: now, mtimeMs: stat?.mtimeMs ?? -1, size: stat?.size ?? -1, read });
   return read;
+}
+
+function folderExists(folder: string, now: number): boolean {
+  const hit = folders.get(folder);
+  if (hit && now - hit.checkedAt < FRESH_MS) return hit.exists;
+  const exists = isDirectory(folder);
+  if (folders.size >= CACHE_LIMIT) folders.clear();
+  folders.set(folder, { checkedAt: now, exists });
+  return exists;
 }
 
 /** What about this job needs attention now, or undefined when nothing does. */
 export function jobAttention(job: Job, prompt: Prompt | undefined): JobAttention | undefined {
+  const now = Date.now();
   if (prompt) {
-    const read = readCached(prompt);
+    const read = readCached(prompt, now);
     if (read instanceof PromptUnavailableError) {
       return read.kind === 'missing' && prompt.filePath !== null
         ? { kind: 'promptMissing', file: prompt.filePath }
         : { kind: 'promptBroken', message: read.message };
     }
     const folder = job.options.workingDirectory;
-    if (folder !== null && !isDirectory(folder)) return { kind: 'folderMissing', folder };
+    if (folder !== null && !folderExists(folder, now)) return { kind: 'folderMissing', folder };
     const resolved = resolvePromptOptions(job.options, read.settings);
     if (!resolved.ok && resolved.reason === 'review') return { kind: 'review' };
     if (!resolved.ok)
@@ -76,15 +100,7 @@ export function jobAttention(job: Job, prompt: Prompt | undefined): JobAttention
     return undefined;
   }
   const folder = job.options.workingDirectory;
-  return folder !== null && !isDirectory(folder) ? { kind: 'folderMissing', folder } : undefined;
-}
-
-function isDirectory(folder: string): boolean {
-  try {
-    return fs.statSync(folder).isDirectory();
-  } catch {
-    return false;
-  }
+  return folder !== null && !folderExists(folder, now) ? { kind: 'folderMissing', folder } : undefined;
 }
 
 /**

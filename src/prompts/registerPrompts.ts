@@ -8,6 +8,7 @@ import { errorMessage } from '../views/logger';
 import { PromptCodeLensProvider } from './promptCodeLens';
 import { PromptDiagnostics } from './promptDiagnostics';
 import { PROMPT_SCHEME, PromptDocuments } from './promptDocuments';
+import { forgetPromptFiles } from './jobAttention';
 import { isInPromptFolder } from './promptFolder';
 import { PromptLinks } from './promptLinks';
 import { applyMoves, movesOf } from './promptRenames';
@@ -33,7 +34,20 @@ export function registerPrompts(
   const diagnostics = new PromptDiagnostics((uri) => links.isUsed(uri));
   const documents = new PromptDocuments(db);
   const relevant = (uri: vscode.Uri) => isInPromptFolder(uri) || links.isUsed(uri);
+  const changed = () => {
+    forgetPromptFiles();
+    onPromptFilesChanged();
+  };
+  // Changes made outside VS Code (a git pull, a terminal) to the workspace's Markdown files.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.md');
+  const onWatched = (uri: vscode.Uri) => {
+    if (relevant(uri)) changed();
+  };
   const disposables: vscode.Disposable[] = [
+    watcher,
+    watcher.onDidChange(onWatched),
+    watcher.onDidCreate(onWatched),
+    watcher.onDidDelete(onWatched),
     codeLens,
     diagnostics,
     documents,
@@ -43,9 +57,9 @@ export function registerPrompts(
       const moves = movesOf(event);
       if (moves.length === 0) return;
       try {
-        const changed = await db.write((tx) => applyMoves(tx, moves));
-        for (const c of changed) log.info(`Prompt ${c.id} moved with its file: ${c.from} -> ${c.to}.`);
-        if (changed.length > 0) onPromptFilesChanged();
+        const moved = await db.write((tx) => applyMoves(tx, moves));
+        for (const c of moved) log.info(`Prompt ${c.id} moved with its file: ${c.from} -> ${c.to}.`);
+        if (moved.length > 0) changed();
       } catch (err) {
         log.error(`Could not follow a renamed prompt file: ${errorMessage(err)}`, err);
         void vscode.window.showErrorMessage(
@@ -53,14 +67,15 @@ export function registerPrompts(
         );
       }
     }),
+    // A deleted folder may hold prompt files or be a job's working folder.
     vscode.workspace.onDidDeleteFiles((e) => {
-      if (e.files.some((uri) => uri.scheme === 'file')) onPromptFilesChanged();
+      if (e.files.some((uri) => uri.scheme === 'file')) changed();
     }),
     vscode.workspace.onDidCreateFiles((e) => {
-      if (e.files.some(relevant)) onPromptFilesChanged();
+      if (e.files.some(relevant)) changed();
     }),
     vscode.workspace.onDidSaveTextDocument((d) => {
-      if (relevant(d.uri)) onPromptFilesChanged();
+      if (relevant(d.uri)) changed();
     }),
   ];
   return {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import type { ExecutionOptions, Run } from '../core/model';
 import { describePromptRefusal, resolvePromptOptions } from '../core/promptGrants';
@@ -15,6 +14,7 @@ import { RunLease } from './runLease';
 import type { OutcomeEffects, RunOutcome } from './runOutcome';
 import { ownedBy, recordOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { isDirectory } from './workingFolder';
 
 export interface ExecutorDeps {
   db: NightPilotDatabase;
@@ -192,14 +192,6 @@ async function runPhases(
     if (stop !== null) return stop;
   }
   return { status: 'succeeded' };
-}
-
-function isDirectory(folder: string): boolean {
-  try {
-    return fs.statSync(folder).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /**

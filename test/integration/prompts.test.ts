@@ -126,8 +126,11 @@ describe('prompt files in a real VS Code', function () {
       timezone: 'UTC',
     });
     await vscode.workspace.fs.delete(vscode.Uri.file(file));
-    const item = jobItem(job.id);
-    assert.match(String(item.description), /^prompt file missing · /);
+    // The workspace's file watcher reports the deletion.
+    const item = await eventually('the tree to show the missing file', () => {
+      const shown = jobItem(job.id);
+      return /^prompt file missing · /.test(String(shown.description)) ? shown : undefined;
+    });
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
     assert.match((item.tooltip as vscode.MarkdownString).value, /does not exist: the next run fails/);
     const run = await vscode.commands.executeCommand<Run>('nightPilot.runJob', job.id);
@@ -196,8 +199,11 @@ describe('prompt files in a real VS Code', function () {
     assert.deepEqual(job.options.promptGrants?.allowedTools, ['Read']);
     assert.equal(jobItem(job.id).contextValue, 'job+active');
     fs.writeFileSync(file, '---\nallowedTools: [Read, "Bash(rm:*)"]\n---\nRead things.\n');
-    const item = jobItem(job.id);
-    assert.equal(item.contextValue, 'job+active+promptReview');
+    // Written outside VS Code (a git pull): the workspace's file watcher reports it.
+    const item = await eventually('the tree to show the review', () => {
+      const shown = jobItem(job.id);
+      return shown.contextValue === 'job+active+promptReview' ? shown : undefined;
+    });
     assert.match(String(item.description), /^review prompt permissions · /);
     const accepted = await vscode.commands.executeCommand<Job>('nightPilot.reviewPromptPermissions', job.id, {
       accept: true,
