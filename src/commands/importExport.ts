@@ -4,15 +4,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { jobsFile, parseJobsFile } from '../core/jobTransfer';
+import { MAX_JOBS_FILE_BYTES, jobsFile, readJobsFileText } from '../core/jobTransfer';
 import type { Job, Prompt } from '../core/model';
 import type { ExistingJobs } from '../storage/jobImport';
 import { ImportError, existingJobIds, importJobs as importIntoDatabase } from '../storage/jobImport';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
-
-/** A jobs file larger than this is not one Night Pilot wrote. */
-const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 export interface ExportJobsArgs {
   /** Where to write; asked when absent. */
@@ -101,20 +98,20 @@ export async function importJobs(ctx: CommandContext, args: ImportJobsArgs = {})
   let bytes: Uint8Array;
   try {
     const { size } = await vscode.workspace.fs.stat(source);
-    if (size > MAX_IMPORT_BYTES) {
+    if (size > MAX_JOBS_FILE_BYTES) {
       throw new Error(vscode.l10n.t('the file is {0} bytes, more than a jobs file can be', size));
     }
     bytes = await vscode.workspace.fs.readFile(source);
   } catch (err) {
     throw refusal(source, [(err as Error).message]);
   }
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    throw refusal(source, [vscode.l10n.t('it is not JSON ({0})', (err as Error).message)]);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw refusal(source, [vscode.l10n.t('it is not UTF-8 text')]);
   }
-  const parsed = parseJobsFile(value);
+  const parsed = readJobsFileText(text);
   if (!parsed.ok) throw refusal(source, parsed.problems);
 
   const bypass = parsed.jobs.filter((job) => job.options.permissionMode === 'bypassPermissions');

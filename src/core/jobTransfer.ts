@@ -8,6 +8,8 @@ import type { ExecutionOptions, Job, JobStatus, Prompt, RetryConfig } from './mo
 import { DEFAULT_EXECUTION_OPTIONS, DEFAULT_RETRY, JOB_STATUSES } from './model';
 
 export const JOBS_FILE_FORMAT = 'night-pilot-jobs';
+/** A jobs file larger than this is not one Night Pilot wrote. */
+export const MAX_JOBS_FILE_BYTES = 20 * 1024 * 1024;
 export const JOBS_FILE_VERSION = 1;
 
 /** One job as the file holds it. `id` links a child to its parent in the same file. */
@@ -172,6 +174,17 @@ function readJob(raw: unknown, bad: (message: string) => void): TransferJob | un
   };
   for (const problem of checkJobDraft(job)) bad(`${problem.field}: ${problem.message}`);
   return job;
+}
+
+/** `parseJobsFile` of a file's text; text that is not JSON is refused with the parser's reason. */
+export function readJobsFileText(text: string): ParsedJobsFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problems: [`it is not JSON (${(err as Error).message})`] };
+  }
+  return parseJobsFile(value);
 }
 
 /** Parent links that come back to where they started (a parent outside the file is checked on import). */

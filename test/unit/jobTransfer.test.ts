@@ -1,10 +1,13 @@
 // Export Jobs / Import Jobs: the JSON file and the all-or-nothing import (real sql.js database).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import type { JobJson } from '../../src/cli/output';
 import { jobsFile, parseJobsFile } from '../../src/core/jobTransfer';
 import type { Job, Prompt } from '../../src/core/model';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { ImportError, importJobs } from '../../src/storage/jobImport';
+import { TempDirs, cli, json, ok } from './cliHarness';
 import { useTempDir } from './storageHelpers';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -156,5 +159,66 @@ describe('jobs file: export and import', () => {
       db.read((tx) => [tx.jobs.list().length, tx.prompts.list().length]),
       before,
     );
+  });
+});
+
+describe('night-pilot job dump and job import (in-process)', () => {
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('dumps jobs to a file and imports them into another database, refusing a bad file with its reasons', async () => {
+    const dir = temp.make();
+    const a = path.join(dir, 'a.db');
+    const b = path.join(dir, 'b.db');
+    const added = json<JobJson>(
+      ok(
+        await cli(
+          [
+            '--db',
+            a,
+            '--json',
+            'job',
+            'add',
+            '--name',
+            'nightly',
+            '--prompt',
+            'Review.',
+            '--cron',
+            '0 2 * * *',
+            '--max-turns',
+            '7',
+          ],
+          { cwd: dir },
+        ),
+      ),
+    );
+    const dumped = await cli(['--db', a, 'job', 'dump', '--out', 'jobs.json'], { cwd: dir });
+    assert.equal(dumped.code, 0, dumped.stderr);
+    assert.match(dumped.stderr, /wrote 1 job\(s\) to .*jobs\.json/);
+    const imported = json<{ created: JobJson[]; skipped: unknown[] }>(
+      ok(await cli(['--db', b, '--json', 'job', 'import', 'jobs.json'], { cwd: dir })),
+    );
+    assert.deepEqual(
+      imported.created.map((j) => [j.id, j.name, j.options.maxTurns, j.prompt?.title]),
+      [[added.id, 'nightly', 7, 'nightly']],
+    );
+    const again = json<{ created: JobJson[]; skipped: unknown[] }>(
+      ok(await cli(['--db', b, '--json', 'job', 'import', 'jobs.json'], { cwd: dir })),
+    );
+    assert.deepEqual([again.created.length, again.skipped.length], [0, 1]);
+
+    const file = JSON.parse(fs.readFileSync(path.join(dir, 'jobs.json'), 'utf8')) as {
+      jobs: Array<Record<string, unknown>>;
+    };
+    file.jobs[0]!.cronExpression = '0 25 * * *';
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(file));
+    const bad = await cli(['--db', b, 'job', 'import', 'bad.json', '--copies'], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /bad\.json was not imported \(nothing changed\):\n {2}- jobs\[0\] "nightly": cronExpression: hour: 25 is out of range 0-23/,
+    );
+    const listed = json<JobJson[]>(ok(await cli(['--db', b, '--json', 'job', 'list'], { cwd: dir })));
+    assert.equal(listed.length, 1);
   });
 });
