@@ -8,6 +8,7 @@ import { errorMessage } from '../views/logger';
 import { PromptCodeLensProvider } from './promptCodeLens';
 import { PromptDiagnostics } from './promptDiagnostics';
 import { PROMPT_SCHEME, PromptDocuments } from './promptDocuments';
+import { hasPromptHolds, recheckPromptHolds } from '../scheduler/promptGate';
 import { forgetPromptFiles } from './jobAttention';
 import { isInPromptFolder } from './promptFolder';
 import { PromptLinks } from './promptLinks';
@@ -37,6 +38,12 @@ export function registerPrompts(
   const changed = () => {
     forgetPromptFiles();
     onPromptFilesChanged();
+    // A run waiting for a prompt review may go now if the file was changed back.
+    if (db.read((tx) => hasPromptHolds(tx))) {
+      db.write((tx) => recheckPromptHolds(tx)).catch((err: unknown) =>
+        log.warn(`Could not look at the runs held for a prompt review again: ${errorMessage(err)}`),
+      );
+    }
   };
   // Changes made outside VS Code (a git pull, a terminal) to the workspace's Markdown files.
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.md');

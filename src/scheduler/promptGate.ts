@@ -13,8 +13,12 @@ import { readRunPrompt } from './promptText';
 import { NOT_STARTED } from './runOutcome';
 import type { GateDecision } from './startGate';
 
-/** How often a held run looks at its prompt file again (it may have been changed back). */
-const RECHECK_MS = 60_000;
+/**
+ * How often a held run looks at its prompt file again by itself (it may have been changed back).
+ * Each look is a write, so not often; VS Code asks at once when it sees the file change
+ * (recheckPromptHolds), and accepting releases the run at once.
+ */
+const RECHECK_MS = 15 * 60_000;
 
 /** The start of the wait reason of a run held for review; the tree and the commands match it. */
 export const PROMPT_REVIEW_REASON = "Waiting: the prompt's permissions changed";
@@ -96,4 +100,24 @@ export function acceptPromptGrants(
     if (tx.runs.transition(run.id, NOT_STARTED, { resumeAt: null, waitReason: null })) released++;
   }
   return { job, released };
+}
+
+/** Whether any run waits for a prompt review (a read, to spare a write when none does). */
+export function hasPromptHolds(tx: Tx): boolean {
+  return tx.runs.list({ statuses: ['queued'] }).some((run) => isPromptReviewWait(run.waitReason));
+}
+
+/**
+ * Inside the write lock: lets the queue look again now at every run held for a prompt review (a
+ * prompt file changed: it may grant no more than confirmed now). A run still needing the review is
+ * held again with the same reason. Returns how many runs were let through to the gate.
+ */
+export function recheckPromptHolds(tx: Tx): number {
+  let count = 0;
+  for (const run of tx.runs.list({ statuses: ['queued'] })) {
+    if (isPromptReviewWait(run.waitReason) && run.resumeAt !== null) {
+      if (tx.runs.transition(run.id, NOT_STARTED, { resumeAt: null })) count++;
+    }
+  }
+  return count;
 }

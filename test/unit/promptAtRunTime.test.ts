@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExecutionOptions, Job, Run } from '../../src/core/model';
-import { PROMPT_REVIEW_REASON, acceptPromptGrants, reviewPrompt } from '../../src/scheduler/promptGate';
+import {
+  PROMPT_REVIEW_REASON,
+  acceptPromptGrants,
+  recheckPromptHolds,
+  reviewPrompt,
+} from '../../src/scheduler/promptGate';
 import { CLAUDE_BIN, claudeTestEnv } from '../fixtures/claudeEnv';
 import { lastUserTexts, startFakeAnthropicApi } from '../fixtures/fakeAnthropicApi';
 import type { FakeApi } from '../fixtures/fakeAnthropicApi';
@@ -120,6 +125,21 @@ describe('prompt files at run time (real Claude Code CLI)', function () {
     const run = h.db.read((tx) => tx.runs.require(held.id));
     assert.equal(run.status, 'succeeded', run.error ?? '');
     assert.equal(fs.existsSync(made), true, 'the confirmed tool rule did not reach Claude');
+  });
+
+  it('lets a held run go when its prompt file is changed back to what was confirmed', async () => {
+    writePrompt('model: claude-sonnet-4-5');
+    const job = await addFileJob();
+    writePrompt('model: claude-sonnet-4-5\nenv: { TOKEN: x }');
+    const held = await fire(job, 0);
+    assert.equal(held.status, 'queued');
+    assert.match(held.waitReason!, /env \+ TOKEN=x/);
+    writePrompt('model: claude-sonnet-4-5');
+    // What VS Code does when it sees the file change.
+    assert.equal(await h.db.write((tx) => recheckPromptHolds(tx)), 1);
+    await tickAndSettle(h);
+    const run = h.db.read((tx) => tx.runs.require(held.id));
+    assert.equal(run.status, 'succeeded', run.error ?? '');
   });
 
   it('applies a narrowing key (disallowedTools) at once, without a review', async () => {
