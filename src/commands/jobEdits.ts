@@ -66,11 +66,8 @@ export async function applyJobEdits(ctx: CommandContext, jobId: string, edits: J
 
   const folder = edits.options?.workingDirectory;
   if (folder && !isDirectory(folder)) reasons.push(vscode.l10n.t('the folder {0} does not exist', folder));
-  if (
-    edits.options?.permissionMode === 'bypassPermissions' &&
-    edits.options.allowBypass !== true &&
-    !current.options.allowBypass
-  )
+  const bypassRefused = options.permissionMode === 'bypassPermissions' && !options.allowBypass;
+  if (bypassRefused)
     reasons.push(vscode.l10n.t('bypassPermissions needs the explicit confirmation (allowBypass)'));
 
   let prompt: { title: string; content: string; filePath: string | null } | undefined;
@@ -126,7 +123,12 @@ export async function applyJobEdits(ctx: CommandContext, jobId: string, edits: J
       reasons.push(vscode.l10n.t('the schedule "{0}" never fires again', draft.cronExpression));
     }
   }
-  reasons.push(...checkJobDraft(draft).map((p) => `${p.field}: ${p.message}`));
+  reasons.push(
+    ...checkJobDraft(draft)
+      // Said above in the user's words.
+      .filter((p) => !(bypassRefused && p.field === 'options.permissionMode'))
+      .map((p) => `${p.field}: ${p.message}`),
+  );
   if (reasons.length > 0) fail(current.name, [...new Set(reasons)]);
 
   Object.assign(patch, {
