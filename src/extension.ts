@@ -28,6 +28,7 @@ import { SeenFailures } from './views/seenFailures';
 import { NightPilotStatusBar } from './views/statusBar';
 import { readJobsSummary, updateContextKeys } from './views/summary';
 import { TranscriptProvider } from './views/transcriptDocument';
+import { registerPrompts } from './prompts/registerPrompts';
 import { createUsageViews } from './views/usageViews';
 
 /** The orderly stop of this activation; `deactivate` returns it (see SchedulerHost.shutdown). */
@@ -145,6 +146,12 @@ export function activate(context: vscode.ExtensionContext): NightPilotApi {
       }
     };
     updateSummary();
+    // Prompt files: diagnostics, CodeLens, stored prompts in editor tabs, renames followed.
+    const prompts = registerPrompts(db, componentLogger(channel, 'prompts'), () => jobsTree.refresh());
+    context.subscriptions.push(
+      ...prompts.disposables,
+      jobsTree.onDidChangeTreeData(() => prompts.refresh()),
+    );
     context.subscriptions.push(
       schedulerHost,
       schedulerHost.scheduler.onDidEndRun((run) => {

@@ -29,6 +29,15 @@ export const COMMAND = {
   setJobBudget: 'nightPilot.setJobBudget',
   openRun: 'nightPilot.openRun',
   restoreDatabase: 'nightPilot.restoreDatabase',
+  editJob: 'nightPilot.editJob',
+  renameJob: 'nightPilot.renameJob',
+  duplicateJob: 'nightPilot.duplicateJob',
+  exportJobs: 'nightPilot.exportJobs',
+  importJobs: 'nightPilot.importJobs',
+  createJobFromPrompt: 'nightPilot.createJobFromPrompt',
+  openPrompt: 'nightPilot.openPrompt',
+  reviewPromptPermissions: 'nightPilot.reviewPromptPermissions',
+  newPrompt: 'nightPilot.newPrompt',
 } as const;
 
 export type CommandKey = keyof typeof COMMAND;

@@ -5,7 +5,13 @@ import type { CommandContext } from './commandContext';
 import type { CommandKey } from './commandIds';
 import { COMMAND } from './commandIds';
 import type { CreateJobArgs } from './createJob';
-import { createJob } from './createJob';
+import { createJob, createJobFromPrompt } from './createJob';
+import { editJob } from './editJob';
+import type { JobEdits } from './jobEdits';
+import { duplicateJob, renameJob } from './jobCopies';
+import type { ExportJobsArgs, ImportJobsArgs } from './importExport';
+import { exportJobs, importJobs } from './importExport';
+import { newPrompt, openPrompt, reviewPromptPermissions } from './promptCommands';
 import { exportJobToGitHubActions } from './exportJob';
 import { cancelRun, deleteJob, pauseJob, resumeJob, runJob, setQuiet } from './jobCommands';
 import { copyRunId, openRawLog, openTranscript, retryRun } from './runCommands';
@@ -39,6 +45,10 @@ async function openDatabaseFolder(ctx: CommandContext): Promise<string> {
 }
 
 type Handler = (...args: unknown[]) => unknown;
+
+function isJobNode(arg: unknown): arg is { kind: 'job'; job: { id: string } } {
+  return typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'job';
+}
 
 /**
  * A keybinding in the Jobs view passes `{ fromSelection: true }`: the command then acts on the
@@ -90,6 +100,21 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
     setJobBudget: (arg, values) => setJobBudget(ctx, arg, values as Parameters<typeof setJobBudget>[2]),
     openRun: (runId) => openRun(ctx, runId),
     restoreDatabase: () => ctx.restoreDatabase(),
+    editJob: (arg, changes) => editJob(ctx, arg, changes as JobEdits | undefined),
+    renameJob: (arg, name) => renameJob(ctx, arg, name),
+    duplicateJob: (arg, name) => duplicateJob(ctx, arg, name),
+    // From a job's context menu the argument is its tree node: export that job alone.
+    exportJobs: (arg) =>
+      exportJobs(
+        ctx,
+        isJobNode(arg) ? { jobIds: [arg.job.id] } : ((arg as ExportJobsArgs | undefined) ?? {}),
+      ),
+    importJobs: (arg) => importJobs(ctx, (arg as ImportJobsArgs | undefined) ?? {}),
+    createJobFromPrompt: (uri) => createJobFromPrompt(ctx, uri),
+    openPrompt: (arg) => openPrompt(ctx, arg),
+    reviewPromptPermissions: (arg, options) =>
+      reviewPromptPermissions(ctx, arg, options as { accept?: boolean } | undefined),
+    newPrompt: (title) => newPrompt(ctx, title),
   };
 }
 

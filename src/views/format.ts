@@ -86,3 +86,8 @@ export function formatCount(n: number): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** Markdown-escapes text that comes from the user or the database. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
+}

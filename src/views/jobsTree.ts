@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errorMessage';
 import type { JobFilter, JobSort } from '../core/jobOrder';
 import { matchesFilter, sortJobs } from '../core/jobOrder';
-import type { Job, Run } from '../core/model';
+import type { Job, Prompt, Run } from '../core/model';
 import { describePhases } from '../core/phases';
 import { localDayFormatter } from '../core/calendar';
 import { defaultTimeZone } from '../core/timeZone';
@@ -49,6 +49,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         generation: number;
         jobs: Job[];
         overviews: Map<string, JobOverview>;
+        prompts: Map<string, Prompt>;
         hold: LimitHold | null;
         quiet: boolean;
       }
@@ -133,6 +134,11 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }, REFRESH_DELAY_MS);
   }
 
+  /**
+   * Fires a coalesced repaint now. VS Code answers `reveal` from the children it has cached until
+   * a change event arrives (and waits for the refresh that event starts), so a reveal right after a
+   * write must not leave the change in the coalescing delay.
+   */
   private _fireNow(): void {
     clearTimeout(this._timer);
     this._timer = undefined;
@@ -250,6 +256,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         return job ? [this._jobNode(tx, job, overviews)] : [];
       });
     });
+    this._fireNow();
     // Select the first; reveal the others without taking the selection from it.
     for (const node of nodes.slice(1).reverse()) await this._reveal(node, { select: false, focus: false });
     if (nodes[0]) await this._reveal(nodes[0], { select: true, focus: true });
@@ -285,6 +292,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         this._shown.set(current.jobId, Math.ceil((newer + 1) / RUNS_PAGE) * RUNS_PAGE);
       return this._runNode(tx, current);
     });
+    this._fireNow();
     if (node) await this._reveal(node, { select: true, focus: true, expand: false });
   }
 
@@ -299,6 +307,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         generation: db.generation,
         jobs: tx.jobs.list(),
         overviews: readJobOverviews(tx),
+        prompts: new Map(tx.prompts.list().map((p) => [p.id, p])),
         hold: readLimitHold(tx),
         quiet: isQuietMode(tx),
       };
@@ -356,13 +365,14 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   private _roots(snapshot: NonNullable<JobsTreeProvider['_snapshot']>): JobsTreeNode[] {
-    const { jobs, overviews } = snapshot;
+    const { jobs, overviews, prompts } = snapshot;
     const byId = new Map(jobs.map((j) => [j.id, j]));
     const nodes = jobs.map((j): JobNode => ({
       kind: 'job',
       job: j,
       overview: overviewOf(overviews, j.id),
       parentName: j.parentJobId ? (byId.get(j.parentJobId)?.name ?? null) : null,
+      prompt: prompts.get(j.promptId),
     }));
     if (this._options.filtered) {
       // Filtered: every matching job, child jobs included, in one flat list.
@@ -424,7 +434,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         : job.parentJobId
           ? (tx.jobs.get(job.parentJobId)?.name ?? null)
           : null;
-    return { kind: 'job', job, overview: overviewOf(overviews, job.id), parentName: name };
+    return {
+      kind: 'job',
+      job,
+      overview: overviewOf(overviews, job.id),
+      parentName: name,
+      prompt: tx.prompts.get(job.promptId),
+    };
   }
 
   private _runNode(tx: Tx, run: Run): JobsTreeNode {

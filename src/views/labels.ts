@@ -1,6 +1,7 @@
 // The words for a run's status and trigger, a phase, a status filter and a hold, as the Jobs view,
 // the transcripts, the pickers and the notifications say them (translated).
 import * as vscode from 'vscode';
+import { isPromptReviewWait } from '../scheduler/promptGate';
 import type { JobStatusFilter } from '../core/jobOrder';
 import type { Run, RunStatus } from '../core/model';
 import type { PhaseView } from '../core/phases';
@@ -75,6 +76,7 @@ export function statusFilterLabel(status: JobStatusFilter): string {
 
 /** "held by smart start" or "held by a budget": what holds a queued run, short enough for a row. */
 export function holdLabel(waitReason: string): string {
+  if (isPromptReviewWait(waitReason)) return vscode.l10n.t('waits for your review');
   return /smart start/i.test(waitReason)
     ? vscode.l10n.t('held by smart start')
     : vscode.l10n.t('held by a budget');

@@ -3,13 +3,14 @@
 // Tooltips are built on hover (treeTooltips.ts, through resolveTreeItem).
 import * as vscode from 'vscode';
 import type { PhaseView } from '../core/phases';
-import type { ExecutionProcess, Job, Run, RunStatus } from '../core/model';
+import type { ExecutionProcess, Job, Prompt, Run, RunStatus } from '../core/model';
 import { FINAL_RUN_STATUSES } from '../core/model';
 import type { LimitHold } from '../scheduler/limitHold';
 import type { JobOverview, UsageSum } from '../storage/jobOverview';
 import { COMMAND } from '../commands/commandIds';
 import { holdLabel, phaseLabel, runStatusLabel, triggerLabel } from './labels';
 import { durationBetween, formatMoney, formatTime, formatTokensShort, formatWhen } from './format';
+import { decorateJobItem } from '../prompts/jobAttention';
 
 /** One row of the Jobs view. */
 export type JobsTreeNode =
@@ -19,6 +20,8 @@ export type JobsTreeNode =
       readonly overview: JobOverview;
       /** The parent's name, for a job its parent's success triggers. */
       readonly parentName: string | null;
+      /** The job's prompt (its file, for what jobAttention shows). */
+      readonly prompt?: Prompt;
     }
   | { readonly kind: 'children'; readonly parent: Job; readonly count: number }
   | {
@@ -156,6 +159,7 @@ function jobItem(node: Extract<JobsTreeNode, { kind: 'job' }>, ctx: TreeContext,
     item.iconPath = themeIcon(PASSED);
   else item.iconPath = themeIcon({ icon: 'clock' });
   item.contextValue = jobContextValue(job, overview.activeStatus === 'running');
+  decorateJobItem(item, job, node.prompt);
   return item;
 }
 

@@ -1,12 +1,21 @@
 // The Markdown tooltips of the Jobs view, built when the user hovers (resolveTreeItem): short ids,
 // the prompt's title, the folder, the model, the schedule with its zone once, tokens and cost.
 import * as vscode from 'vscode';
+import { appendJobAttention } from '../prompts/jobAttention';
 import { describeCron } from '../core/cron';
 import { retryDelaySeconds } from '../core/retry';
 import { formatDuration } from '../core/timeFormat';
 import type { Job, Prompt, Run } from '../core/model';
 import type { JobOverview, UsageSum } from '../storage/jobOverview';
-import { durationBetween, formatCount, formatFull, formatMoney, formatWhen, shortId } from './format';
+import {
+  durationBetween,
+  escapeMarkdown,
+  formatCount,
+  formatFull,
+  formatMoney,
+  formatWhen,
+  shortId,
+} from './format';
 import type { JobsTreeNode, TreeContext } from './treeItems';
 import { phaseLabel, runStatusLabel, triggerLabel } from './labels';
 import { heldByLimit } from './treeItems';
@@ -24,11 +33,6 @@ function markdown(): vscode.MarkdownString {
   md.isTrusted = false;
   md.supportHtml = false;
   return md;
-}
-
-/** Markdown-escapes text that comes from the user or the database. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }
 
 function code(text: string): string {
@@ -141,6 +145,7 @@ export function jobTooltip(
     md.appendMarkdown('\n');
     for (const w of waits) line(md, `$(watch) ${w}`);
   }
+  appendJobAttention(md, job, details.prompt);
   return md;
 }
 

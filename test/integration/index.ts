@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
+/** The test file that ends the extension's life in this window; every other file runs before it. */
+const LAST_FILE = 'shutdown.test.js';
+
 /** The line scripts/test-integration.mjs starts echoing from. */
 export const START_MARKER = '--- Night Pilot integration tests ---';
 
@@ -16,13 +19,10 @@ export function run(): Promise<void> {
     timeout: 30_000,
     grep: process.env.NIGHT_PILOT_TEST_GREP,
   });
-  // shutdown.test.js deactivates the extension: it runs last, whatever the names of the others.
   const files = fs
     .readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))
-    .sort(
-      (a, b) => Number(a === 'shutdown.test.js') - Number(b === 'shutdown.test.js') || a.localeCompare(b),
-    );
+    .sort((a, b) => Number(a === LAST_FILE) - Number(b === LAST_FILE) || a.localeCompare(b));
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   console.log(START_MARKER);
   return new Promise((resolve, reject) => {
