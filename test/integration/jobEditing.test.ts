@@ -76,7 +76,7 @@ describe('editing jobs in a real VS Code', () => {
       { retry: { maxAttempts: 2, baseDelaySeconds: 600, maxDelaySeconds: 60 } },
       { cronExpression: '' },
     ]) {
-      assert.equal(await edit(job.id, bad), undefined, JSON.stringify(bad));
+      await assert.rejects(Promise.resolve(edit(job.id, bad)), /was not changed: /, JSON.stringify(bad));
       assert.deepEqual(stored(job.id), before, `changed by ${JSON.stringify(bad)}`);
     }
     const bypass = await edit(job.id, {
@@ -91,7 +91,7 @@ describe('editing jobs in a real VS Code', () => {
     const edited = await edit(child.id, { parentJobId: parent.id, cronExpression: '' });
     assert.equal(edited?.jobType, 'triggered');
     assert.equal(edited?.nextRunTime, null);
-    assert.equal(await edit(parent.id, { parentJobId: child.id }), undefined);
+    await assert.rejects(Promise.resolve(edit(parent.id, { parentJobId: child.id })), /would create a cycle/);
     assert.equal(stored(parent.id).parentJobId, null);
   });
 
@@ -99,9 +99,9 @@ describe('editing jobs in a real VS Code', () => {
     const job = await insertJob(db, 'Old name');
     const renamed = await vscode.commands.executeCommand<Job>('nightPilot.renameJob', job.id, 'New name');
     assert.equal(renamed?.name, 'New name');
-    assert.equal(
-      await vscode.commands.executeCommand('nightPilot.renameJob', job.id, 'two\nlines'),
-      undefined,
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('nightPilot.renameJob', job.id, 'two\nlines')),
+      /the name must be one line/,
     );
     assert.equal(stored(job.id).name, 'New name');
   });
@@ -139,13 +139,17 @@ describe('editing jobs in a real VS Code', () => {
     });
     assert.deepEqual([given?.options.workingDirectory, given?.timezone], [scratch, 'America/New_York']);
     const count = db.read((tx) => tx.jobs.list().length);
-    const refused = await vscode.commands.executeCommand('nightPilot.createJob', {
-      name: 'Missing folder',
-      prompt: 'Look around.',
-      cron: '0 2 * * *',
-      folder: path.join(scratch, 'gone'),
-    });
-    assert.equal(refused, undefined);
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('nightPilot.createJob', {
+          name: 'Missing folder',
+          prompt: 'Look around.',
+          cron: '0 2 * * *',
+          folder: path.join(scratch, 'gone'),
+        }),
+      ),
+      /gone does not exist/,
+    );
     assert.equal(
       db.read((tx) => tx.jobs.list().length),
       count,
@@ -213,14 +217,20 @@ describe('editing jobs in a real VS Code', () => {
     );
     const count = () => db.read((tx) => [tx.jobs.list().length, tx.prompts.list().length]);
     const before = count();
-    assert.equal(await vscode.commands.executeCommand('nightPilot.importJobs', { file }), undefined);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('nightPilot.importJobs', { file })),
+      /jobs\[1\] "Bad": cronExpression: hour: 25 is out of range 0-23\. Nothing was changed/,
+    );
     assert.deepEqual(count(), before);
     assert.equal(
       db.read((tx) => tx.jobs.get('good-job')),
       undefined,
     );
     fs.writeFileSync(file, '{ not json');
-    assert.equal(await vscode.commands.executeCommand('nightPilot.importJobs', { file }), undefined);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('nightPilot.importJobs', { file })),
+      /did not import .*bad-jobs\.json/,
+    );
     assert.deepEqual(count(), before);
   });
 });
