@@ -103,9 +103,20 @@ const row = (page, name) => page.getByRole('treeitem', { name: new RegExp(name) 
 
 /** The hover VS Code shows for the element under the mouse. */
 async function hoverText(page, target, expected) {
-  await target.hover();
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: expected }).first();
-  await hover.waitFor({ timeout: 10_000 });
+  // A hover VS Code was about to show can be dropped when the row repaints under the mouse (a run
+  // writing its phases): move away and hover again, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    await target.hover();
+    try {
+      await hover.waitFor({ timeout: 7_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.mouse.move(1000, 720);
+      await page.waitForTimeout(300);
+    }
+  }
   // Markdown hovers keep spaces as no-break spaces.
   return (await hover.innerText()).replace(/\u00a0/g, ' ');
 }
