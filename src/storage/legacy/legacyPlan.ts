@@ -3,6 +3,7 @@
 // shows it; the import writes exactly it.
 
 import type { ImportedIndex } from './importedIndex';
+import type { LegacyContents } from './legacyContents';
 import type { LegacySnapshot } from './legacyFile';
 import { planJobs } from './legacyJobPlan';
 import type { LegacyRows } from './legacyRows';
@@ -25,6 +26,7 @@ export interface PlanInput {
   snapshot: LegacySnapshot;
   tables: DetectedTable[];
   rows: LegacyRows;
+  contents: LegacyContents;
   index: ImportedIndex;
   decisions: MigrationDecisions;
   now: Date;
@@ -34,11 +36,12 @@ export interface PlanInput {
 const MAX_ITEMS = 20;
 
 export function buildPlan(input: PlanInput): MigrationPlan {
-  const { snapshot, tables, rows, index, decisions, now, localZone } = input;
+  const { snapshot, tables, rows, contents, index, decisions, now, localZone } = input;
   const skipped: SkippedRows[] = [];
   const jobPlan = planJobs({ rows, decisions, index, now, localZone, sourcePath: snapshot.path, skipped });
   const runPlan = planRuns({
     rows,
+    contents,
     decisions,
     index,
     now,

@@ -35,8 +35,10 @@ export interface MigrationReport {
   source: SourceSummary;
   database: string;
   backupFolder: string;
-  /** The database as it was before, in the backup folder: copy it back to undo. */
+  /** The database as it was before, in the backup folder: what an undo puts back. */
   databaseBackup: string | null;
+  /** The log files holding the imported runs' whole contents (one per job), beside the database. */
+  logFiles: string[];
   decisions: MigrationDecisions;
   imported: ImportCounts;
   tables: TableSummary[];

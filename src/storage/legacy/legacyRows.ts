@@ -49,7 +49,13 @@ export interface LegacyResult {
   ref: SourceRef;
   generation: Generation;
   jobRef: SourceRef;
-  content: string;
+  /**
+   * The row's rowid. The content itself is not kept: 50,000 results would hold it in memory a
+   * second time, beside the file's own copy. It is read again from there (legacyContents.ts).
+   */
+  rowid: number;
+  /** The content starts with "error" (generation A kept no status and stored failures as "error: ..."). */
+  contentSaysError: boolean;
   /** As written; generation A has none. */
   status: string | null;
   errorMessage: string | null;
@@ -245,6 +251,13 @@ function readJobs(db: Database, t: DetectedTable, out: LegacyRows): void {
   }
 }
 
+/** The column that holds a result's content (what Claude printed), by the table's role. */
+export function contentColumn(role: TableRole): string {
+  return role === 'processesD' ? 'output' : 'content';
+}
+
+const ERROR_CONTENT = /^\s*error\b/i;
+
 const JOB_TABLE_OF: Partial<Record<TableRole, string>> = {
   resultsA: 'jobs',
   executionResultsB: 'schedules',
@@ -256,14 +269,14 @@ function readResults(db: Database, t: DetectedTable, out: LegacyRows): void {
   const jobTable = JOB_TABLE_OF[t.role]!;
   const d = t.role === 'processesD';
   // The biggest table by far (50,000 rows and more): read by column index, without a row object.
-  const stmt = db.prepare(`SELECT * FROM ${quoteIdent(t.name)} ORDER BY rowid`);
+  const stmt = db.prepare(`SELECT rowid AS "rowid", * FROM ${quoteIdent(t.name)} ORDER BY rowid`);
   try {
     const names = stmt.getColumnNames();
-    const at = (name: string) => names.indexOf(name);
+    const at = (name: string) => names.indexOf(name, 1);
     const col = {
       id: at('id'),
       job: at(t.role === 'executionResultsB' ? 'schedule_id' : 'job_id'),
-      content: at(d ? 'output' : 'content'),
+      content: at(contentColumn(t.role)),
       end: at('end_time'),
       created: at('created_at'),
       status: at('status'),
@@ -286,7 +299,8 @@ function readResults(db: Database, t: DetectedTable, out: LegacyRows): void {
         ref: { table: t.name, id },
         generation: t.generation!,
         jobRef: { table: jobTable, id: jobId },
-        content,
+        rowid: Number(row[0]),
+        contentSaysError: ERROR_CONTENT.test(content),
         status: text(value(row, col.status)),
         errorMessage: text(value(row, col.error)),
         inputTokens: number(value(row, col.input)),

@@ -1,12 +1,14 @@
-// Each historical result becomes a run with one execution process (its content, status and
-// duration) and its usage records (tokens and cost, from the columns or from the JSON that
+// Each historical result becomes a run with one execution process (its status, duration, output
+// tail and log file) and its usage records (tokens and cost, from the columns or from the JSON that
 // `claude -p --output-format json` printed, which the old app often stored as the content).
 
 import crypto from 'node:crypto';
 import type { ClaudeResultFields } from '../../core/claudeResult';
 import { isRecord, readClaudeResult } from '../../core/claudeResult';
 import type { ProcessStatus, RunStatus } from '../../core/model';
+import { outputTail } from '../../core/outputTail';
 import type { ImportedIndex } from './importedIndex';
+import type { LegacyContents } from './legacyContents';
 import { label, refKey } from './legacyJobPlan';
 import type { LegacyResult, LegacyRows, SourceRef } from './legacyRows';
 import { fingerprint } from './legacyRows';
@@ -22,13 +24,6 @@ import type {
   SkippedRows,
 } from './legacyTypes';
 
-/**
- * Characters of a result kept in the database as the process's output tail; a longer content is
- * written whole to a log file beside the database. The executor keeps the same amount of a live
- * run's output (OUTPUT_TAIL_CHARS), so imported and new runs read alike.
- */
-export const IMPORTED_TAIL_CHARS = 4096;
-
 /** The model usage is filed under when the old app recorded tokens or cost without one. */
 export const UNKNOWN_MODEL = 'unknown';
 /** The model of the usage a running total holds beyond what its runs account for. */
@@ -36,6 +31,7 @@ export const UNATTRIBUTED_MODEL = 'legacy-unattributed';
 
 export interface RunPlanContext {
   rows: LegacyRows;
+  contents: LegacyContents;
   decisions: MigrationDecisions;
   index: ImportedIndex;
   now: Date;
@@ -61,21 +57,28 @@ export interface RunPlanResult {
  * import writes 50,000 runs in one transaction). Still a UUID like every other id.
  */
 export function timeOrderedUuid(ms: number): string {
-  if (randomOffset + 16 > randomPool.length) {
-    randomPool = crypto.randomBytes(4096);
+  if (randomOffset + 10 > randomPool.length) {
+    randomPool = crypto.randomBytes(4000);
     randomOffset = 0;
   }
-  const bytes = Buffer.from(randomPool.subarray(randomOffset, randomOffset + 16));
-  randomOffset += 16;
-  bytes.writeUIntBE(Math.max(0, Math.min(ms, 2 ** 48 - 1)), 0, 6);
-  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const r = randomPool;
+  const o = randomOffset;
+  randomOffset += 10;
+  const t = Math.max(0, Math.min(Math.floor(ms), 2 ** 48 - 1))
+    .toString(16)
+    .padStart(12, '0');
+  // Version 7 in the 13th digit, the variant (binary 10) in the 17th; the rest is random.
+  return (
+    `${t.slice(0, 8)}-${t.slice(8)}-7${HEX[r[o]!]!.charAt(1)}${HEX[r[o + 1]!]}-` +
+    `${HEX[0x80 | (r[o + 2]! & 0x3f)]}${HEX[r[o + 3]!]}-` +
+    `${HEX[r[o + 4]!]}${HEX[r[o + 5]!]}${HEX[r[o + 6]!]}${HEX[r[o + 7]!]}${HEX[r[o + 8]!]}${HEX[r[o + 9]!]}`
+  );
 }
-// Random bytes are drawn 4 KiB at a time: one call per UUID costs more than the UUID.
+// Random bytes are drawn in blocks (one call per UUID costs more than the UUID), and written as
+// hex through a table: the import makes three UUIDs per run.
 let randomPool = Buffer.alloc(0);
 let randomOffset = 0;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The result JSON the old app stored as content, when it is one. */
 function parseContent(content: string): ClaudeResultFields | null {
@@ -90,15 +93,6 @@ function parseContent(content: string): ClaudeResultFields | null {
   } catch {
     return null;
   }
-}
-
-function tailOf(text: string): string {
-  if (text.length <= IMPORTED_TAIL_CHARS) return text;
-  let start = text.length - IMPORTED_TAIL_CHARS;
-  // Never start in the middle of a surrogate pair (an emoji cut in half).
-  const code = text.charCodeAt(start);
-  if (code >= 0xdc00 && code <= 0xdfff) start++;
-  return text.slice(start);
 }
 
 function usageOf(result: LegacyResult, parsed: ClaudeResultFields | null, atMs = Date.now()): PlannedUsage[] {
@@ -143,14 +137,13 @@ const PROCESS_STATUS: Record<RunStatus, ProcessStatus> = {
 };
 
 /**
- * A run's status, times, output, error and usage, read from its legacy result (the JSON Claude
- * printed, when the content is one) the first time they are needed, then kept on the run.
+ * What a run holds beyond its identity, read from its legacy result and `content` (the JSON Claude
+ * printed, when it is one) as the run is written; verify reads it again for its sample.
  */
-export function runDetail(run: PlannedRun, now: Date = new Date()): RunDetail {
-  if (run.detail !== null) return run.detail;
+export function runDetail(run: PlannedRun, content: string, now: Date): RunDetail {
   const result = run.result;
-  const parsed = parseContent(result.content);
-  const mapped = mapResultStatus(result.status, result.content);
+  const parsed = parseContent(content);
+  const mapped = mapResultStatus(result.status, result.contentSaysError);
   let status = mapped.status;
   if (parsed?.isError && status === 'succeeded') status = 'failed';
   const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? now;
@@ -164,20 +157,19 @@ export function runDetail(run: PlannedRun, now: Date = new Date()): RunDetail {
     error =
       result.errorMessage ??
       (parsed?.isError ? (parsed.resultText ?? parsed.errors.join('; ')) : null) ??
-      result.content.slice(0, 2000);
+      content.slice(0, 2000);
   }
-  run.detail = {
+  return {
     status,
     processStatus: PROCESS_STATUS[status],
     startedAt: started.toISOString(),
     endedAt: ended.toISOString(),
     sessionId: parsed?.sessionId ?? null,
     error,
-    outputTail: tailOf(result.content),
-    fullContent: result.content.length > IMPORTED_TAIL_CHARS ? result.content : null,
+    // As the executor keeps of a live run: the end of what Claude answered, not its JSON.
+    outputTail: outputTail(parsed ? (parsed.resultText ?? parsed.errors.join('\n')) : content),
     usage: usageOf(result, parsed, ended.getTime()),
   };
-  return run.detail;
 }
 
 /** Plans a run for every result not imported yet, and the unattributed part of running totals. */
@@ -240,9 +232,9 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
   };
 
   for (const result of ctx.rows.results) {
-    const existing = ctx.index.target(result.ref.table, result.ref.id, result.fingerprint);
+    const existing = ctx.index.hasResult(result.fingerprint);
     if (needFileUsage) {
-      for (const u of usageOf(result, parseContent(result.content))) {
+      for (const u of usageOf(result, parseContent(ctx.contents.of(result)))) {
         fileUsage.inputTokens += u.inputTokens;
         fileUsage.outputTokens += u.outputTokens;
         fileUsage.costUsd += u.costUsd;
@@ -268,7 +260,7 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
       job = placeholderJob(result.jobRef);
     }
     // The run's instant (its start) decides its identity; the rest is read when it is written.
-    const mapped = mapResultStatus(result.status, result.content);
+    const mapped = mapResultStatus(result.status, result.contentSaysError);
     if (mapped.unfinished) unfinished.push(label(result.ref));
     const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? ctx.now;
     const started =
@@ -293,7 +285,6 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
       trigger: job.cronExpression === '' ? 'manual' : 'schedule',
       scheduledFor,
       result,
-      detail: null,
     });
     job.executionCount++;
     const endedIso = ended.toISOString();

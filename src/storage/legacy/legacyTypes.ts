@@ -125,9 +125,8 @@ export interface RunDetail {
   endedAt: string;
   sessionId: string | null;
   error: string | null;
+  /** The end of the result text (of the content, when it is not Claude's JSON); the whole content goes to a log file. */
   outputTail: string;
-  /** The whole content when it is longer than the tail: written to a log file beside the database. */
-  fullContent: string | null;
   usage: PlannedUsage[];
 }
 
@@ -141,8 +140,6 @@ export interface PlannedRun {
   scheduledFor: string;
   /** The legacy result it comes from (see runDetail in legacyRunPlan.ts). */
   result: LegacyResult;
-  /** Set once the detail has been read. */
-  detail: RunDetail | null;
 }
 
 export interface PlannedTotals {
