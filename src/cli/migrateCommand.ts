@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { defaultTimeZone } from '../core/timeZone';
 import { LegacySourceError } from '../storage/legacy/legacyErrors';
+import { REPORT_LANGUAGES } from '../storage/legacy/legacyReasons';
 import type { MigrationTarget } from '../storage/legacy/legacyMigration';
 import { LegacySource, migrate, planMigration, previewMigration } from '../storage/legacy/legacyMigration';
 import type { MigrationReport } from '../storage/legacy/legacyReport';
@@ -194,15 +195,24 @@ export const migrateCommand: CommandSpec = {
       description:
         'Jobs of deleted prompts and results of deleted jobs: import (default, under paused placeholders) or skip.',
     },
+    {
+      name: 'lang',
+      value: 'LANG',
+      description:
+        'The language of report.md: en (default) or zh-tw (Traditional Chinese). report.json and what is printed stay the same.',
+    },
   ],
   examples: [
     'night-pilot migrate ~/claude-night-pilot.db --dry-run',
     'night-pilot migrate ./src-tauri/claude-pilot.db --local-time',
     'night-pilot --json migrate claude-night-pilot.db > report.json',
+    'night-pilot migrate claude-pilot.db --lang zh-tw',
   ],
   async run(ctx: CommandContext, args) {
     const file = path.resolve(ctx.io.cwd, args.positionals[0]!);
     const decisions = readDecisions(args);
+    const lang = args.string('lang');
+    const language = lang === undefined ? 'en' : oneOf('--lang', lang.toLowerCase(), REPORT_LANGUAGES);
     let source: LegacySource;
     try {
       source = LegacySource.open(file, await loadSqlJs());
@@ -228,7 +238,7 @@ export const migrateCommand: CommandSpec = {
       }
       let report: MigrationReport;
       try {
-        report = await migrate(plan, source, target, { now: () => ctx.now() });
+        report = await migrate(plan, source, target, { now: () => ctx.now(), language });
       } catch (err) {
         if (err instanceof LegacySourceError) throw new CliError(err.message, ExitCode.usage);
         throw err;

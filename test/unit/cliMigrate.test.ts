@@ -80,6 +80,22 @@ describe('night-pilot migrate', () => {
     assert.equal(fileHash(legacy), before);
   });
 
+  it('--lang zh-tw writes report.md in Traditional Chinese; the printed report and report.json stay English', async () => {
+    const { db, legacy } = await workspace();
+    const result = ok(await cli(['--db', db, '--json', 'migrate', legacy, '--lang', 'zh-TW'], { now: NOW }));
+    const report = json<MigrationReport>(result);
+    const markdown = fs.readFileSync(report.reportFiles.markdown, 'utf8');
+    assert.match(markdown, /^# Night Pilot：舊版資料庫遷移報告$/m);
+    assert.match(markdown, /2 個提示、7 個工作、3 次執行、\d+ 筆用量記錄。/);
+    assert.ok(
+      report.warnings.every((w) => !/[\u4e00-\u9fff]/.test(w.message)),
+      'report.json warnings are English',
+    );
+    const bad = await cli(['--db', db, 'migrate', legacy, '--lang', 'fr'], { now: NOW });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--lang: "fr" is not one of en, zh-tw/);
+  });
+
   it('exits 2 for a file that is not a legacy Night Pilot database, naming it and the reason', async () => {
     const { dir, db } = await workspace();
     const notSqlite = path.join(dir, 'notes.txt');

@@ -16,6 +16,7 @@ import { openLegacySnapshot } from './legacyFile';
 import type { ImportCounts } from './legacyImport';
 import { importPlan } from './legacyImport';
 import { buildPlan, previewOf } from './legacyPlan';
+import type { ReportLanguage } from './legacyReasons';
 import type { LegacyRows } from './legacyRows';
 import { readLegacyRows } from './legacyRows';
 import { LegacyRunLogs } from './legacyRunLogs';
@@ -41,6 +42,8 @@ export interface MigrateOptions {
   now?: () => Date;
   /** Told as each step starts (the wizard's progress). */
   onStep?: (step: MigrationStep) => void;
+  /** The language of report.md (report.json has none); English by default. */
+  language?: ReportLanguage;
 }
 
 /** An opened legacy file: what it holds, read once; close it when done. */
@@ -166,23 +169,27 @@ export async function migrate(
   const verify = await target.read((tx) => verifyMigration(tx, plan, source.rows, source.contents));
   options.onStep?.('report');
   const databaseBackup = backup.files.find((f) => path.basename(f) === DATABASE_BEFORE) ?? null;
-  return writeReport({
-    migrationId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: now().toISOString(),
-    source: plan.source,
-    database: target.databasePath,
-    backupFolder: backup.folder,
-    databaseBackup,
-    logFiles: [...logs.files],
-    decisions: plan.decisions,
-    imported,
-    tables: plan.tables,
-    jobs: migratedJobs(plan),
-    skipped: plan.skipped,
-    warnings: plan.warnings,
-    verify,
-  });
+  return writeReport(
+    {
+      migrationId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      source: plan.source,
+      database: target.databasePath,
+      backupFolder: backup.folder,
+      databaseBackup,
+      logFiles: [...logs.files],
+      decisions: plan.decisions,
+      localZone: plan.localZone,
+      imported,
+      tables: plan.tables,
+      jobs: migratedJobs(plan),
+      skipped: plan.skipped,
+      warnings: plan.warnings,
+      verify,
+    },
+    options.language ?? 'en',
+  );
 }
 
 /** The legacy files this database already migrated (by path and by hash), for the activation offer. */

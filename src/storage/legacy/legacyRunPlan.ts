@@ -10,6 +10,8 @@ import { outputTail } from '../../core/outputTail';
 import type { ImportedIndex } from './importedIndex';
 import type { LegacyContents } from './legacyContents';
 import { label, refKey } from './legacyJobPlan';
+import type { SkipReason } from './legacyReasons';
+import { skippedRows } from './legacyReasons';
 import type { LegacyResult, LegacyRows, SourceRef } from './legacyRows';
 import { fingerprint } from './legacyRows';
 import { mapResultStatus, parseLegacyTime } from './legacySchedule';
@@ -180,7 +182,7 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
   const unfinished: string[] = [];
   const usedTimes = new Map<PlannedJob, Set<string>>();
   const placeholders = new Map<string, PlannedJob>();
-  const orphanSkips = new Map<string, string[]>();
+  const orphanSkips = new SkipGroups();
   const fileUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const needFileUsage = ctx.rows.totals.some((t) => t.generation === 'B');
 
@@ -208,6 +210,7 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
       action: existing ? 'already' : 'import',
       targetId: existing?.targetId ?? null,
       skipReason: null,
+      skipWhy: null,
       prompt,
       name: `Deleted job ${label(ref)} (legacy)`,
       cronExpression: '',
@@ -248,13 +251,11 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
     if (job === undefined || job.action === 'skip') {
       orphanResults.push(label(result.ref));
       if (ctx.decisions.orphans === 'skip' || job?.action === 'skip') {
-        const reason =
-          job === undefined
-            ? 'its job does not exist (deleted in the old app); skipped by your choice'
-            : `its job ${job.label} is skipped (${job.skipReason ?? 'see above'})`;
-        const list = orphanSkips.get(`${result.ref.table}\u0000${reason}`) ?? [];
-        list.push(result.ref.id);
-        orphanSkips.set(`${result.ref.table}\u0000${reason}`, list);
+        orphanSkips.add(
+          result.ref.table,
+          job === undefined ? { key: 'jobDeleted' } : { key: 'jobSkipped', job: job.label },
+          result.ref.id,
+        );
         continue;
       }
       job = placeholderJob(result.jobRef);
@@ -290,10 +291,7 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
     const endedIso = ended.toISOString();
     if (job.lastRunTime === null || endedIso > job.lastRunTime) job.lastRunTime = endedIso;
   }
-  for (const [key, ids] of orphanSkips) {
-    const [table, reason] = key.split('\u0000') as [string, string];
-    ctx.skipped.push({ table, ids, count: ids.length, reason });
-  }
+  ctx.skipped.push(...orphanSkips.rows());
   return {
     runs,
     totals: planTotals(ctx, fileUsage, alreadyImported),
@@ -309,20 +307,14 @@ function planTotals(
   alreadyImported: Map<string, number>,
 ): PlannedTotals[] {
   const planned: PlannedTotals[] = [];
-  const covered: Record<string, string[]> = {};
-  const skip = (table: string, id: string, reason: string) =>
-    (covered[`${table}\u0000${reason}`] ??= []).push(id);
+  const covered = new SkipGroups();
   for (const totals of ctx.rows.totals) {
     if (ctx.index.target(totals.ref.table, totals.ref.id, totals.fingerprint)) {
       alreadyImported.set(totals.ref.table, (alreadyImported.get(totals.ref.table) ?? 0) + 1);
       continue;
     }
     if (totals.generation === 'C') {
-      skip(
-        totals.ref.table,
-        totals.ref.id,
-        'a period summary the old app computed from its execution results, which are imported one by one with their tokens and cost',
-      );
+      covered.add(totals.ref.table, { key: 'periodSummary' }, totals.ref.id);
       continue;
     }
     // A running total also counts usage no stored result accounts for: keep that part, once.
@@ -331,11 +323,7 @@ function planTotals(
     const output = Math.max(0, totals.outputTokens - fileUsage.outputTokens - before.outputTokens);
     const cost = Math.max(0, Math.round((totals.costUsd - fileUsage.costUsd - before.costUsd) * 1e8) / 1e8);
     if (input === 0 && output === 0 && cost === 0) {
-      skip(
-        totals.ref.table,
-        totals.ref.id,
-        "a running total that the imported runs' own tokens and cost already account for",
-      );
+      covered.add(totals.ref.table, { key: 'totalCovered' }, totals.ref.id);
       continue;
     }
     planned.push({
@@ -353,9 +341,22 @@ function planTotals(
       at: (parseLegacyTime(totals.at) ?? ctx.now).toISOString(),
     });
   }
-  for (const [key, ids] of Object.entries(covered)) {
-    const [table, reason] = key.split('\u0000') as [string, string];
-    ctx.skipped.push({ table, ids, count: ids.length, reason });
-  }
+  ctx.skipped.push(...covered.rows());
   return planned;
+}
+
+/** Skipped rows gathered by table and reason, each group one entry of the report. */
+class SkipGroups {
+  private readonly _groups = new Map<string, { table: string; why: SkipReason; ids: string[] }>();
+
+  add(table: string, why: SkipReason, id: string): void {
+    const key = `${table}\u0000${JSON.stringify(why)}`;
+    const group = this._groups.get(key) ?? { table, why, ids: [] };
+    group.ids.push(id);
+    this._groups.set(key, group);
+  }
+
+  rows(): SkippedRows[] {
+    return [...this._groups.values()].map((g) => skippedRows(g.table, g.ids, g.ids.length, g.why));
+  }
 }

@@ -2,6 +2,7 @@
 // wizard, the report). Times are ISO-8601 UTC strings.
 
 import type { JobStatus, JobType, ProcessStatus, RunStatus, RunTrigger, TokenCounts } from '../../core/model';
+import type { SkipReason, TableNote } from './legacyReasons';
 import type { LegacyResult, SourceRef } from './legacyRows';
 import type { Generation, TableRole } from './legacySchema';
 import type { WalSummary } from './walReplay';
@@ -87,7 +88,9 @@ export interface PlannedJob {
   label: string;
   action: RowAction;
   targetId: string | null;
+  /** Why it is not imported, in English (`skipWhy` keyed, for other languages). */
   skipReason: string | null;
+  skipWhy: SkipReason | null;
   prompt: PlannedPrompt | null;
   name: string;
   cronExpression: string;
@@ -155,7 +158,9 @@ export interface SkippedRows {
   /** Their ids (all of them); null when a whole table is skipped. */
   ids: string[] | null;
   count: number | null;
+  /** The reason in English (see `why` for the report in other languages). */
   reason: string;
+  why: SkipReason;
 }
 
 export interface TableSummary {
@@ -167,7 +172,9 @@ export interface TableSummary {
   toImport: number;
   alreadyImported: number;
   skipped: number;
+  /** Why the table is not imported row by row, in English (`why` keyed, for other languages). */
   note: string | null;
+  why: TableNote | null;
 }
 
 export interface SourceSummary {

@@ -7,6 +7,9 @@
 // only those up to the LAST COMMIT frame are applied: the frames after it belong to a transaction
 // that never committed. Nothing here touches a file.
 
+import type { WalEnd } from './legacyReasons';
+import { walEndText } from './legacyReasons';
+
 const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
 const WAL_MAGIC_LE = 0x377f0682;
@@ -34,8 +37,10 @@ export interface WalSummary {
    * that does not continue, or frames left over from an earlier log (other salts). Not migrated.
    */
   ignoredBytes: number;
-  /** Why the log ends where it does, for the report; null when it ends at the end of the file. */
+  /** Why the log ends where it does, in English; null when it ends at the end of the file. */
   endReason: string | null;
+  /** The same, keyed (the report says it in its language). */
+  end: WalEnd | null;
   /** Database size in pages after the last applied commit; 0 when nothing was committed. */
   databasePages: number;
 }
@@ -133,7 +138,12 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): WalReplay {
     uncommittedFrames: 0,
     ignoredBytes: 0,
     endReason: null,
+    end: null,
     databasePages: 0,
+  };
+  const stop = (end: WalEnd) => {
+    summary.end = end;
+    summary.endReason = walEndText(end, 'en');
   };
   if (wal.length === 0) return { summary, pages: [] };
   const header = readHeader(wal);
@@ -154,13 +164,13 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): WalReplay {
   const view = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
   while (offset < wal.length) {
     if (offset + frameBytes > wal.length) {
-      summary.endReason = `the last frame is cut short (${wal.length - offset} of ${frameBytes} bytes)`;
+      stop({ key: 'cutShort', bytes: wal.length - offset, frameBytes });
       break;
     }
     const pageNumber = view.getUint32(offset);
     const commitSize = view.getUint32(offset + 4);
     if (view.getUint32(offset + 8) !== header.salt1 || view.getUint32(offset + 12) !== header.salt2) {
-      summary.endReason = `frame ${frames.length + 1} has other salts (left over from an earlier log)`;
+      stop({ key: 'otherSalts', frame: frames.length + 1 });
       break;
     }
     let next = walChecksum(wal.subarray(offset, offset + 8), header.bigEndian, checksum);
@@ -170,11 +180,11 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): WalReplay {
       next,
     );
     if (next[0] !== view.getUint32(offset + 16) || next[1] !== view.getUint32(offset + 20)) {
-      summary.endReason = `frame ${frames.length + 1} fails its checksum (torn or damaged)`;
+      stop({ key: 'checksum', frame: frames.length + 1 });
       break;
     }
     if (pageNumber === 0) {
-      summary.endReason = `frame ${frames.length + 1} names page 0`;
+      stop({ key: 'pageZero', frame: frames.length + 1 });
       break;
     }
     checksum = next;

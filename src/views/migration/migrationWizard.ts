@@ -7,6 +7,7 @@ import { defaultTimeZone } from '../../core/timeZone';
 import type { NightPilotDatabase } from '../../storage/database';
 import { LegacySourceError } from '../../storage/legacy/legacyErrors';
 import { findLegacyDatabases } from '../../storage/legacy/legacyLocations';
+import { reportLanguage } from '../../storage/legacy/legacyReasons';
 import type { MigrationTarget } from '../../storage/legacy/legacyMigration';
 import {
   LegacySource,
@@ -221,6 +222,8 @@ export class MigrationWizard implements vscode.Disposable {
       const plan = await planMigration(source, target, decisions, new Date(), defaultTimeZone());
       const report = await migrate(plan, source, target, {
         onStep: (step) => this._post({ type: 'progress', step }),
+        // The old app's users read Traditional Chinese: report.md follows VS Code's display language.
+        language: reportLanguage(vscode.env.language),
       });
       this._report = report;
       this._deps.log.info(
