@@ -1,9 +1,12 @@
-// The migration's place in the window: the "Migrate Legacy Database" command, and the offer made
-// once per window when a database of the old app sits in a usual place and was not migrated yet.
+// The migration's place in the window: the "Migrate Legacy Database" and "Undo Legacy Migration..."
+// commands, and the offer made once per window when a database of the old app sits in a usual
+// place and was not migrated yet.
 import * as vscode from 'vscode';
 import { errorMessage } from '../logger';
 import type { WizardDeps } from './migrationWizard';
 import { MigrationWizard, findCandidates } from './migrationWizard';
+import type { UndoArgs } from './undoMigration';
+import { undoLegacyMigration } from './undoMigration';
 
 /** globalState key: the user chose "Don't Ask Again". */
 export const DONT_ASK_KEY = 'nightPilot.legacyMigration.dontAsk';
@@ -67,10 +70,25 @@ export function registerMigration(
     }
     return MigrationWizard.show(deps, typeof args?.file === 'string' ? args.file : undefined);
   });
+  const undo = vscode.commands.registerCommand('nightPilot.undoLegacyMigration', (args?: UndoArgs) => {
+    if (!deps) {
+      assertDatabase();
+      return false;
+    }
+    return undoLegacyMigration(
+      {
+        database: deps.database,
+        jobsTree: deps.jobsTree,
+        log: deps.log,
+        wasmPath: vscode.Uri.joinPath(deps.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
+      },
+      typeof args?.folder === 'string' ? { folder: args.folder } : undefined,
+    );
+  });
   if (deps) {
     void offerMigration(deps, state).catch((err: unknown) =>
       deps.log.error(`Could not look for a legacy database: ${errorMessage(err)}`, err),
     );
   }
-  return [command, { dispose: () => MigrationWizard.current?.dispose() }];
+  return [command, undo, { dispose: () => MigrationWizard.current?.dispose() }];
 }
