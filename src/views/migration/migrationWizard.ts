@@ -92,6 +92,7 @@ export class MigrationWizard implements vscode.Disposable {
       title: vscode.l10n.t('Migrate Legacy Database'),
       script: 'dist/media/migrationWizard.js',
       styles: ['media/migrationWizard/wizard.css'],
+      codicons: 'dist/media/codicons/codicon.css',
     });
     this._disposables.push(
       this._panel.webview.onDidReceiveMessage((m: PageMessage) => void this._onMessage(m)),
@@ -112,12 +113,12 @@ export class MigrationWizard implements vscode.Disposable {
   private _post(message: HostMessage, remember = true): void {
     if (remember) {
       // A page reload replays the init, then the latest state of each kind.
-      this._last = [
-        ...this._last.filter(
-          (m) => m.type !== message.type && !(message.type === 'preview' && m.type === 'report'),
-        ),
-        message,
-      ];
+      // A new preview makes the report (and its undo) history; a new report, the undo.
+      const replaces = (m: HostMessage) =>
+        m.type === message.type ||
+        (message.type === 'preview' && (m.type === 'report' || m.type === 'undone')) ||
+        (message.type === 'report' && m.type === 'undone');
+      this._last = [...this._last.filter((m) => !replaces(m)), message];
     }
     void this._panel.webview.postMessage(message);
   }
@@ -158,6 +159,15 @@ export class MigrationWizard implements vscode.Disposable {
           return;
         case 'revealJobs':
           if (this._report) await this._deps.jobsTree.revealJobs(reportJobIds(this._report));
+          return;
+        case 'undo':
+          if (
+            this._report &&
+            (await vscode.commands.executeCommand<boolean>('nightPilot.undoLegacyMigration', {
+              folder: this._report.backupFolder,
+            }))
+          )
+            this._post({ type: 'undone' });
           return;
         case 'close':
           this._panel.dispose();
