@@ -10,7 +10,7 @@ import { StorageError } from '../errors';
 import { resultKey } from './importedIndex';
 import type { LegacyContents } from './legacyContents';
 import type { LegacyRunLogs } from './legacyRunLogs';
-import { runDetail } from './legacyRunPlan';
+import { runDetail, timeOrderedUuid } from './legacyRunPlan';
 import { RowBatch } from './rowBatch';
 import type { MigrationPlan, PlannedJob, PlannedPrompt, PlannedUsage } from './legacyTypes';
 
@@ -187,6 +187,10 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
     };
     try {
       for (const run of plan.runs) {
+        // Ids are given here, not in the plan: a preview needs none (100,000 UUIDs less to make), and
+        // every attempt gets its own (a write may be rehearsed first). Verify finds the run by them.
+        run.runId = timeOrderedUuid(run.at);
+        run.processId = timeOrderedUuid(run.at);
         const job = jobId(run.job);
         const content = options.contents.of(run.result);
         const d = runDetail(run, content, planTime);

@@ -124,10 +124,16 @@ const number = (v: SqlValue | undefined): number | null => {
  * for results, their content, hashed in the same pass).
  */
 export function fingerprint(table: string, parts: readonly unknown[], content?: string): string {
-  const hash = crypto.createHash('sha256').update(JSON.stringify([table, ...parts]));
-  if (content !== undefined) hash.update('\u0000').update(content);
-  return hash.digest('hex').slice(0, 40);
+  const identity = JSON.stringify([table, ...parts]);
+  return sha256Hex(content === undefined ? identity : `${identity}\u0000${content}`).slice(0, 40);
 }
+
+// One call per row, without a Hash object to create and finalize (50,000 of them are most of a
+// preview's garbage); Node before 20.12 has no crypto.hash.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Tags were a comma-separated string or a JSON array. */
 function tagsOf(raw: string | null): string[] {

@@ -181,6 +181,7 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
   const orphanResults: string[] = [];
   const unfinished: string[] = [];
   const usedTimes = new Map<PlannedJob, Set<string>>();
+  const lastRun = new Map<PlannedJob, number>();
   const placeholders = new Map<string, PlannedJob>();
   const orphanSkips = new SkipGroups();
   const fileUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -279,18 +280,19 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
     times.add(scheduledFor);
     runs.push({
       source: result.ref,
-      key: { ...result.ref, fingerprint: result.fingerprint },
+      key: { table: result.ref.table, id: result.ref.id, fingerprint: result.fingerprint },
       job,
-      runId: timeOrderedUuid(at),
-      processId: timeOrderedUuid(at),
+      runId: '',
+      processId: '',
+      at,
       trigger: job.cronExpression === '' ? 'manual' : 'schedule',
       scheduledFor,
       result,
     });
     job.executionCount++;
-    const endedIso = ended.toISOString();
-    if (job.lastRunTime === null || endedIso > job.lastRunTime) job.lastRunTime = endedIso;
+    if (ended.getTime() > (lastRun.get(job) ?? -Infinity)) lastRun.set(job, ended.getTime());
   }
+  for (const [job, ms] of lastRun) job.lastRunTime = new Date(ms).toISOString();
   ctx.skipped.push(...orphanSkips.rows());
   return {
     runs,

@@ -137,8 +137,11 @@ export interface PlannedRun {
   source: SourceRef;
   key: SourceRef & { fingerprint: string };
   job: PlannedJob;
+  /** The ids of the run and its execution process: given when the run is written (see importPlan). */
   runId: string;
   processId: string;
+  /** The run's instant in milliseconds (scheduledFor): its ids are time-ordered UUIDs of it. */
+  at: number;
   trigger: RunTrigger;
   scheduledFor: string;
   /** The legacy result it comes from (see runDetail in legacyRunPlan.ts). */
