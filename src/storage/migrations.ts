@@ -184,7 +184,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE job_execution_processes ADD COLUMN pgid_start TEXT;
   ALTER TABLE job_execution_processes ADD COLUMN pgid_host TEXT;
   `,
-  // 5: a smaller provenance for imported history. A legacy result needs no target (its run may be
+  // 5: the permissions a job's prompt file grants (permissionMode, allowedTools, env) as the user
+  // confirmed them for the job (JSON; NULL: none confirmed). A prompt file can change under the
+  // user, so its grants apply only as confirmed (core/promptGrants.ts).
+  `
+  ALTER TABLE jobs ADD COLUMN prompt_grants TEXT;
+  `,
+  // 6: a smaller provenance for imported history. A legacy result needs no target (its run may be
   // pruned later) and no migration id: only "was it imported?". Its key is the first 8 bytes of
   // its fingerprint, a hash that already covers the table, the id, the job, the time and the
   // content; 50,000 results then take ~1 MB instead of ~8 MB. Prompts, jobs and running totals

@@ -1,7 +1,7 @@
 // What earlier migrations already imported, read once per preview so that the plan can tell new
 // rows from rows a previous run brought in: legacy_imports (migration 2) for prompts, jobs and
-// running totals, with the rows they became; legacy_imported_results (migration 5) for results,
-// a key each and nothing more.
+// running totals, with the rows they became; legacy_imported_results (a later migration, see
+// ../migrations.ts) for results, a key each and nothing more.
 
 import type { TokenCounts } from '../../core/model';
 import type { Sql } from '../sql';
