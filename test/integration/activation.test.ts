@@ -25,6 +25,7 @@ const COMMANDS = [
   'nightPilot.pauseAll',
   'nightPilot.resumeAll',
   'nightPilot.migrateLegacy',
+  'nightPilot.undoLegacyMigration',
   'nightPilot.openUsageDashboard',
   'nightPilot.setBudgets',
   'nightPilot.setJobBudget',
