@@ -152,7 +152,7 @@ async function runPhases(
     promptText = read.text;
     options = resolved.options;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail(errorMessage(err));
   }
   onOptions(options);
   const runJob = { ...job, options };
