@@ -6,10 +6,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TranscriptEntry } from './transcriptEntry';
-import { USAGE_MARKER, entryTokens, toEntry } from './transcriptEntry';
+import type { LocatedEntry } from './transcriptEntry';
+import { entryTokens } from './transcriptEntry';
 import type { TranscriptFile } from './transcriptFiles';
 import { listTranscriptFiles } from './transcriptFiles';
+import { packEntries, unpackEntries } from './transcriptPack';
+import type { ReadOptions } from './transcriptParallel';
+import { bundledTranscriptWorker, readTranscripts } from './transcriptParallel';
+import type { ReadJob } from './transcriptRead';
 
 /** What the store knows about one file. */
 interface FileState {
@@ -25,12 +29,6 @@ interface FileState {
   badLines: number;
 }
 
-/** An entry with the file it came from. */
-export interface LocatedEntry extends TranscriptEntry {
-  /** Relative to its `projects` folder. */
-  rel: string;
-}
-
 export interface RefreshStats {
   files: number;
   filesRead: number;
@@ -41,23 +39,24 @@ export interface RefreshStats {
 }
 
 const CACHE_VERSION = 1;
-const MARKER = Buffer.from(USAGE_MARKER);
-const CHUNK = 4 * 1024 * 1024;
-const NEWLINE = 0x0a;
+
+/** How a store reads: on a second core for large reads (see transcriptParallel.ts). */
+export type StoreOptions = Omit<ReadOptions, 'pause'>;
 
 export class TranscriptStore {
   private readonly _files = new Map<string, FileState>();
   private _dirty = false;
+  private _cacheLoaded = false;
 
   /**
    * @param _configDirs Claude config folders (see claudeConfigDirs), each with a `projects` folder.
    * @param _cachePath where parsed entries are kept between processes; undefined for none.
+   * @param _options how to read; by default with the worker bundled beside this code, if any.
    */
-  private _cacheLoaded = false;
-
   constructor(
     private readonly _configDirs: readonly string[],
     private readonly _cachePath?: string,
+    private readonly _options: StoreOptions = { workerScript: bundledTranscriptWorker() },
   ) {}
 
   get configDirs(): readonly string[] {
@@ -98,7 +97,30 @@ export class TranscriptStore {
       }
     }
     const fresh = new Map<string, FileState>();
-    for (const file of listed) fresh.set(file.path, await this._refreshFile(file, stats));
+    const toRead: { state: FileState; job: ReadJob }[] = [];
+    for (const file of listed) {
+      const { state, read } = this._stateFor(file);
+      fresh.set(file.path, state);
+      if (read)
+        toRead.push({
+          state,
+          job: { path: file.path, rel: file.rel, offset: state.offset, size: state.size },
+        });
+    }
+    const results = await readTranscripts(
+      toRead.map((r) => r.job),
+      { ...this._options, pause: yieldToEventLoop },
+    );
+    toRead.forEach(({ state }, i) => {
+      const result = results[i]!;
+      state.offset = result.offset;
+      for (const e of result.entries) state.entries.push(e);
+      state.badLines += result.badLines;
+      stats.filesRead++;
+      stats.bytesRead += result.bytesRead;
+      stats.linesRead += result.linesRead;
+      stats.entriesAdded += result.entries.length;
+    });
     // Keep the listing order (sorted per config folder): the reports depend on it.
     this._files.clear();
     for (const [p, state] of fresh) this._files.set(p, state);
@@ -149,46 +171,30 @@ export class TranscriptStore {
     return out;
   }
 
-  private async _refreshFile(file: TranscriptFile, stats: RefreshStats): Promise<FileState> {
+  /**
+   * The state a listed file will have: the known one when the file did not change, an appended
+   * copy to read on from its offset, or a new one to read from the start (a new, replaced or
+   * shortened file).
+   */
+  private _stateFor(file: TranscriptFile): { state: FileState; read: boolean } {
     let st: fs.Stats;
     try {
       // Synchronous on purpose: a stat is microseconds, a trip through the thread pool for each of
       // hundreds of files is most of an incremental refresh.
       st = fs.statSync(file.path);
     } catch {
-      return {
-        path: file.path,
-        rel: file.rel,
-        size: 0,
-        mtimeMs: 0,
-        ino: 0,
-        offset: 0,
-        entries: [],
-        badLines: 0,
-      };
+      return { state: emptyState(file, 0), read: false }; // gone since it was listed
     }
     const known = this._files.get(file.path);
-    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return known;
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino)
+      return { state: known, read: false };
     this._dirty = true;
     const appended =
       known !== undefined && known.ino === st.ino && st.size >= known.offset && st.size >= known.size;
-    const state: FileState = appended
-      ? { ...known, rel: file.rel }
-      : {
-          path: file.path,
-          rel: file.rel,
-          size: 0,
-          mtimeMs: 0,
-          ino: st.ino,
-          offset: 0,
-          entries: [],
-          badLines: 0,
-        };
+    const state: FileState = appended ? { ...known, rel: file.rel } : emptyState(file, st.ino);
     state.size = st.size;
     state.mtimeMs = st.mtimeMs;
-    await readFrom(state, st.size, stats);
-    stats.filesRead++;
-    return state;
+    return { state, read: true };
   }
 
   private _loadCache(cachePath: string): void {
@@ -223,84 +229,10 @@ export class TranscriptStore {
   }
 }
 
-/** Reads `state.path` from `state.offset` to `size`, appending entries; stops at a partial last line. */
-async function readFrom(state: FileState, size: number, stats: RefreshStats): Promise<void> {
-  const handle = await fs.promises.open(state.path, 'r');
-  try {
-    let carry: Buffer | null = null;
-    let position = state.offset;
-    while (position < size) {
-      const want = Math.min(CHUNK, size - position);
-      const chunk = Buffer.allocUnsafe(want);
-      const { bytesRead } = await handle.read(chunk, 0, want, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      stats.bytesRead += bytesRead;
-      const buf: Buffer = carry
-        ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
-        : chunk.subarray(0, bytesRead);
-      const consumed = scanLines(buf, state, stats, position >= size);
-      state.offset += consumed;
-      carry = consumed < buf.length ? buf.subarray(consumed) : null;
-    }
-  } finally {
-    await handle.close();
-  }
-}
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * Parses the complete lines of `buf` into `state`; returns how many bytes were consumed. At the
- * end of the file a last line without a newline is taken when it is complete JSON.
- */
-function scanLines(buf: Buffer, state: FileState, stats: RefreshStats, atEnd: boolean): number {
-  let start = 0;
-  let nextMarker = buf.indexOf(MARKER, 0);
-  for (;;) {
-    let end = buf.indexOf(NEWLINE, start);
-    if (end === -1) {
-      if (!atEnd || start >= buf.length) return start;
-      end = buf.length;
-      const tail = parseLine(buf, start, end, nextMarker !== -1 && nextMarker < end);
-      if (tail === 'partial') return start;
-      record(state, stats, tail);
-      return end;
-    }
-    while (nextMarker !== -1 && nextMarker < start) nextMarker = buf.indexOf(MARKER, start);
-    const hasMarker = nextMarker !== -1 && nextMarker < end;
-    record(state, stats, parseLine(buf, start, end, hasMarker));
-    start = end + 1;
-  }
-}
-
-type LineResult = TranscriptEntry | 'none' | 'bad' | 'partial';
-
-function record(state: FileState, stats: RefreshStats, result: LineResult): void {
-  if (result === 'none') return;
-  stats.linesRead++;
-  if (result === 'bad' || result === 'partial') state.badLines++;
-  else {
-    state.entries.push({ ...result, rel: state.rel });
-    stats.entriesAdded++;
-  }
-}
-
-// Lines without the usage marker are not parsed (most of a transcript: prompts, tool results);
-// they count as bad only when they cannot be a JSON object at all.
-function parseLine(buf: Buffer, start: number, end: number, hasMarker: boolean): LineResult {
-  let s = start;
-  let e = end;
-  while (s < e && (buf[s] === 0x20 || buf[s] === 0x0d || buf[s] === 0x09)) s++;
-  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x0d || buf[e - 1] === 0x09)) e--;
-  if (s === e) return 'none';
-  const isTail = end === buf.length;
-  if (!hasMarker) return buf[s] === 0x7b && buf[e - 1] === 0x7d ? 'none' : isTail ? 'partial' : 'bad';
-  let raw: unknown;
-  try {
-    raw = JSON.parse(buf.toString('utf8', s, e));
-  } catch {
-    return isTail ? 'partial' : 'bad';
-  }
-  return toEntry(raw) ?? 'bad';
+function emptyState(file: TranscriptFile, ino: number): FileState {
+  return { path: file.path, rel: file.rel, size: 0, mtimeMs: 0, ino, offset: 0, entries: [], badLines: 0 };
 }
 
 interface CachedFile {
@@ -313,7 +245,7 @@ interface CachedFile {
   badLines: number;
   /** String table: keys, models, session ids and versions of this file's entries. */
   strings: string[];
-  /** Per entry: ts, key, model, sessionId, version (string indexes, -1 for null), 4 token counts, cost (null). */
+  /** transcriptPack.ts's rows (a cost of null as null). */
   rows: (number | null)[];
 }
 
@@ -322,26 +254,8 @@ interface CacheFile {
   files: CachedFile[];
 }
 
-const ROW = 10;
-
 function encodeFile(f: FileState): CachedFile {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const ref = (s: string | null) => {
-    if (s === null) return -1;
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      index.set(s, i);
-    }
-    return i;
-  };
-  const rows: (number | null)[] = [];
-  for (const e of f.entries) {
-    rows.push(e.ts, ref(e.key), ref(e.model), ref(e.sessionId), ref(e.version));
-    rows.push(e.inputTokens, e.outputTokens, e.cacheCreationTokens, e.cacheReadTokens, e.costUsd);
-  }
+  const { strings, rows } = packEntries(f.entries);
   return {
     path: f.path,
     rel: f.rel,
@@ -351,31 +265,14 @@ function encodeFile(f: FileState): CachedFile {
     offset: f.offset,
     badLines: f.badLines,
     strings,
-    rows,
+    // A plain array for JSON (which writes a NaN cost as null).
+    rows: Array.from(rows),
   };
 }
 
 function decodeFile(c: CachedFile): FileState {
-  if (typeof c.path !== 'string' || !Array.isArray(c.rows) || c.rows.length % ROW !== 0)
+  if (typeof c.path !== 'string' || !Array.isArray(c.rows) || !Array.isArray(c.strings))
     throw new Error('bad cache');
-  const str = (i: number | null) => (i === null || i < 0 ? null : (c.strings[i] ?? null));
-  const entries: LocatedEntry[] = [];
-  for (let i = 0; i < c.rows.length; i += ROW) {
-    const r = c.rows;
-    entries.push({
-      ts: r[i] as number,
-      key: str(r[i + 1]!),
-      model: str(r[i + 2]!),
-      sessionId: str(r[i + 3]!),
-      version: str(r[i + 4]!),
-      inputTokens: r[i + 5] as number,
-      outputTokens: r[i + 6] as number,
-      cacheCreationTokens: r[i + 7] as number,
-      cacheReadTokens: r[i + 8] as number,
-      costUsd: r[i + 9] ?? null,
-      rel: c.rel,
-    });
-  }
   return {
     path: c.path,
     rel: c.rel,
@@ -383,7 +280,7 @@ function decodeFile(c: CachedFile): FileState {
     mtimeMs: c.mtimeMs,
     ino: c.ino,
     offset: c.offset,
-    entries,
+    entries: unpackEntries(c.strings, c.rows, c.rel),
     badLines: c.badLines,
   };
 }
