@@ -63,13 +63,6 @@ const configs = [
     external: ['vscode'],
   },
   {
-    // Reads large transcript folders on a second core for the CLI and the extension alike
-    // (src/usage/transcriptParallel.ts finds it beside the bundle that starts it).
-    ...nodeCommon,
-    entryPoints: { transcriptWorker: 'src/usage/transcriptWorker.ts' },
-    outdir: 'dist',
-  },
-  {
     ...nodeCommon,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',

@@ -7,13 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LocatedEntry } from './transcriptEntry';
-import { entryTokens } from './transcriptEntry';
+import { entryTokens, makeEntry } from './transcriptEntry';
 import type { TranscriptFile } from './transcriptFiles';
 import { listTranscriptFiles } from './transcriptFiles';
-import { packEntries, unpackEntries } from './transcriptPack';
-import type { ReadOptions } from './transcriptParallel';
-import { bundledTranscriptWorker, readTranscripts } from './transcriptParallel';
-import type { ReadJob } from './transcriptRead';
+import { ReadBuffer, readTranscript } from './transcriptRead';
 
 /** What the store knows about one file. */
 interface FileState {
@@ -40,9 +37,6 @@ export interface RefreshStats {
 
 const CACHE_VERSION = 1;
 
-/** How a store reads: on a second core for large reads (see transcriptParallel.ts). */
-export type StoreOptions = Omit<ReadOptions, 'pause'>;
-
 export class TranscriptStore {
   private readonly _files = new Map<string, FileState>();
   private _dirty = false;
@@ -51,12 +45,10 @@ export class TranscriptStore {
   /**
    * @param _configDirs Claude config folders (see claudeConfigDirs), each with a `projects` folder.
    * @param _cachePath where parsed entries are kept between processes; undefined for none.
-   * @param _options how to read; by default with the worker bundled beside this code, if any.
    */
   constructor(
     private readonly _configDirs: readonly string[],
     private readonly _cachePath?: string,
-    private readonly _options: StoreOptions = { workerScript: bundledTranscriptWorker() },
   ) {}
 
   get configDirs(): readonly string[] {
@@ -97,22 +89,16 @@ export class TranscriptStore {
       }
     }
     const fresh = new Map<string, FileState>();
-    const toRead: { state: FileState; job: ReadJob }[] = [];
+    const buffer = new ReadBuffer();
     for (const file of listed) {
       const { state, read } = this._stateFor(file);
       fresh.set(file.path, state);
-      if (read)
-        toRead.push({
-          state,
-          job: { path: file.path, rel: file.rel, offset: state.offset, size: state.size },
-        });
-    }
-    const results = await readTranscripts(
-      toRead.map((r) => r.job),
-      { ...this._options, pause: yieldToEventLoop },
-    );
-    toRead.forEach(({ state }, i) => {
-      const result = results[i]!;
+      if (!read) continue;
+      const result = await readTranscript(
+        { path: file.path, rel: file.rel, offset: state.offset, size: state.size },
+        buffer,
+        yieldToEventLoop,
+      );
       state.offset = result.offset;
       for (const e of result.entries) state.entries.push(e);
       state.badLines += result.badLines;
@@ -120,7 +106,7 @@ export class TranscriptStore {
       stats.bytesRead += result.bytesRead;
       stats.linesRead += result.linesRead;
       stats.entriesAdded += result.entries.length;
-    });
+    }
     // Keep the listing order (sorted per config folder): the reports depend on it.
     this._files.clear();
     for (const [p, state] of fresh) this._files.set(p, state);
@@ -245,7 +231,7 @@ interface CachedFile {
   badLines: number;
   /** String table: keys, models, session ids and versions of this file's entries. */
   strings: string[];
-  /** transcriptPack.ts's rows (a cost of null as null). */
+  /** Per entry: ts, key, model, sessionId, version (string indexes, -1 for null), 4 token counts, cost (null). */
   rows: (number | null)[];
 }
 
@@ -254,8 +240,26 @@ interface CacheFile {
   files: CachedFile[];
 }
 
+const ROW = 10;
+
 function encodeFile(f: FileState): CachedFile {
-  const { strings, rows } = packEntries(f.entries);
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (s: string | null) => {
+    if (s === null) return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const rows: (number | null)[] = [];
+  for (const e of f.entries) {
+    rows.push(e.ts, ref(e.key), ref(e.model), ref(e.sessionId), ref(e.version));
+    rows.push(e.inputTokens, e.outputTokens, e.cacheCreationTokens, e.cacheReadTokens, e.costUsd);
+  }
   return {
     path: f.path,
     rel: f.rel,
@@ -265,14 +269,33 @@ function encodeFile(f: FileState): CachedFile {
     offset: f.offset,
     badLines: f.badLines,
     strings,
-    // A plain array for JSON (which writes a NaN cost as null).
-    rows: Array.from(rows),
+    rows,
   };
 }
 
 function decodeFile(c: CachedFile): FileState {
-  if (typeof c.path !== 'string' || !Array.isArray(c.rows) || !Array.isArray(c.strings))
+  if (typeof c.path !== 'string' || !Array.isArray(c.rows) || c.rows.length % ROW !== 0)
     throw new Error('bad cache');
+  const str = (i: number | null) => (i === null || i < 0 ? null : (c.strings[i] ?? null));
+  const entries: LocatedEntry[] = [];
+  const r = c.rows;
+  for (let i = 0; i < r.length; i += ROW) {
+    entries.push(
+      makeEntry(
+        r[i] as number,
+        str(r[i + 1]!),
+        str(r[i + 2]!),
+        r[i + 5] as number,
+        r[i + 6] as number,
+        r[i + 7] as number,
+        r[i + 8] as number,
+        r[i + 9] ?? null,
+        str(r[i + 3]!),
+        str(r[i + 4]!),
+        c.rel,
+      ),
+    );
+  }
   return {
     path: c.path,
     rel: c.rel,
@@ -280,7 +303,7 @@ function decodeFile(c: CachedFile): FileState {
     mtimeMs: c.mtimeMs,
     ino: c.ino,
     offset: c.offset,
-    entries: unpackEntries(c.strings, c.rows, c.rel),
+    entries,
     badLines: c.badLines,
   };
 }
