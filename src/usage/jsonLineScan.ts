@@ -1,8 +1,8 @@
 // Checks that one line is JSON, byte by byte and as strictly as JSON.parse, and notes where the
 // fields a usage entry reads are (the last occurrence of each, as JSON.parse keeps the last of
 // duplicate keys), without building any object or string. transcriptScan.ts turns the fields into
-// an entry. One flat loop with its state in locals: on this hot path a function per token cost
-// three times as much.
+// an entry. One flat loop with its state in locals: a first version with a function per token
+// was twice as slow.
 
 // The constants are const enums on purpose: esbuild writes their values into the code, where
 // plain module constants stay variables the optimised loop must load at every byte.
@@ -128,18 +128,30 @@ for (const ch of '"\\/bfnrt') SIMPLE_ESCAPE[ch.charCodeAt(0)] = 1;
 const HEX = new Uint8Array(256);
 for (const ch of '0123456789abcdefABCDEF') HEX[ch.charCodeAt(0)] = 1;
 
-/** Per container kind and key length: the fields whose key has that length. */
-type KeyTable = [number, Uint8Array][][];
-function keyTable(keys: Record<string, number>): KeyTable {
-  const table: KeyTable = [];
+/** The key of each field, as bytes, and its first bytes as little-endian 32-bit words. */
+const FIELD_KEY: Uint8Array[] = [];
+const FIELD_KEY_WORDS: Int32Array[] = [];
+/**
+ * Per container kind, key length (< 32) and first byte: the one field whose key that can be, 0
+ * for none. A key is looked up here, then compared in full only on a hit: most keys of a line
+ * (uuid, type, role, ...) are not read and cost one table load.
+ */
+const KEY_INDEX = new Uint8Array(8 << 13);
+const keyIndexAt = (container: number, len: number, first: number) => (container << 13) | (len << 8) | first;
+function indexKeys(container: C, keys: Record<string, F>): void {
   for (const [name, field] of Object.entries(keys)) {
     const bytes = Buffer.from(name, 'latin1');
-    (table[bytes.length] ??= []).push([field, bytes]);
+    const at = keyIndexAt(container, bytes.length, bytes[0]!);
+    if (bytes.length >= 32 || KEY_INDEX[at] !== 0)
+      throw new Error(`jsonLineScan: cannot index the key ${name}`);
+    KEY_INDEX[at] = field;
+    FIELD_KEY[field] = bytes;
+    const words = new Int32Array(bytes.length >> 2);
+    for (let i = 0; i < words.length; i++) words[i] = bytes.readInt32LE(i * 4);
+    FIELD_KEY_WORDS[field] = words;
   }
-  return table;
 }
-const KEYS: (KeyTable | undefined)[] = [];
-KEYS[C.Top] = keyTable({
+indexKeys(C.Top, {
   cwd: F.Cwd,
   sessionId: F.SessionId,
   requestId: F.RequestId,
@@ -149,31 +161,28 @@ KEYS[C.Top] = keyTable({
   timestamp: F.Timestamp,
   message: F.Message,
 });
-KEYS[C.Message] = keyTable({ model: F.Model, id: F.Id, content: F.Content, usage: F.Usage });
-KEYS[C.Usage] = keyTable({
+indexKeys(C.Message, { model: F.Model, id: F.Id, content: F.Content, usage: F.Usage });
+indexKeys(C.Usage, {
   input_tokens: F.Input,
   output_tokens: F.Output,
   cache_creation_input_tokens: F.CacheCreation,
   cache_read_input_tokens: F.CacheRead,
   speed: F.Speed,
 });
-KEYS[C.Block] = keyTable({ text: F.Text });
-const USAGE_KEY: [number, Uint8Array][] = [[1, Buffer.from('usage', 'latin1')]];
+indexKeys(C.Block, { text: F.Text });
 
 /** Whether the last string skipString read had escapes. */
 let escaped = false;
 
 /**
  * Scans `b[start, end)`. Scan.Ok or Scan.Usage mean it is JSON and its top value is an object;
- * the field arrays then describe it. `words` is `b` as 32-bit words when `b` is aligned for them (lets
- * long strings be skipped four bytes at a time), else null.
+ * the field arrays then describe it. `view` is a DataView of `b` (to read four bytes at a time).
  */
-export function scanJsonLine(b: Buffer, words: Uint32Array | null, start: number, end: number): number {
+export function scanJsonLine(b: Buffer, view: DataView, start: number, end: number): number {
   // Module constants copied into locals: the optimiser keeps locals in registers.
   const kinds = fieldKind;
   const open = containers;
-  const inString = IN_STRING;
-  const keys = KEYS;
+  const keyIndex = KEY_INDEX;
   kinds.fill(Kind.Absent);
   let p = start;
   let c = 0;
@@ -208,26 +217,22 @@ export function scanJsonLine(b: Buffer, words: Uint32Array | null, start: number
     } else if (state === State.Key) {
       if (p >= end || c !== B.Quote) return Scan.Bad;
       const from = ++p;
-      // Keys are short: a plain loop, not skipString's word skipping.
-      while (p < end && inString[b[p]!] === 0) p++;
+      p = skipPlain(b, view, p, end);
       if (p >= end) return Scan.Bad;
       c = b[p]!;
       // A key spelled with escapes could be one of ours: only JSON.parse can say.
       if (c === B.Backslash) return Scan.Fallback;
       if (c !== B.Quote) return Scan.Bad;
-      pending = 0;
-      const table = keys[open[depth]!];
-      if (table !== undefined) {
-        const candidates = table[p - from];
-        if (candidates !== undefined) pending = fieldOfKey(b, from, candidates);
-      }
+      const len = p - from;
+      pending = len < 32 ? keyIndex[keyIndexAt(open[depth]!, len, b[from]!)]! : 0;
+      if (pending !== 0 && !isKey(b, view, from, pending)) pending = 0;
       // In valid JSON the marker's bytes can only be an unescaped key "usage" right before `:{`.
       if (
-        p - from === 5 &&
+        len === 5 &&
+        p + 2 < end &&
         b[p + 1] === B.Colon &&
         b[p + 2] === B.LBrace &&
-        p + 2 < end &&
-        fieldOfKey(b, from, USAGE_KEY) !== 0
+        isKey(b, view, from, F.Usage)
       ) {
         marker = true;
       }
@@ -277,7 +282,7 @@ export function scanJsonLine(b: Buffer, words: Uint32Array | null, start: number
       const from = p;
       let kind: number;
       if (c === B.Quote) {
-        p = skipString(b, words, p + 1, end);
+        p = skipString(b, view, p + 1, end);
         kind = Kind.String;
       } else if (c === B.Minus || (c >= B.Zero && c <= B.Nine)) {
         p = skipNumber(b, p, end);
@@ -311,23 +316,20 @@ export function scanJsonLine(b: Buffer, words: Uint32Array | null, start: number
   }
 }
 
-function fieldOfKey(b: Buffer, from: number, candidates: [number, Uint8Array][]): number {
-  for (let i = 0; i < candidates.length; i++) {
-    const [field, key] = candidates[i]!;
-    let j = 0;
-    while (j < key.length && b[from + j] === key[j]) j++;
-    if (j === key.length) return field;
-  }
-  return 0;
+/** Whether the key at `from` is the field's (its length is known to be the same). */
+function isKey(b: Buffer, view: DataView, from: number, field: number): boolean {
+  const words = FIELD_KEY_WORDS[field]!;
+  for (let i = 0; i < words.length; i++) if (view.getInt32(from + i * 4, true) !== words[i]) return false;
+  const key = FIELD_KEY[field]!;
+  for (let j = words.length * 4; j < key.length; j++) if (b[from + j] !== key[j]) return false;
+  return true;
 }
 
 /** Skips a string from just after its opening quote; the position after its closing quote, or Scan.Bad. */
-function skipString(b: Buffer, words: Uint32Array | null, p: number, end: number): number {
+function skipString(b: Buffer, view: DataView, p: number, end: number): number {
   escaped = false;
   for (;;) {
-    // Most of a line's bytes are inside strings: this is the scan's hot path.
-    if (words !== null && end - p >= 16) p = skipPlainWords(b, words, p, end);
-    while (p < end && IN_STRING[b[p]!] === 0) p++;
+    p = skipPlain(b, view, p, end);
     if (p >= end) return Scan.Bad;
     const c = b[p]!;
     if (c === B.Quote) return p + 1;
@@ -345,30 +347,26 @@ function skipString(b: Buffer, words: Uint32Array | null, p: number, end: number
 }
 
 /**
- * Skips ordinary string bytes four at a time: stops at (or before) the first word that holds a
- * quote, a backslash or a control character (exact bit tests for "a byte equal to" and "a byte
- * below"), for the byte loop to find which byte it is.
+ * The position of the first quote, backslash or control character at or after `p` (or `end`):
+ * four bytes at a time, with exact bit tests for "a byte equal to" and "a byte below" on each
+ * little-endian word (the lowest flagged byte is the first such byte). Most of a line's bytes
+ * are inside strings: this is the scan's hot path.
  */
-function skipPlainWords(b: Buffer, words: Uint32Array, p: number, end: number): number {
-  while ((p & 3) !== 0) {
-    if (IN_STRING[b[p]!] !== 0) return p;
-    p++;
-  }
-  let i = p >> 2;
-  const last = end >> 2;
-  while (i < last) {
-    const x = words[i]!;
+function skipPlain(b: Buffer, view: DataView, p: number, end: number): number {
+  while (p + 4 <= end) {
+    const x = view.getInt32(p, true);
     const quote = x ^ 0x22222222;
     const backslash = x ^ 0x5c5c5c5c;
-    if (
-      (((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((x - 0x20202020) & ~x)) &
-      0x80808080
-    ) {
-      break;
-    }
-    i++;
+    const flags =
+      ((((quote - 0x01010101) | 0) & ~quote) |
+        (((backslash - 0x01010101) | 0) & ~backslash) |
+        (((x - 0x20202020) | 0) & ~x)) &
+      0x80808080;
+    if (flags !== 0) return p + ((31 - Math.clz32(flags & -flags)) >> 3);
+    p += 4;
   }
-  return i << 2;
+  while (p < end && IN_STRING[b[p]!] === 0) p++;
+  return p;
 }
 
 /** Skips a number as JSON writes it: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. */

@@ -14,10 +14,9 @@ import { dedupKey, isTranscriptTimestamp, isTranscriptVersion, makeEntry } from 
 const COLON = 0x3a;
 const MINUS = 0x2d;
 
-// The buffer being read, and the same memory as 32-bit words when it is aligned for them (a read
-// buffer of its own always is).
+// The buffer being read, and a view of it for reading four bytes at a time.
 let buf: Buffer = Buffer.alloc(0);
-let words: Uint32Array | null = null;
+let view = new DataView(buf.buffer, buf.byteOffset, buf.length);
 
 /**
  * What a line is: its entry; `rejected` (a usage line that fails a check); `no-usage` (JSON
@@ -34,10 +33,9 @@ export type ScannedLine = LocatedEntry | 'rejected' | 'no-usage' | 'not-json' | 
 export function scanTranscriptLine(bytes: Buffer, start: number, stop: number, rel: string): ScannedLine {
   if (bytes !== buf) {
     buf = bytes;
-    words =
-      bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : null;
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   }
-  switch (scanJsonLine(bytes, words, start, stop)) {
+  switch (scanJsonLine(bytes, view, start, stop)) {
     case Scan.Usage:
       return entryOf(rel) ?? 'rejected';
     case Scan.Ok:
@@ -58,7 +56,7 @@ function entryOf(rel: string): LocatedEntry | null {
     !optionalId(F.RequestId) ||
     !(kind[F.CostUsd] === Kind.Absent || kind[F.CostUsd] === Kind.Number) ||
     !(kind[F.ApiError] === Kind.Absent || kind[F.ApiError] === Kind.Boolean) ||
-    !(version === Kind.Absent || (version === Kind.String && isTranscriptVersion(versions.get(F.Version)))) ||
+    !(version === Kind.Absent || (version === Kind.String && knownVersion(versions.get(F.Version)))) ||
     kind[F.Timestamp] !== Kind.String ||
     kind[F.Message] !== Kind.Object ||
     !optionalId(F.Model) ||
@@ -103,28 +101,54 @@ function entryOf(rel: string): LocatedEntry | null {
  */
 class RecentStrings {
   private readonly _bytes: Buffer[] = [];
+  private readonly _views: DataView[] = [];
   private readonly _strings: string[] = [];
   private _next = 0;
+  private _last = 0;
 
   get(f: number): string {
     if (fieldEscaped[f] === 1) return text(f);
     const from = fieldStart[f]! + 1;
     const len = fieldEnd[f]! - 1 - from;
-    for (let i = 0; i < this._bytes.length; i++) {
+    const n = this._bytes.length;
+    // The value of the last line first: a session's lines share it.
+    for (let k = 0; k < n; k++) {
+      const i = (this._last + k) % n;
       const known = this._bytes[i]!;
-      if (known.length === len && sameBytes(known, from)) return this._strings[i]!;
+      if (known.length === len && sameBytes(known, this._views[i]!, from)) {
+        this._last = i;
+        return this._strings[i]!;
+      }
     }
     const value = text(f);
-    this._bytes[this._next] = Buffer.from(buf.subarray(from, from + len));
+    const bytes = Buffer.from(buf.subarray(from, from + len));
+    this._bytes[this._next] = bytes;
+    this._views[this._next] = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this._strings[this._next] = value;
+    this._last = this._next;
     this._next = (this._next + 1) % 8;
     return value;
   }
 }
 
-function sameBytes(known: Buffer, from: number): boolean {
-  for (let i = known.length - 1; i >= 0; i--) if (known[i] !== buf[from + i]) return false;
+function sameBytes(known: Buffer, knownView: DataView, from: number): boolean {
+  const len = known.length;
+  let i = 0;
+  for (; i + 4 <= len; i += 4)
+    if (view.getInt32(from + i, true) !== knownView.getInt32(i, true)) return false;
+  for (; i < len; i++) if (known[i] !== buf[from + i]) return false;
   return true;
+}
+
+/** The last version string checked, and whether it passed (a session's lines share one). */
+let checkedVersion = '';
+let checkedVersionOk = false;
+function knownVersion(version: string): boolean {
+  if (version !== checkedVersion) {
+    checkedVersion = version;
+    checkedVersionOk = isTranscriptVersion(version);
+  }
+  return checkedVersionOk;
 }
 
 const models = new RecentStrings();
@@ -222,18 +246,34 @@ function text(f: number): string {
   return buf.toString('utf8', fieldStart[f]! + 1, fieldEnd[f]! - 1);
 }
 
-/** A number field's value, as JSON.parse reads it. */
+/** Exact powers of ten: an integer below 2^53 divided by one of them is correctly rounded. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A number field's value, as JSON.parse reads it (the scan checked its syntax). Up to 15 digits
+ * and 22 decimals without an exponent, the digits as an integer divided by a power of ten is the
+ * correctly rounded value (both are exact doubles, and IEEE division rounds correctly); anything
+ * else goes through Number().
+ */
 function number(f: number): number {
   const start = fieldStart[f]!;
   const end = fieldEnd[f]!;
-  if (end - start <= 15) {
-    let n = 0;
-    for (let i = start; i < end; i++) {
-      const d = buf[i]! - 0x30;
-      if (d < 0 || d > 9) return Number(buf.toString('latin1', start, end));
-      n = n * 10 + d;
-    }
-    return n;
+  let i = start;
+  const negative = buf[i] === MINUS;
+  if (negative) i++;
+  let n = 0;
+  let digits = 0;
+  let decimals = -1;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c === 0x2e) decimals = 0;
+    else if (c >= 0x30 && c <= 0x39) {
+      n = n * 10 + (c - 0x30);
+      digits++;
+      if (decimals >= 0) decimals++;
+    } else break;
   }
-  return Number(buf.toString('latin1', start, end));
+  if (i !== end || digits > 15 || decimals > 22) return Number(buf.toString('latin1', start, end));
+  const value = decimals > 0 ? n / POW10[decimals]! : n;
+  return negative ? -value : value;
 }

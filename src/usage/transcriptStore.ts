@@ -21,7 +21,15 @@ interface FileState {
   ino: number;
   /** Bytes consumed: everything before is in `entries`; a partial last line is read again later. */
   offset: number;
+  /**
+   * The file's entries, with each run of consecutive copies of one message (Claude Code writes a
+   * message several times while it streams) kept as one: the copy with the most tokens, where the
+   * first copy was. entries() would keep exactly that copy there; storing it alone halves what a
+   * store holds.
+   */
   entries: LocatedEntry[];
+  /** The earliest time of any entry read, collapsed copies included (Infinity when none). */
+  firstTs: number;
   /** Lines that could not be read (not JSON, failed the checks). */
   badLines: number;
 }
@@ -35,7 +43,8 @@ export interface RefreshStats {
   badLines: number;
 }
 
-const CACHE_VERSION = 1;
+/** 2: runs of streamed copies kept as one, and each file's first time. */
+const CACHE_VERSION = 2;
 
 export class TranscriptStore {
   private readonly _files = new Map<string, FileState>();
@@ -72,7 +81,7 @@ export class TranscriptStore {
       this._cacheLoaded = true;
       if (this._cachePath) this._loadCache(this._cachePath);
     }
-    const listed = await listTranscriptFiles(this._configDirs);
+    const listed = listTranscriptFiles(this._configDirs);
     const stats: RefreshStats = {
       files: listed.length,
       filesRead: 0,
@@ -100,7 +109,7 @@ export class TranscriptStore {
         yieldToEventLoop,
       );
       state.offset = result.offset;
-      for (const e of result.entries) state.entries.push(e);
+      for (const e of result.entries) addEntry(state, e);
       state.badLines += result.badLines;
       stats.filesRead++;
       stats.bytesRead += result.bytesRead;
@@ -130,12 +139,7 @@ export class TranscriptStore {
   entries(order: 'files' | 'time' = 'files'): LocatedEntry[] {
     let files = [...this._files.values()];
     if (order === 'time') {
-      const first = (f: FileState) =>
-        f.entries.length === 0 ? Infinity : Math.min(...f.entries.map((e) => e.ts));
-      const firsts = new Map(files.map((f) => [f, first(f)]));
-      files = files.sort(
-        (a, b) => firsts.get(a)! - firsts.get(b)! || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-      );
+      files = files.sort((a, b) => a.firstTs - b.firstTs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
     const out: LocatedEntry[] = [];
     const byKey = new Map<string, number>();
@@ -218,7 +222,30 @@ export class TranscriptStore {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function emptyState(file: TranscriptFile, ino: number): FileState {
-  return { path: file.path, rel: file.rel, size: 0, mtimeMs: 0, ino, offset: 0, entries: [], badLines: 0 };
+  return {
+    path: file.path,
+    rel: file.rel,
+    size: 0,
+    mtimeMs: 0,
+    ino,
+    offset: 0,
+    entries: [],
+    firstTs: Infinity,
+    badLines: 0,
+  };
+}
+
+/** Appends an entry read from the file, folding it into the run of copies it continues. */
+function addEntry(state: FileState, e: LocatedEntry): void {
+  // Math.min, not a comparison: a NaN time makes the file's first time NaN, as it always did.
+  state.firstTs = Math.min(state.firstTs, e.ts);
+  const entries = state.entries;
+  const last = entries[entries.length - 1];
+  if (e.key !== null && last !== undefined && last.key === e.key) {
+    if (entryTokens(e) > entryTokens(last)) entries[entries.length - 1] = e;
+    return;
+  }
+  entries.push(e);
 }
 
 interface CachedFile {
@@ -229,6 +256,8 @@ interface CachedFile {
   ino: number;
   offset: number;
   badLines: number;
+  /** FileState.firstTs; a string when it is not finite (JSON has no Infinity or NaN). */
+  firstTs: number | string;
   /** String table: keys, models, session ids and versions of this file's entries. */
   strings: string[];
   /** Per entry: ts, key, model, sessionId, version (string indexes, -1 for null), 4 token counts, cost (null). */
@@ -268,6 +297,7 @@ function encodeFile(f: FileState): CachedFile {
     ino: f.ino,
     offset: f.offset,
     badLines: f.badLines,
+    firstTs: Number.isFinite(f.firstTs) ? f.firstTs : String(f.firstTs),
     strings,
     rows,
   };
@@ -282,7 +312,8 @@ function decodeFile(c: CachedFile): FileState {
   for (let i = 0; i < r.length; i += ROW) {
     entries.push(
       makeEntry(
-        r[i] as number,
+        // JSON wrote a NaN time (a date that passes the check but does not exist) as null.
+        typeof r[i] === 'number' ? (r[i] as number) : NaN,
         str(r[i + 1]!),
         str(r[i + 2]!),
         r[i + 5] as number,
@@ -304,6 +335,7 @@ function decodeFile(c: CachedFile): FileState {
     ino: c.ino,
     offset: c.offset,
     entries,
+    firstTs: Number(c.firstTs),
     badLines: c.badLines,
   };
 }

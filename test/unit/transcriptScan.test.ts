@@ -239,6 +239,17 @@ describe('usage: reading transcript lines without JSON.parse', () => {
       '1e400',
     ];
     const notNumbers = ['01', '1.', '.5', '-', '+1', '1e', '0x10', 'NaN', 'Infinity', '1.2.3', '--1'];
+    // Decimals of every length and scale, as costUSD is written: read exactly as JSON.parse does.
+    const random = rng(42);
+    for (let i = 0; i < 3000; i++) {
+      const digits = 1 + Math.floor(random() * 17);
+      let text = String(1 + Math.floor(random() * 9));
+      for (let d = 1; d < digits; d++) text += String(Math.floor(random() * 10));
+      const point = Math.floor(random() * (digits + 3));
+      if (point > 0 && point <= digits)
+        text = `${text.slice(0, digits - point) || '0'}.${text.slice(digits - point)}`;
+      numbers.push(random() < 0.2 ? `-${text}` : text);
+    }
     for (const n of [...numbers, ...notNumbers]) {
       const line = assistantLine({ ...base, costUSD: 1 })
         .replace('"input_tokens":100', `"input_tokens":${n}`)
