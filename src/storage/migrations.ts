@@ -184,6 +184,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE job_execution_processes ADD COLUMN pgid_start TEXT;
   ALTER TABLE job_execution_processes ADD COLUMN pgid_host TEXT;
   `,
+  // 5: the permissions a job's prompt file grants (permissionMode, allowedTools, env) as the user
+  // confirmed them for the job (JSON; NULL: none confirmed). A prompt file can change under the
+  // user, so its grants apply only as confirmed (core/promptGrants.ts).
+  `
+  ALTER TABLE jobs ADD COLUMN prompt_grants TEXT;
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -162,7 +162,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
       tx.jobs.children(job.id).length > 0 || tx.runs.list({ jobId: job.id, limit: 1 }).length > 0;
     const active = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 5 });
     const waitReason = active.find((r) => r.status === 'queued' && r.waitReason !== null)?.waitReason ?? null;
-    return { kind: 'job', job, hasChildren, activeRun: active.length > 0, waitReason };
+    const prompt = tx.prompts.get(job.promptId);
+    return { kind: 'job', job, hasChildren, activeRun: active.length > 0, waitReason, prompt };
   }
 
   dispose(): void {
