@@ -106,13 +106,15 @@ async function hoverText(page, target, expected) {
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: expected }).first();
   // A hover VS Code was about to show can be dropped when the row repaints under the mouse (a run
   // writing its phases): move away and hover again, as a user would.
+  // An earlier hover still open over the row takes the mouse: Escape closes it.
   for (let attempt = 1; ; attempt++) {
-    await target.hover();
     try {
+      await target.hover({ timeout: 5_000 });
       await hover.waitFor({ timeout: 7_000 });
       break;
     } catch (err) {
       if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
       await page.mouse.move(1000, 720);
       await page.waitForTimeout(300);
     }
