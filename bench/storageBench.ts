@@ -18,7 +18,7 @@ import type { Database } from 'sql.js';
 import type { ProcessType } from '../src/core/model';
 import type { Tx } from '../src/storage/database';
 import { NightPilotDatabase } from '../src/storage/database';
-import { openDiskImage } from '../src/storage/databaseImage';
+import { openDiskImage } from '../src/storage/diskSnapshot';
 import { replaceFileDurably, statStamp } from '../src/storage/durableFile';
 import { acquireFileLock } from '../src/storage/fileLock';
 import type { FileImage } from '../src/storage/fileImage';

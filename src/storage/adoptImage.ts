@@ -1,6 +1,6 @@
 import type { Database, SqlJsStatic } from 'sql.js';
-import type { DiskImage } from './databaseImage';
 import { imageProblem, moveAside } from './databaseImage';
+import type { DiskImage, DiskState } from './diskSnapshot';
 import type { FileStamp } from './durableFile';
 import { sameStamp, statStamp } from './durableFile';
 import { CorruptDatabaseError, NewerSchemaError, StorageError } from './errors';
@@ -12,20 +12,20 @@ import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations';
 export interface Adopted {
   db: Database;
   image: FileImage | undefined;
-  stamp: FileStamp;
+  disk: DiskState;
   version: number;
 }
 
 /**
- * The error for damage found in the file with `stamp`: the file is moved aside (never written
- * over) and a CorruptDatabaseError names both paths and the last-good copy. When another process
- * replaced the file meanwhile, the damage was in what we read, not in the file: a plain,
- * retryable StorageError.
+ * The error for damage found in the database whose base file has `stamp` (in the base or in its
+ * page log): both are moved aside (never written over) and a CorruptDatabaseError names the paths
+ * and the last-good copy. When another process replaced the base meanwhile, the damage was in
+ * what we read, not in the files: a plain, retryable StorageError.
  */
 export function damagedFileError(filePath: string, stamp: FileStamp, reason: string): StorageError {
   if (sameStamp(statStamp(filePath), stamp)) {
-    const movedTo = moveAside(filePath, new Date());
-    return new CorruptDatabaseError(filePath, movedTo, reason, lastGoodCopy(filePath));
+    const { movedTo, logMovedTo } = moveAside(filePath, new Date());
+    return new CorruptDatabaseError(filePath, movedTo, reason, lastGoodCopy(filePath), logMovedTo);
   }
   return new StorageError(`The database ${filePath} changed while it was being read; try again.`);
 }
@@ -36,7 +36,7 @@ export function damagedFileError(filePath: string, stamp: FileStamp, reason: str
  * read of the disk as a StorageError (the file left where it is).
  */
 export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskImage): Adopted {
-  const { stamp } = loaded;
+  const stamp = loaded.disk.base;
   let image: FileImage | undefined = loaded.image;
   let problem = imageProblem(image.read(0, 100).slice(), image.size);
   let db: Database | undefined;
@@ -60,6 +60,8 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
     }
   }
   const failure = image?.failure;
+  // A page of the log that is not what was committed: SQLite only saw zeros, the hash says why.
+  if (image?.damage !== undefined) problem = image.damage;
   if (problem !== null || db === undefined || failure !== undefined) {
     db?.close();
     image?.close();
@@ -73,5 +75,5 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
     image?.close();
     throw new NewerSchemaError(filePath, version, LATEST_SCHEMA_VERSION);
   }
-  return { db, image, stamp, version };
+  return { db, image, disk: loaded.disk, version };
 }

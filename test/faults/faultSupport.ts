@@ -142,7 +142,12 @@ export function leftovers(dbPath: string): string[] {
   const base = path.basename(dbPath);
   return fs
     .readdirSync(path.dirname(dbPath))
-    .filter((name) => name.startsWith(`${base}.lock`) || name.startsWith(`${base}.tmp-`));
+    .filter(
+      (name) =>
+        name.startsWith(`${base}.lock`) ||
+        name.startsWith(`${base}.tmp-`) ||
+        name.startsWith(`${base}.wal.tmp-`),
+    );
 }
 
 export function figure(
