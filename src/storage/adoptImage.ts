@@ -6,7 +6,7 @@ import { sameStamp, statStamp } from './durableFile';
 import { CorruptDatabaseError, NewerSchemaError, StorageError } from './errors';
 import type { FileImage } from './fileImage';
 import { lastGoodCopy } from './integrityCheck';
-import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations';
+import { LATEST_SCHEMA_VERSION } from './migrations';
 
 /** A sound database file as sql.js's database: over its image, or over a whole copy (`image` undefined). */
 export interface Adopted {
@@ -40,6 +40,7 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
   let image: FileImage | undefined = loaded.image;
   let problem = imageProblem(image.read(0, 100).slice(), image.size);
   let db: Database | undefined;
+  let version = 0;
   if (problem === null) {
     try {
       db = new SQL.Database(image.sqlJsInput());
@@ -53,8 +54,11 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
       // Reading the schema catches a damaged first page. Damage deeper in the file is caught when
       // a query meets it (SQLite's corrupt errors) and by the idle `PRAGMA quick_check`
       // (NightPilotDatabase.quickCheck), which costs ~10 ms per MB: never on this path.
-      db.exec('SELECT count(*) FROM sqlite_master');
-      schemaVersion(db);
+      // One statement for both: a cold open pays for every statement sql.js runs.
+      const read = db.exec(
+        'SELECT count(*), (SELECT user_version FROM pragma_user_version) FROM sqlite_master',
+      );
+      version = Number(read[0]?.values[0]?.[1] ?? 0);
     } catch (err) {
       problem = `SQLite cannot read it: ${(err as Error).message}`;
     }
@@ -69,7 +73,6 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
     if (failure !== undefined) throw new StorageError(`Reading ${filePath} failed: ${failure.message}`);
     throw damagedFileError(filePath, stamp, problem ?? 'unreadable');
   }
-  const version = schemaVersion(db);
   if (version > LATEST_SCHEMA_VERSION) {
     db.close();
     image?.close();

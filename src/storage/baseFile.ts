@@ -14,17 +14,10 @@ import path from 'node:path';
 import type { FileStamp } from './durableFile';
 import { replaceFileDurably, syncDirectory } from './durableFile';
 import { headerPageSize } from './diskSnapshot';
-import {
-  LogDamageError,
-  appendSuperseded,
-  baseIdentity,
-  descriptorSource,
-  emptyLogState,
-  logPathOf,
-  readLogHeader,
-  scanLog,
-  stampBaseHeader,
-} from './pageLog';
+import { baseIdentity, stampBaseHeader } from './logChecksum';
+import { descriptorSource } from './logSource';
+import { appendSuperseded } from './logAppend';
+import { LogDamageError, logPathOf, openLogState } from './pageLog';
 
 /** A base file just written: its stamp and identity, and a descriptor open on it (the caller's). */
 export interface NewBase {
@@ -94,7 +87,7 @@ function retireLog(dbPath: string, identity: Buffer, unreadable: 'throw' | 'remo
     const source = descriptorSource(fd);
     let state;
     try {
-      state = scanLog(source, emptyLogState(readLogHeader(source)));
+      state = openLogState(source);
     } catch (err) {
       if (unreadable === 'throw' || !(err instanceof LogDamageError)) throw err;
       fs.closeSync(fd);

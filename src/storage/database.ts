@@ -22,6 +22,7 @@ import { FileWatcher } from './fileWatcher';
 import { quickCheckProblems } from './integrityCheck';
 import { LATEST_SCHEMA_VERSION, PAGE_LOG_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { LogDamageError, LogTooNewError, logPathOf } from './pageLog';
+import { OwnerHeartbeats } from './ownerHeartbeats';
 import type { Tx } from './repositories';
 import { createTx } from './repositories';
 import { loadSqlJs } from './sqlJs';
@@ -85,6 +86,8 @@ export class NightPilotDatabase {
   private _image: FileImage | undefined;
   private _tx!: Tx;
   private readonly _files: DatabaseFiles;
+  /** The heartbeats of the owners of running runs, files beside the database (see OwnerHeartbeats). */
+  readonly heartbeats: OwnerHeartbeats;
   private _generation = 0;
   private _writeQueue: Promise<unknown> = Promise.resolve();
   private _closed = false;
@@ -106,6 +109,7 @@ export class NightPilotDatabase {
     this._files = new DatabaseFiles(path, _options.holdFileOpen ?? process.platform !== 'win32', () =>
       this._lock === undefined ? null : this._lock.verify(),
     );
+    this.heartbeats = new OwnerHeartbeats(path);
   }
 
   /**

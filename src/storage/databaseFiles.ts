@@ -10,16 +10,11 @@ import { diskChanged, diskProbe, openDiskImage } from './diskSnapshot';
 import { fstatStamp, keptAttributes, replaceFileDurably, sameStamp, statStamp } from './durableFile';
 import { SaveFencedError } from './errors';
 import type { FileImage, LogLayer } from './fileImage';
-import type { ByteSource, LogPage, LogState } from './pageLog';
-import {
-  MemorySource,
-  appendCommit,
-  descriptorSource,
-  emptyLogState,
-  logPathOf,
-  newLogBytes,
-  readLogHeader,
-} from './pageLog';
+import type { ByteSource } from './logSource';
+import { MemorySource, descriptorSource } from './logSource';
+import type { LogPage, LogState } from './pageLog';
+import { appendCommit } from './logAppend';
+import { logPathOf, newLogBytes, openLogState } from './pageLog';
 
 /** The log is folded into a new base once it holds this much, or half the base if that is more. */
 export const MIN_CHECKPOINT_BYTES = 4 << 20;
@@ -178,7 +173,7 @@ export class DatabaseFiles {
       this.path,
     );
     const source = descriptorSource(fd);
-    const state = emptyLogState(readLogHeader(source));
+    const state = openLogState(source);
     disk.log = { stamp, state, applies: true };
     const layer: LogLayer = {
       source: this._holdOpen ? source : new MemorySource(Buffer.from(header)),

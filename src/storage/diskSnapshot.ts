@@ -10,19 +10,10 @@ import { fstatStamp, sameStamp, statStamp } from './durableFile';
 import { StorageError } from './errors';
 import type { LogLayer } from './fileImage';
 import { DEFAULT_PAGE_SIZE, FileImage } from './fileImage';
+import { baseIdentity } from './logChecksum';
+import { MemorySource, descriptorSource } from './logSource';
 import type { LogState } from './pageLog';
-import {
-  LogDamageError,
-  MemorySource,
-  baseIdentity,
-  copyLogState,
-  descriptorSource,
-  emptyLogState,
-  hasRecordAt,
-  logPathOf,
-  readLogHeader,
-  scanLog,
-} from './pageLog';
+import { LogDamageError, copyLogState, hasRecordAt, logPathOf, openLogState, scanLog } from './pageLog';
 
 /** The page log as a process read it. */
 export interface LogSeen {
@@ -135,7 +126,7 @@ function tryOpen(
       let state: LogState;
       let applies: boolean | null;
       try {
-        state = scanLog(source, reuse ?? emptyLogState(readLogHeader(source)));
+        state = reuse === null ? openLogState(source) : scanLog(source, reuse);
         applies = logApplies(state, identity, pageSize);
       } catch (err) {
         if (err instanceof LogDamageError) err.baseStamp = base;

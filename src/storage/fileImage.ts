@@ -1,6 +1,8 @@
 import fs from 'node:fs';
-import type { ByteSource, CommitPage, LogPage } from './pageLog';
-import { pageHash } from './pageLog';
+import type { Sums } from './logChecksum';
+import { pageSums } from './logChecksum';
+import type { ByteSource } from './logSource';
+import type { CommitPage, LogPage } from './pageLog';
 
 /** How much of the image one positional write to the saved file carries. */
 const STREAM_BYTES = 1 << 20;
@@ -15,7 +17,7 @@ type Base = { kind: 'file'; fd: number; size: number } | { kind: 'bytes'; bytes:
 /** The committed pages of the page log that lie over the base (see pageLog.ts). */
 export interface LogLayer {
   source: ByteSource;
-  salt: Buffer;
+  salt: Sums;
   /** Page number (1-based) -> its latest committed copy in the log. */
   pages: Map<number, LogPage>;
   /** Closes what `source` reads from (a descriptor); nothing for bytes in memory. */
@@ -26,7 +28,7 @@ export interface LogLayer {
  * The database file as sql.js's in-memory file system (Emscripten MEMFS) sees it, without copying
  * the file into memory. Three layers, the upper ones winning: the base file (read through an open
  * descriptor, page by page as SQLite asks), the pages committed to the page log since the last
- * checkpoint (read from the log, each checked against its hash on first read), and the pages
+ * checkpoint (read from the log, each checked against its checksum on first read), and the pages
  * SQLite wrote in the transaction now going on (in memory, until the save appends them to the log).
  *
  * Why: on machines where fresh memory is expensive (this project's CI VM pays ~3 ms per MB in page
@@ -49,7 +51,7 @@ export class FileImage {
   /** Pages written since the last save: page index (0-based) -> its bytes. */
   private readonly _overlay = new Map<number, Uint8Array>();
   private _log: LogLayer | undefined;
-  /** Log pages whose hash was checked (their bytes never change once committed). */
+  /** Log pages whose checksum was checked (their bytes never change once committed). */
   private readonly _verified = new Set<number>();
   private _size: number;
   private _savedSize: number;
@@ -116,7 +118,7 @@ export class FileImage {
     return this._failure;
   }
 
-  /** Why a page read from the log is not what was committed (its hash differs), if one was not. */
+  /** Why a page read from the log is not what was committed (its checksum differs), if one was not. */
   get damage(): string | undefined {
     return this._damage;
   }
@@ -210,8 +212,8 @@ export class FileImage {
 
   /**
    * After a commit was appended to the page log: its pages now come from the log (`log` when the
-   * log was just created), and the overlay is dropped. Their hashes were computed from these very
-   * bytes, so they count as checked.
+   * log was just created), and the overlay is dropped. Their checksums were computed from these
+   * very bytes, so they count as checked.
    */
   committed(entries: ReadonlyMap<number, LogPage>, log?: LogLayer): void {
     this._assertOpen();
@@ -302,7 +304,7 @@ export class FileImage {
     out.set(page.subarray(from - pageStart, to - pageStart), from - start);
   }
 
-  /** A committed page from the log, checked against its hash the first time it is read. */
+  /** A committed page from the log, checked against its checksum the first time it is read. */
   private _logPage(number: number, entry: LogPage): Uint8Array {
     const log = this._log!;
     const page = this._page;
@@ -316,7 +318,8 @@ export class FileImage {
       return page.fill(0);
     }
     if (this._verified.has(entry.offset)) return page;
-    if (n !== page.length || !pageHash(log.salt, number, page).equals(entry.hash)) {
+    const sums = n === page.length ? pageSums(log.salt, number, page) : null;
+    if (sums === null || sums[0] !== entry.sums[0] || sums[1] !== entry.sums[1]) {
       this._damage = `page ${number} in the page log is not what was committed (its checksum differs)`;
       return page.fill(0);
     }

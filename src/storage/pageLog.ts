@@ -1,94 +1,63 @@
 // The page log: `<database>.wal`, our own write-ahead log beside the SQLite file. A write appends
 // only the pages its transaction changed, as one checksummed record, and syncs that; the database
 // file itself (the "base") is only ever replaced whole, by rename, when a checkpoint folds the log
-// into it. docs/architecture.md ("Storage: the page log") explains the design and its crash safety.
+// into it (baseFile.ts). docs/architecture.md ("Storage") explains the design and its crash safety.
 //
-// Layout (all integers big-endian):
-//   header, 64 bytes: magic, format version, page size, the identity of the base it belongs to,
-//     a random salt, a checksum of the header.
-//   records, one after the other from offset 64:
-//     lead:    'NPTX', kind, page count n, database size in pages, sequence number, then either
-//              n x (page number, page hash) for a commit, or the identity of the base that replaced
-//              this log's base for a "superseded" marker (written by a checkpoint before its rename);
-//     pages:   n pages of the page size;
-//     trailer: 'NPCM', the lead's length, and a checksum chaining the previous record's checksum,
-//              the salt and the lead.
+// Layout (integers big-endian; every record starts at a multiple of 8 bytes):
+//   header, 64 bytes, never rewritten: magic, format version, page size, the identity of the base
+//     it belongs to, a random salt, and the header's checksum.
+//   two hint slots, 32 bytes each: where the latest index record is (see below), rewritten in place.
+//   records, one after the other from offset 128:
+//     lead:    'NPTX', kind, page count n, database size in pages, sequence number, then
+//              - a commit: n x (page number, 0, page checksum);
+//              - a "superseded" marker: the identity of the base that replaced this log's base (a
+//                checkpoint writes it before its rename);
+//              - an index: the number of commits so far, then every page in the log so far as
+//                (page number, offset of its latest copy, page checksum);
+//     pages:   n pages of the page size (commits only);
+//     trailer: 'NPCM', the lead's length, and a checksum chaining the previous record's (the
+//              header's for the first), the salt and the lead.
+// A writer appends an index every 64 commits and points a hint slot at it, so a process that opens
+// the log reads the latest index and the records after it, not every record since the checkpoint
+// (a thousand records cost ~100 ms to read cold on the CI VM). A slot is only a shortcut: it
+// carries the chain checksum up to its index so that the index is verified like any record, and a
+// torn or stale slot just means reading from the start.
 // A record counts once its trailer is there and checks out. It is written after its lead and pages
 // (two system calls), so anyone who sees the trailer sees the pages; the trailer's checksum covers
-// the page hashes, and the page hashes the pages (checked when a page is read, and for the last
-// commit when the log is read: a power cut may leave the last record with a trailer but torn pages).
+// the page checksums, and those the pages (checked when a page is read, and for the last commit
+// when the log is read: a power cut may leave the last record with a trailer but torn pages).
 
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { FileStamp } from './durableFile';
+import type { Sums } from './logChecksum';
+import { checksum, pageSums, readSums, sumsBytes } from './logChecksum';
+import type { ByteSource } from './logSource';
+import { WindowReader } from './logSource';
 
 /** The log's name beside the database. Not SQLite's `-wal`: the sqlite3 tool must never touch it. */
 export const LOG_SUFFIX = '.wal';
-export const LOG_HEADER_BYTES = 64;
+const HEADER_BYTES = 64;
+const SLOT_BYTES = 32;
+/** Where the first record starts: after the header and its two hint slots. */
+export const LOG_RECORDS_START = HEADER_BYTES + 2 * SLOT_BYTES;
 const MAGIC = Buffer.from('NPPGLOG\0', 'latin1');
 /** Bump for an incompatible layout: an older build then refuses the log instead of misreading it. */
 export const LOG_FORMAT_VERSION = 1;
-const LEAD_MAGIC = 0x4e505458; // 'NPTX'
-const TRAILER_MAGIC = 0x4e50434d; // 'NPCM'
-const LEAD_FIXED = 24;
-const TRAILER_BYTES = 24;
-const ENTRY_BYTES = 12;
-const DIGEST_BYTES = 16;
-const PAGE_HASH_BYTES = 8;
-const KIND_COMMIT = 1;
-const KIND_SUPERSEDED = 2;
+export const LEAD_FIXED = 24;
+export const ENTRY_BYTES = 16;
+export const IDENTITY_BYTES = 16;
+export const TRAILER_BYTES = 16;
+export const LEAD_MAGIC = 0x4e505458; // 'NPTX'
+export const TRAILER_MAGIC = 0x4e50434d; // 'NPCM'
+export const KIND_COMMIT = 1;
+export const KIND_SUPERSEDED = 2;
+export const KIND_INDEX = 3;
+const INDEX_FIXED = 8;
 /** No real transaction changes a gigabyte of pages; a lead that claims to is garbage. */
 const MAX_RECORD_BYTES = 1 << 30;
 
 export function logPathOf(databasePath: string): string {
   return `${databasePath}${LOG_SUFFIX}`;
-}
-
-/** Where a log reads from: an open descriptor, or the whole file read into memory (Windows). */
-export interface ByteSource {
-  /** Fills `into` from `position`; returns how many bytes there were (fewer at the end). */
-  read(into: Uint8Array, position: number): number;
-}
-
-export function descriptorSource(fd: number): ByteSource {
-  return {
-    read(into, position) {
-      let done = 0;
-      while (done < into.length) {
-        const n = fs.readSync(fd, into, done, into.length - done, position + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done;
-    },
-  };
-}
-
-/**
- * The log read whole into memory, where no descriptor may stay open (Windows: an open file cannot
- * be replaced by a rename). The process's own appends are copied in with `put`.
- */
-export class MemorySource implements ByteSource {
-  private _length: number;
-  constructor(private _bytes: Uint8Array) {
-    this._length = _bytes.length;
-  }
-
-  read(into: Uint8Array, position: number): number {
-    const available = Math.max(0, Math.min(into.length, this._length - position));
-    into.set(this._bytes.subarray(position, position + available));
-    return available;
-  }
-
-  put(at: number, chunk: Uint8Array): void {
-    if (at + chunk.length > this._bytes.length) {
-      const grown = new Uint8Array(Math.max(at + chunk.length, this._bytes.length * 2));
-      grown.set(this._bytes.subarray(0, this._length));
-      this._bytes = grown;
-    }
-    this._bytes.set(chunk, at);
-    this._length = Math.max(this._length, at + chunk.length);
-  }
 }
 
 /** The log cannot be read as a log of this format: damage (never silently skipped). */
@@ -99,50 +68,19 @@ export class LogDamageError extends Error {
 /** The log was written by a newer Night Pilot (another format version): left untouched. */
 export class LogTooNewError extends Error {}
 
-function digest(...parts: Uint8Array[]): Buffer {
-  const hash = crypto.createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest().subarray(0, DIGEST_BYTES);
-}
-
-/**
- * Which base a log belongs to: a digest of the base's SQLite header (its first 100 bytes, which
- * hold the random change counter every base replacement writes, see `stampBaseHeader`) and size.
- */
-export function baseIdentity(header: Uint8Array, size: number): Buffer {
-  const sizeBytes = Buffer.alloc(8);
-  sizeBytes.writeBigUInt64BE(BigInt(size));
-  return digest(header.subarray(0, 100), sizeBytes);
-}
-
-/**
- * Writes a fresh random value into the SQLite header's change counter (offset 24) and its
- * version-valid-for number (offset 92, kept equal so SQLite still trusts the header's page count).
- * SQLite itself only compares the counter to notice changes; for us it makes every base file
- * distinct, so a log can name the one base it belongs to.
- */
-export function stampBaseHeader(header: Uint8Array): void {
-  const view = Buffer.from(header.buffer, header.byteOffset, 100);
-  const old = view.readUInt32BE(24);
-  let value = old;
-  while (value === old || value === 0) value = crypto.randomBytes(4).readUInt32BE(0);
-  view.writeUInt32BE(value, 24);
-  view.writeUInt32BE(value, 92);
-}
-
 /** One committed copy of a page in the log. */
 export interface LogPage {
   /** Where its bytes start in the log file. */
   offset: number;
-  hash: Buffer;
+  sums: Sums;
 }
 
 /** What the log's header says. */
 export interface LogHeader {
   pageSize: number;
   identity: Buffer;
-  salt: Buffer;
-  checksum: Buffer;
+  salt: Sums;
+  checksum: Sums;
 }
 
 /** Everything read from a log: where the next record goes and the latest copy of each page. */
@@ -152,7 +90,7 @@ export interface LogState {
   end: number;
   seq: number;
   /** The last record's checksum (the header's before any record). */
-  chain: Buffer;
+  chain: Sums;
   /** Page number (1-based) -> its latest committed copy. */
   pages: Map<number, LogPage>;
   /** The database size in pages after the last commit; null before the first commit. */
@@ -160,35 +98,35 @@ export interface LogState {
   commits: number;
   /** Bases that replaced this log's base (checkpoints), newest last. */
   supersededBy: Buffer[];
+  /** The sequence number and end of the last index record (0 and the first record's start: none). */
+  indexSeq: number;
+  indexEnd: number;
 }
 
-export function pageHash(salt: Uint8Array, pageNumber: number, page: Uint8Array): Buffer {
-  const number = Buffer.alloc(4);
-  number.writeUInt32BE(pageNumber);
-  return digest(salt, number, page).subarray(0, PAGE_HASH_BYTES);
-}
-
-function encodeHeader(pageSize: number, identity: Buffer, salt: Buffer): Buffer {
-  const header = Buffer.alloc(LOG_HEADER_BYTES);
+/** The bytes of a new, empty log for the base with `identity`. */
+export function newLogBytes(pageSize: number, identity: Buffer): Buffer {
+  const header = Buffer.alloc(LOG_RECORDS_START);
   MAGIC.copy(header, 0);
   header.writeUInt32BE(LOG_FORMAT_VERSION, 8);
   header.writeUInt32BE(pageSize, 12);
   identity.copy(header, 16);
-  salt.copy(header, 32);
-  digest(header.subarray(0, 48)).copy(header, 48);
+  crypto.randomBytes(8).copy(header, 32);
+  sumsBytes(checksum(header.subarray(0, 56), [0, 0])).copy(header, 56);
   return header;
 }
 
 /** Reads and checks the header. Throws LogDamageError or LogTooNewError. */
 export function readLogHeader(source: ByteSource): LogHeader {
-  const header = Buffer.alloc(LOG_HEADER_BYTES);
+  const header = Buffer.alloc(HEADER_BYTES);
   const n = source.read(header, 0);
-  if (n < LOG_HEADER_BYTES) throw new LogDamageError(`its header is truncated (${n} bytes)`);
+  if (n < HEADER_BYTES) throw new LogDamageError(`its header is truncated (${n} bytes)`);
   if (!header.subarray(0, 8).equals(MAGIC))
     throw new LogDamageError('it does not start like a Night Pilot page log');
-  const version = header.readUInt32BE(8);
-  if (!digest(header.subarray(0, 48)).equals(header.subarray(48, 64)))
+  const sums = checksum(header.subarray(0, 56), [0, 0]);
+  const stored = readSums(header, 56);
+  if (sums[0] !== stored[0] || sums[1] !== stored[1])
     throw new LogDamageError('its header checksum does not match');
+  const version = header.readUInt32BE(8);
   if (version !== LOG_FORMAT_VERSION) throw new LogTooNewError(`it has format version ${version}`);
   const pageSize = header.readUInt32BE(12);
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0)
@@ -196,8 +134,8 @@ export function readLogHeader(source: ByteSource): LogHeader {
   return {
     pageSize,
     identity: Buffer.from(header.subarray(16, 32)),
-    salt: Buffer.from(header.subarray(32, 40)),
-    checksum: Buffer.from(header.subarray(48, 64)),
+    salt: readSums(header, 32),
+    checksum: stored,
   };
 }
 
@@ -205,103 +143,184 @@ export function readLogHeader(source: ByteSource): LogHeader {
 export function emptyLogState(header: LogHeader): LogState {
   return {
     header,
-    end: LOG_HEADER_BYTES,
+    end: LOG_RECORDS_START,
     seq: 0,
     chain: header.checksum,
     pages: new Map(),
     dbPages: null,
     commits: 0,
     supersededBy: [],
+    indexSeq: 0,
+    indexEnd: LOG_RECORDS_START,
   };
 }
 
-interface RecordSeen {
-  start: number;
+/** A hint slot: where an index record is and the chain checksum before it. */
+interface Hint {
+  at: number;
+  seq: number;
+  chain: Sums;
+}
+
+/** The slot's bytes for an index record at `at` (sequence `seq`) that follows `chain`. */
+export function hintBytes(header: LogHeader, hint: Hint): Buffer {
+  const slot = Buffer.alloc(SLOT_BYTES);
+  slot.writeBigUInt64BE(BigInt(hint.at), 0);
+  slot.writeBigUInt64BE(BigInt(hint.seq), 8);
+  sumsBytes(hint.chain).copy(slot, 16);
+  sumsBytes(checksum(slot.subarray(0, 24), header.checksum)).copy(slot, 24);
+  return slot;
+}
+
+/** Where the hint for the index with sequence `seq` goes: the two slots take turns. */
+export function hintOffset(seq: number): number {
+  return HEADER_BYTES + (seq % 2) * SLOT_BYTES;
+}
+
+function readHints(source: ByteSource, header: LogHeader): Hint[] {
+  const slots = Buffer.alloc(2 * SLOT_BYTES);
+  if (source.read(slots, HEADER_BYTES) < slots.length) return [];
+  const hints: Hint[] = [];
+  for (let i = 0; i < 2; i++) {
+    const slot = slots.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES);
+    const sums = checksum(slot.subarray(0, 24), header.checksum);
+    const stored = readSums(slot, 24);
+    if (sums[0] !== stored[0] || sums[1] !== stored[1]) continue;
+    hints.push({
+      at: Number(slot.readBigUInt64BE(0)),
+      seq: Number(slot.readBigUInt64BE(8)),
+      chain: readSums(slot, 16),
+    });
+  }
+  return hints.sort((a, b) => b.seq - a.seq);
+}
+
+/**
+ * Reads a log from its start: the header, then the latest index a hint slot points to (when one
+ * checks out), then every record after it (see scanLog). Throws LogDamageError or LogTooNewError.
+ */
+export function openLogState(source: ByteSource): LogState {
+  const state = emptyLogState(readLogHeader(source));
+  const reader = new WindowReader(source);
+  for (const hint of readHints(source, state.header)) {
+    const index = readRecord(reader, state, hint.at, hint.seq - 1, hint.chain);
+    if (index === null || index.kind !== KIND_INDEX) continue;
+    state.seq = hint.seq - 1;
+    applyRecord(state, index);
+    break;
+  }
+  return scanLog(source, state);
+}
+
+/** A copy of `state` that later scans or appends may change without touching the original. */
+export function copyLogState(state: LogState): LogState {
+  return { ...state, pages: new Map(state.pages), supersededBy: [...state.supersededBy] };
+}
+
+/** The checksum a record's trailer holds: the chain so far, the salt, the lead. */
+export function recordSums(state: LogState, chain: Sums, lead: Uint8Array): [number, number] {
+  return checksum(lead, checksum(sumsBytes(state.header.salt), chain));
+}
+
+export interface RecordSeen {
   kind: number;
   dbPages: number;
   entries: Array<[number, LogPage]>;
   superseding: Buffer | null;
-  checksum: Buffer;
+  /** An index's count of commits before it. */
+  commits: number;
+  sums: Sums;
   next: number;
 }
 
 /** The record at `at` if it is the next valid one after (`seq`, `chain`), else null. */
 function readRecord(
-  source: ByteSource,
+  reader: WindowReader,
   state: LogState,
   at: number,
   seq: number,
-  chain: Buffer,
+  chain: Sums,
 ): RecordSeen | null {
-  const { pageSize, salt } = state.header;
-  const fixed = Buffer.alloc(LEAD_FIXED);
-  if (source.read(fixed, at) < LEAD_FIXED || fixed.readUInt32BE(0) !== LEAD_MAGIC) return null;
-  const kind = fixed.readUInt32BE(4);
-  const count = fixed.readUInt32BE(8);
-  const dbPages = fixed.readUInt32BE(12);
-  if (Number(fixed.readBigUInt64BE(16)) !== seq + 1) return null;
+  const { pageSize } = state.header;
+  const fixed = reader.bytes(at, LEAD_FIXED);
+  if (fixed === null) return null;
+  const head = new DataView(fixed.buffer, fixed.byteOffset, LEAD_FIXED);
+  if (head.getUint32(0) !== LEAD_MAGIC || head.getUint32(16) * 2 ** 32 + head.getUint32(20) !== seq + 1)
+    return null;
+  const kind = head.getUint32(4);
+  const count = head.getUint32(8);
+  const dbPages = head.getUint32(12);
+  // Commits carry their pages; an index only points at pages in the records before it.
+  const pageCount = kind === KIND_COMMIT ? count : 0;
   let leadBytes: number;
   if (kind === KIND_COMMIT) leadBytes = LEAD_FIXED + ENTRY_BYTES * count;
-  else if (kind === KIND_SUPERSEDED && count === 0) leadBytes = LEAD_FIXED + DIGEST_BYTES;
+  else if (kind === KIND_INDEX) leadBytes = LEAD_FIXED + INDEX_FIXED + ENTRY_BYTES * count;
+  else if (kind === KIND_SUPERSEDED && count === 0) leadBytes = LEAD_FIXED + IDENTITY_BYTES;
   else return null;
+  if (leadBytes + pageCount * pageSize > MAX_RECORD_BYTES) return null;
+  const lead = reader.bytes(at, leadBytes);
+  if (lead === null) return null;
+  // Everything needed from the lead before the trailer is fetched (that may move the window).
+  const sums = recordSums(state, chain, lead);
   const pagesStart = at + leadBytes;
-  if (leadBytes + count * pageSize > MAX_RECORD_BYTES) return null;
-  const lead = Buffer.alloc(leadBytes);
-  if (source.read(lead, at) < leadBytes) return null;
-  const trailerAt = pagesStart + count * pageSize;
-  const trailer = Buffer.alloc(TRAILER_BYTES);
-  if (source.read(trailer, trailerAt) < TRAILER_BYTES) return null;
-  if (trailer.readUInt32BE(0) !== TRAILER_MAGIC || trailer.readUInt32BE(4) !== leadBytes) return null;
-  const checksum = digest(chain, salt, lead);
-  if (!checksum.equals(trailer.subarray(8, 8 + DIGEST_BYTES))) return null;
   const entries: Array<[number, LogPage]> = [];
+  const view = new DataView(lead.buffer, lead.byteOffset, leadBytes);
+  const first = kind === KIND_INDEX ? LEAD_FIXED + INDEX_FIXED : LEAD_FIXED;
   for (let i = 0; i < count; i++) {
-    const e = LEAD_FIXED + i * ENTRY_BYTES;
-    entries.push([
-      lead.readUInt32BE(e),
-      { offset: pagesStart + i * pageSize, hash: Buffer.from(lead.subarray(e + 4, e + ENTRY_BYTES)) },
-    ]);
+    const e = first + i * ENTRY_BYTES;
+    const offset = kind === KIND_INDEX ? view.getUint32(e + 4) : pagesStart + i * pageSize;
+    entries.push([view.getUint32(e), { offset, sums: [view.getUint32(e + 8), view.getUint32(e + 12)] }]);
   }
-  return {
-    start: at,
-    kind,
-    dbPages,
-    entries,
-    superseding: kind === KIND_SUPERSEDED ? Buffer.from(lead.subarray(LEAD_FIXED)) : null,
-    checksum,
-    next: trailerAt + TRAILER_BYTES,
-  };
+  const superseding = kind === KIND_SUPERSEDED ? Buffer.from(lead.subarray(LEAD_FIXED)) : null;
+  const commits = kind === KIND_INDEX ? view.getUint32(LEAD_FIXED) : 0;
+  const trailerAt = pagesStart + pageCount * pageSize;
+  const trailer = reader.bytes(trailerAt, TRAILER_BYTES);
+  if (trailer === null) return null;
+  const tail = new DataView(trailer.buffer, trailer.byteOffset, TRAILER_BYTES);
+  if (tail.getUint32(0) !== TRAILER_MAGIC || tail.getUint32(4) !== leadBytes) return null;
+  if (tail.getUint32(8) !== sums[0] || tail.getUint32(12) !== sums[1]) return null;
+  return { kind, dbPages, entries, superseding, commits, sums, next: trailerAt + TRAILER_BYTES };
 }
 
-/** Whether every page of a commit record matches its hash. */
+/** Whether every page of a commit record matches its checksum. */
 function pagesIntact(source: ByteSource, state: LogState, record: RecordSeen): boolean {
-  const page = Buffer.alloc(state.header.pageSize);
-  return record.entries.every(
-    ([number, entry]) =>
-      source.read(page, entry.offset) === page.length &&
-      pageHash(state.header.salt, number, page).equals(entry.hash),
-  );
+  const page = Buffer.allocUnsafeSlow(state.header.pageSize);
+  return record.entries.every(([number, entry]) => {
+    if (source.read(page, entry.offset) !== page.length) return false;
+    const sums = pageSums(state.header.salt, number, page);
+    return sums[0] === entry.sums[0] && sums[1] === entry.sums[1];
+  });
 }
 
 /**
  * Reads the records after `state` (mutated: pass a copy to keep the old one) and returns it. A
  * record that does not check out ends the log: everything from it on was never committed (a
  * writer that died mid-append). The pages of the last commit read are checked against their
- * hashes too: after a power cut its trailer may have reached the disk without all its pages, and
- * then it was never acknowledged either.
+ * checksums too: after a power cut its trailer may have reached the disk without all its pages,
+ * and then it was never acknowledged either.
  */
 export function scanLog(source: ByteSource, state: LogState): LogState {
+  let reader = new WindowReader(source);
   const records: RecordSeen[] = [];
   let at = state.end;
   let seq = state.seq;
   let chain = state.chain;
   for (;;) {
-    const record = readRecord(source, state, at, seq, chain);
+    let record = readRecord(reader, state, at, seq, chain);
+    if (record === null && !endsTheLog(source, state, at, seq)) {
+      // A writer may have completed this record (and others after it) since it was read.
+      reader = new WindowReader(source);
+      record = readRecord(reader, state, at, seq, chain);
+      if (record === null)
+        throw new LogDamageError(
+          `the record at byte ${at} does not check out, and committed records follow it`,
+        );
+    }
     if (record === null) break;
     records.push(record);
     at = record.next;
     seq += 1;
-    chain = record.checksum;
+    chain = record.sums;
   }
   let lastCommit = -1;
   for (let i = records.length - 1; i >= 0 && lastCommit < 0; i--)
@@ -311,141 +330,72 @@ export function scanLog(source: ByteSource, state: LogState): LogState {
   return state;
 }
 
-function applyRecord(state: LogState, record: RecordSeen): void {
+/**
+ * Whether what lies at `at`, where no valid record is, can be the end of the log: nothing, a
+ * record cut short by a writer that died (its lead is whole or cut, the file ends before the end
+ * it claims), or zeros (a power cut can leave an appended range unwritten). Anything else there is
+ * damage: stopping at it would silently drop the commits after it, and the next writer would cut
+ * them off.
+ */
+function endsTheLog(source: ByteSource, state: LogState, at: number, seq: number): boolean {
+  const size = source.size();
+  if (size <= at) return true;
+  const fixed = new Uint8Array(Math.min(LEAD_FIXED, size - at));
+  source.read(fixed, at);
+  const head = new DataView(fixed.buffer, 0, fixed.length);
+  if (fixed.length < 4 || head.getUint32(0) !== LEAD_MAGIC)
+    return fixed.length < 4 || allZeros(source, at, size);
+  if (fixed.length < LEAD_FIXED) return true;
+  const kind = head.getUint32(4);
+  const count = head.getUint32(8);
+  const pages = kind === KIND_COMMIT ? count : 0;
+  const leadBytes =
+    kind === KIND_COMMIT
+      ? LEAD_FIXED + ENTRY_BYTES * count
+      : kind === KIND_INDEX
+        ? LEAD_FIXED + INDEX_FIXED + ENTRY_BYTES * count
+        : LEAD_FIXED + IDENTITY_BYTES;
+  const claimedEnd = at + leadBytes + pages * state.header.pageSize + TRAILER_BYTES;
+  const sameLog = head.getUint32(16) * 2 ** 32 + head.getUint32(20) === seq + 1;
+  return (sameLog && size <= claimedEnd) || allZeros(source, at, size);
+}
+
+function allZeros(source: ByteSource, from: number, to: number): boolean {
+  const chunk = new Uint8Array(Math.min(1 << 16, to - from));
+  for (let at = from; at < to; at += chunk.length) {
+    const n = source.read(chunk, at);
+    for (let i = 0; i < n; i++) if (chunk[i] !== 0) return false;
+    if (n < chunk.length) return true;
+  }
+  return true;
+}
+
+/** Whether a complete, valid record follows `state` in the log (someone committed after it). */
+export function hasRecordAt(source: ByteSource, state: LogState): boolean {
+  return readRecord(new WindowReader(source), state, state.end, state.seq, state.chain) !== null;
+}
+
+export function applyRecord(state: LogState, record: RecordSeen): void {
   if (record.kind === KIND_COMMIT) {
     for (const [number, entry] of record.entries) state.pages.set(number, entry);
     state.dbPages = record.dbPages;
     state.commits += 1;
+  } else if (record.kind === KIND_INDEX) {
+    state.pages = new Map(record.entries);
+    state.dbPages = record.commits > 0 ? record.dbPages : null;
+    state.commits = record.commits;
+    state.indexSeq = state.seq + 1;
+    state.indexEnd = record.next;
   } else if (record.superseding !== null) {
     state.supersededBy.push(record.superseding);
   }
   state.end = record.next;
   state.seq += 1;
-  state.chain = record.checksum;
-}
-
-/** A copy of `state` that later scans or appends may change without touching the original. */
-export function copyLogState(state: LogState): LogState {
-  return { ...state, pages: new Map(state.pages), supersededBy: [...state.supersededBy] };
+  state.chain = record.sums;
 }
 
 /** The page numbers and contents of a commit, in the order they go into the log. */
 export interface CommitPage {
   number: number;
   bytes: Uint8Array;
-}
-
-/**
- * Appends a commit to the log open on `fd` (state describes it; updated on success) and syncs it;
- * returns where its pages are.
- * `fence` runs before anything is written into the log: it throws to abandon the commit. The lead
- * and pages go in one write, the trailer (the commit point) in a second one, then one fdatasync.
- * If the sync fails the record is cut off again: a write reported as failed is not left behind.
- */
-export function appendCommit(
-  fd: number,
-  state: LogState,
-  pages: readonly CommitPage[],
-  dbPages: number,
-  fence: () => void,
-): Map<number, LogPage> {
-  const { pageSize, salt } = state.header;
-  const lead = Buffer.alloc(LEAD_FIXED + ENTRY_BYTES * pages.length);
-  writeLeadFixed(lead, KIND_COMMIT, pages.length, dbPages, state.seq + 1);
-  const entries: Array<[number, LogPage]> = [];
-  const pagesStart = state.end + lead.length;
-  pages.forEach((page, i) => {
-    if (page.bytes.length !== pageSize)
-      throw new Error(`page ${page.number} is ${page.bytes.length} bytes, not ${pageSize}`);
-    const hash = pageHash(salt, page.number, page.bytes);
-    const e = LEAD_FIXED + i * ENTRY_BYTES;
-    lead.writeUInt32BE(page.number, e);
-    hash.copy(lead, e + 4);
-    entries.push([page.number, { offset: pagesStart + i * pageSize, hash }]);
-  });
-  const record = writeRecord(
-    fd,
-    state,
-    lead,
-    pages.map((p) => p.bytes),
-    fence,
-  );
-  applyRecord(state, { ...record, kind: KIND_COMMIT, dbPages, entries, superseding: null });
-  return new Map(entries);
-}
-
-/**
- * Appends the marker a checkpoint writes before it renames the new base into place: "the base
- * with `identity` holds everything in this log". A reader that finds the new base with this old
- * log (the checkpoint died before removing it, or the reader opened the log just before the
- * rename) then knows the log is spent, not foreign.
- */
-export function appendSuperseded(fd: number, state: LogState, identity: Buffer, fence: () => void): void {
-  const lead = Buffer.alloc(LEAD_FIXED + DIGEST_BYTES);
-  writeLeadFixed(lead, KIND_SUPERSEDED, 0, 0, state.seq + 1);
-  identity.copy(lead, LEAD_FIXED);
-  const record = writeRecord(fd, state, lead, [], fence);
-  applyRecord(state, { ...record, kind: KIND_SUPERSEDED, dbPages: 0, entries: [], superseding: identity });
-}
-
-function writeLeadFixed(lead: Buffer, kind: number, count: number, dbPages: number, seq: number): void {
-  lead.writeUInt32BE(LEAD_MAGIC, 0);
-  lead.writeUInt32BE(kind, 4);
-  lead.writeUInt32BE(count, 8);
-  lead.writeUInt32BE(dbPages, 12);
-  lead.writeBigUInt64BE(BigInt(seq), 16);
-}
-
-function writeRecord(
-  fd: number,
-  state: LogState,
-  lead: Buffer,
-  pages: readonly Uint8Array[],
-  fence: () => void,
-): { start: number; checksum: Buffer; next: number } {
-  const start = state.end;
-  const checksum = digest(state.chain, state.header.salt, lead);
-  const trailer = Buffer.alloc(TRAILER_BYTES);
-  trailer.writeUInt32BE(TRAILER_MAGIC, 0);
-  trailer.writeUInt32BE(lead.length, 4);
-  checksum.copy(trailer, 8);
-  const trailerAt = start + lead.length + pages.length * state.header.pageSize;
-  fence();
-  // What a writer that died mid-append left after the last record goes first.
-  if (fs.fstatSync(fd).size > start) fs.ftruncateSync(fd, start);
-  try {
-    writeAll(fd, [lead, ...pages], start);
-    writeAll(fd, [trailer], trailerAt);
-    fs.fdatasyncSync(fd);
-  } catch (err) {
-    try {
-      fs.ftruncateSync(fd, start);
-    } catch {
-      // The disk is failing: the next writer cuts the log back to its last valid record anyway.
-    }
-    throw err;
-  }
-  return { start, checksum, next: trailerAt + TRAILER_BYTES };
-}
-
-function writeAll(fd: number, buffers: Uint8Array[], position: number): void {
-  let at = position;
-  const pending = buffers.filter((b) => b.length > 0);
-  while (pending.length > 0) {
-    let n = fs.writevSync(fd, pending, at);
-    at += n;
-    // A short write: continue after what went out.
-    while (pending.length > 0 && n >= pending[0]!.length) n -= pending.shift()!.length;
-    if (n > 0) pending[0] = pending[0]!.subarray(n);
-  }
-}
-
-/** The bytes of a new, empty log for the base with `identity`. */
-export function newLogBytes(pageSize: number, identity: Buffer): Buffer {
-  return encodeHeader(pageSize, identity, crypto.randomBytes(8));
-}
-
-/** Whether a complete, valid record follows `state` in the log (someone committed after it). */
-export function hasRecordAt(source: ByteSource, state: LogState): boolean {
-  return readRecord(source, state, state.end, state.seq, state.chain) !== null;
 }

@@ -14,7 +14,16 @@ export class Sql {
     try {
       stmt.bind(params);
       const rows: Row[] = [];
-      while (stmt.step()) rows.push(stmt.getAsObject());
+      // Not getAsObject(): it asks SQLite for every column's name again on every row, a call
+      // into WebAssembly each, which is most of a cold first query (the tree's job list).
+      let names: string[] | undefined;
+      while (stmt.step()) {
+        names ??= stmt.getColumnNames();
+        const values = stmt.get();
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+        rows.push(row);
+      }
       return rows;
     } finally {
       stmt.free();

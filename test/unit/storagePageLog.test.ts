@@ -5,6 +5,7 @@ import { NightPilotDatabase } from '../../src/storage/database';
 import { statStamp } from '../../src/storage/durableFile';
 import { CorruptDatabaseError, DatabaseMissingError, NewerLogFormatError } from '../../src/storage/errors';
 import { MIN_CHECKPOINT_BYTES } from '../../src/storage/databaseFiles';
+import { checksum, sumsBytes } from '../../src/storage/logChecksum';
 import { logPathOf } from '../../src/storage/pageLog';
 import { loadSqlJs } from '../../src/storage/sqlJs';
 import { addJob, committedBytes, useTempDatabaseFile } from './storageHelpers';
@@ -12,7 +13,7 @@ import { addJob, committedBytes, useTempDatabaseFile } from './storageHelpers';
 interface RecordSeen {
   start: number;
   end: number;
-  kind: 'commit' | 'superseded';
+  kind: 'commit' | 'superseded' | 'index';
   pages: Array<{ number: number; offset: number }>;
 }
 
@@ -24,17 +25,22 @@ function records(file: string): RecordSeen[] {
   const bytes = fs.readFileSync(logPathOf(file));
   const pageSize = bytes.readUInt32BE(12);
   const found: RecordSeen[] = [];
-  for (let at = 64; at + 24 <= bytes.length && bytes.toString('latin1', at, at + 4) === 'NPTX';) {
-    const kind = bytes.readUInt32BE(at + 4);
+  // Records start after the 64-byte header and its two 32-byte hint slots.
+  for (let at = 128; at + 24 <= bytes.length && bytes.toString('latin1', at, at + 4) === 'NPTX';) {
+    const kind = (['commit', 'superseded', 'index'] as const)[bytes.readUInt32BE(at + 4) - 1]!;
     const count = bytes.readUInt32BE(at + 8);
-    const leadBytes = kind === 1 ? 24 + 12 * count : 40;
-    const pages = Array.from({ length: count }, (_, i) => ({
-      number: bytes.readUInt32BE(at + 24 + 12 * i),
-      offset: at + leadBytes + i * pageSize,
-    }));
-    const end = at + leadBytes + count * pageSize + 24;
-    if (end > bytes.length || bytes.toString('latin1', end - 24, end - 20) !== 'NPCM') break;
-    found.push({ start: at, end, kind: kind === 1 ? 'commit' : 'superseded', pages });
+    const leadBytes = kind === 'commit' ? 24 + 16 * count : kind === 'index' ? 32 + 16 * count : 40;
+    const pageBytes = kind === 'commit' ? count * pageSize : 0;
+    const pages =
+      kind === 'commit'
+        ? Array.from({ length: count }, (_, i) => ({
+            number: bytes.readUInt32BE(at + 24 + 16 * i),
+            offset: at + leadBytes + i * pageSize,
+          }))
+        : [];
+    const end = at + leadBytes + pageBytes + 16;
+    if (end > bytes.length || bytes.toString('latin1', end - 16, end - 12) !== 'NPCM') break;
+    found.push({ start: at, end, kind, pages });
     at = end;
   }
   return found;
@@ -156,6 +162,7 @@ describe('storage: the page log (a write appends the pages it changed)', functio
     db.close();
     const logSize = fs.statSync(logPathOf(tmp.file)).size;
     const before = records(tmp.file);
+    assert.ok(before.length > 0);
     // A writer killed in the middle of its append: the start of a record and some page bytes.
     const lead = Buffer.alloc(24);
     lead.write('NPTX', 0, 'latin1');
@@ -178,6 +185,54 @@ describe('storage: the page log (a write appends the pages it changed)', functio
     assert.equal(fs.statSync(logPathOf(tmp.file)).size, end, 'nothing left after the last record');
     assert.ok(end > logSize);
     assert.deepEqual(await jobNames(tmp.file), ['after the torn record']);
+  });
+
+  it('takes zeros after the last record (a power cut left an append unwritten) for the end of the log', async () => {
+    const db = await NightPilotDatabase.open(tmp.file);
+    const job = await addJob(db, 'kept');
+    db.close();
+    fs.appendFileSync(logPathOf(tmp.file), Buffer.alloc(3 * 4096));
+    const again = await NightPilotDatabase.open(tmp.file);
+    await again.write((tx) => tx.jobs.update(job.id, { name: 'after the zeros' }));
+    again.close();
+    assert.deepEqual(await jobNames(tmp.file), ['after the zeros']);
+  });
+
+  it('reports a damaged record with commits after it as damage, never as the end of the log', async () => {
+    const db = await NightPilotDatabase.open(tmp.file);
+    const job = await addJob(db, 'first');
+    for (let i = 0; i < 3; i++) await db.write((tx) => tx.jobs.update(job.id, { name: `name ${i}` }));
+    db.close();
+    const first = records(tmp.file)[0]!;
+    damageLog(tmp.file, first.end - 8, 8); // its trailer's checksum
+    const log = fs.readFileSync(logPathOf(tmp.file));
+    const err = await NightPilotDatabase.open(tmp.file).catch((e: unknown) => e);
+    assert.ok(err instanceof CorruptDatabaseError, String(err));
+    assert.match(err.message, /does not check out, and committed records follow it/);
+    assert.deepEqual(fs.readFileSync(err.logMovedTo!), log, 'the log is kept whole, nothing cut off');
+  });
+
+  it('opens a long log from its latest index, and from its start when the hints are torn', async () => {
+    const db = await NightPilotDatabase.open(tmp.file, { checkpointDelayMs: 60_000 });
+    const job = await addJob(db, 'indexed');
+    for (let i = 0; i < 150; i++) await db.write((tx) => tx.jobs.update(job.id, { name: `name ${i}` }));
+    db.close();
+    assert.ok(records(tmp.file).filter((r) => r.kind === 'index').length >= 2, 'index records were written');
+    const read = async () => {
+      const again = await NightPilotDatabase.open(tmp.file);
+      try {
+        return again.read((tx) => tx.jobs.require(job.id).name);
+      } finally {
+        again.close();
+      }
+    };
+    assert.equal(await read(), 'name 149');
+    damageLog(tmp.file, 64, 64); // both hint slots
+    assert.equal(await read(), 'name 149');
+    const again = await NightPilotDatabase.open(tmp.file);
+    await again.write((tx) => tx.jobs.update(job.id, { name: 'after' }));
+    again.close();
+    assert.deepEqual(await jobNames(tmp.file), ['after']);
   });
 
   it('drops a last commit whose pages did not reach the disk (a power cut), keeping the ones before', async () => {
@@ -258,8 +313,7 @@ describe('storage: the page log (a write appends the pages it changed)', functio
     // Format version 2, with a header checksum that checks out.
     const log = fs.readFileSync(logPathOf(tmp.file));
     log.writeUInt32BE(2, 8);
-    const crypto = await import('node:crypto');
-    crypto.createHash('sha256').update(log.subarray(0, 48)).digest().copy(log, 48, 0, 16);
+    sumsBytes(checksum(log.subarray(0, 56), [0, 0])).copy(log, 56);
     fs.writeFileSync(logPathOf(tmp.file), log);
     const base = fs.readFileSync(tmp.file);
     await assert.rejects(NightPilotDatabase.open(tmp.file), (err: unknown) => {
