@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { NewBase } from './baseFile';
 import { replaceBase } from './baseFile';
 import type { DiskImage, DiskState } from './diskSnapshot';
-import { diskChanged, diskProbe, openDiskImage } from './diskSnapshot';
+import { diskChanged, diskProbe, openDiskImage, probeOf } from './diskSnapshot';
 import { fstatStamp, keptAttributes, replaceFileDurably, sameStamp, statStamp } from './durableFile';
 import { SaveFencedError } from './errors';
 import type { FileImage, LogLayer } from './fileImage';
@@ -141,7 +141,7 @@ export class DatabaseFiles {
       if (created === undefined || !this._holdOpen) fs.closeSync(fd);
     }
     image.committed(entries, created);
-    this._ownProbe = this.probe();
+    this._ownProbe = probeOf(disk.base, disk.log.stamp);
     return { pages: pages.length, bytes: state.end - before };
   }
 

@@ -218,8 +218,11 @@ export function diskChanged(dbPath: string, disk: DiskState): boolean {
 /** A key that changes whenever `diskChanged` could: for a watcher that only compares. */
 export function diskProbe(dbPath: string): string | null {
   const base = statStamp(dbPath);
-  if (base === null) return null;
-  const log = statStamp(logPathOf(dbPath));
+  return base === null ? null : probeOf(base, statStamp(logPathOf(dbPath)));
+}
+
+/** The probe of files with these stamps (see diskProbe). */
+export function probeOf(base: FileStamp, log: FileStamp | null): string {
   const key = (s: FileStamp | null) => (s === null ? '-' : `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`);
   return `${key(base)}/${key(log)}`;
 }

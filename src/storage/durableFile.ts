@@ -153,15 +153,11 @@ export function syncDirectory(dir: string): void {
  */
 export function removeOrphanTempFiles(filePath: string): void {
   const dir = path.dirname(filePath);
-  for (const prefix of [
+  const prefixes = [
     `${path.basename(filePath)}${TEMP_MARK}`,
     `${path.basename(filePath)}.lock${TEMP_MARK}`,
     `${path.basename(filePath)}${LOG_SUFFIX}${TEMP_MARK}`,
-  ])
-    removeOrphans(dir, prefix);
-}
-
-function removeOrphans(dir: string, prefix: string): void {
+  ];
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -169,7 +165,8 @@ function removeOrphans(dir: string, prefix: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+    const prefix = prefixes.find((p) => name.startsWith(p));
+    if (prefix === undefined) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (pid === process.pid || !isProcessAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
   }

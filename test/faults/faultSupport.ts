@@ -30,6 +30,7 @@ export interface Bundles {
   cli: string;
   writer: string;
   frozenWriter: string;
+  stepWriter: string;
 }
 
 /** Builds the CLI and the writer fixtures as they run in production (esbuild, wasm beside). */
@@ -52,6 +53,7 @@ export async function buildBundles(dir: string): Promise<Bundles> {
     cli,
     writer: await bundle('test/fixtures/storageWriter.ts', 'writer.js'),
     frozenWriter: await bundle('test/fixtures/frozenWriter.ts', 'frozenWriter.js'),
+    stepWriter: await bundle('test/fixtures/stepWriter.ts', 'stepWriter.js'),
   };
 }
 

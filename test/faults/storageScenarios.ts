@@ -40,7 +40,8 @@ export async function killedWriters(bundles: Bundles, trials: number): Promise<S
   try {
     for (let t = 0; t < trials; t++) {
       const attempt = 100 + t;
-      const child = start(bundles.writer, [dbPath, jobId, String(attempt), '100000'], { cwd: dir });
+      // A checkpoint every 7 writes: a kill at a random moment lands in some of them too.
+      const child = start(bundles.writer, [dbPath, jobId, String(attempt), '100000', '7'], { cwd: dir });
       await waitFor(
         'the writer to commit',
         () => (/committed 0\n/.test(child.stdout()) ? true : undefined),
