@@ -1,30 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database, SqlJsStatic } from 'sql.js';
-import { adoptDiskImage, damagedFileError } from './adoptImage';
+import type { SqlJsStatic } from 'sql.js';
+import { damagedFileError } from './adoptImage';
 import { sqliteCorruption } from './databaseImage';
-import type { Committed } from './databaseFiles';
-import { DatabaseFiles, checkpointUrgency } from './databaseFiles';
-import type { DiskImage } from './diskSnapshot';
-import { removeOrphanTempFiles, replaceFileDurably, sameStamp } from './durableFile';
-import {
-  CorruptDatabaseError,
-  DatabaseMissingError,
-  NewerLogFormatError,
-  SaveFailedError,
-  SaveFencedError,
-  StorageError,
-} from './errors';
+import { checkpointUrgency } from './databaseFiles';
+import { removeOrphanTempFiles } from './durableFile';
+import { CorruptDatabaseError, DatabaseMissingError, SaveFencedError, StorageError } from './errors';
 import type { HeldLock } from './fileLock';
 import { acquireFileLock } from './fileLock';
-import type { FileImage } from './fileImage';
 import { FileWatcher } from './fileWatcher';
 import { quickCheckProblems } from './integrityCheck';
-import { LATEST_SCHEMA_VERSION, PAGE_LOG_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
-import { LogDamageError, LogTooNewError, logPathOf } from './pageLog';
+import { DamageFound, LoadedDatabase } from './loadedDatabase';
+import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { OwnerHeartbeats } from './ownerHeartbeats';
+import { logPathOf } from './pageLog';
 import type { Tx } from './repositories';
-import { createTx } from './repositories';
 import { loadSqlJs } from './sqlJs';
 
 export type { Tx } from './repositories';
@@ -81,14 +71,9 @@ const CHECKPOINT_RETRY_MS = 60_000;
  * by every later call and given to `onDidFail` listeners, and nothing is written any more.
  */
 export class NightPilotDatabase {
-  private _db!: Database;
-  /** The file sql.js works on; undefined while sql.js holds a plain copy (a new file, a fallback). */
-  private _image: FileImage | undefined;
-  private _tx!: Tx;
-  private readonly _files: DatabaseFiles;
+  private readonly _loaded: LoadedDatabase;
   /** The heartbeats of the owners of running runs, files beside the database (see OwnerHeartbeats). */
   readonly heartbeats: OwnerHeartbeats;
-  private _generation = 0;
   private _writeQueue: Promise<unknown> = Promise.resolve();
   private _closed = false;
   private _failure: StorageError | undefined;
@@ -103,11 +88,15 @@ export class NightPilotDatabase {
 
   private constructor(
     readonly path: string,
-    private readonly _SQL: SqlJsStatic,
+    SQL: SqlJsStatic,
     private readonly _options: DatabaseOptions,
   ) {
-    this._files = new DatabaseFiles(path, _options.holdFileOpen ?? process.platform !== 'win32', () =>
-      this._lock === undefined ? null : this._lock.verify(),
+    this._loaded = new LoadedDatabase(
+      path,
+      SQL,
+      _options.holdFileOpen ?? process.platform !== 'win32',
+      () => (this._lock === undefined ? null : this._lock.verify()),
+      () => (_options.clock?.() ?? new Date()).toISOString(),
     );
     this.heartbeats = new OwnerHeartbeats(path);
   }
@@ -117,7 +106,7 @@ export class NightPilotDatabase {
    * generations mean identical contents. Call `refresh()` first to notice other processes.
    */
   get generation(): number {
-    return this._generation;
+    return this._loaded.generation;
   }
 
   get lockPath(): string {
@@ -142,25 +131,22 @@ export class NightPilotDatabase {
   static async open(filePath: string, options: DatabaseOptions = {}): Promise<NightPilotDatabase> {
     const SQL = await loadSqlJs(options.wasmPath);
     const database = new NightPilotDatabase(path.resolve(filePath), SQL, options);
+    const loaded = database._loaded;
     fs.mkdirSync(path.dirname(database.path), { recursive: true });
-    const first = database._openFiles();
-    if (first && database._tryAdopt(first) === 'current') return database;
+    const first = loaded.openFiles();
+    if (first && loaded.adopt(first) === 'current') return database;
     // Creating or upgrading the file is a write: do it under the lock, from the latest bytes.
     await database._withLock(() => {
-      if (database._files.changed()) {
-        const latest = database._openFiles();
-        if (latest === null) {
-          database._setDb(new SQL.Database(), undefined);
-          database._files.disk = null;
-        } else {
-          database._tryAdopt(latest);
-        }
+      if (loaded.files.changed()) {
+        const latest = loaded.openFiles();
+        if (latest === null) loaded.startEmpty();
+        else loaded.adopt(latest);
       }
       // A migration (and a new file) is saved as a whole new base file, never into the log: an
       // older Night Pilot reads only the base, and must find the new version number there.
-      if (schemaVersion(database._db) < LATEST_SCHEMA_VERSION) {
-        migrate(database._db);
-        database._saveWhole();
+      if (schemaVersion(loaded.db) < LATEST_SCHEMA_VERSION) {
+        migrate(loaded.db);
+        loaded.saveWhole();
       }
     });
     return database;
@@ -170,11 +156,11 @@ export class NightPilotDatabase {
   read<T>(fn: (tx: Tx) => T): T {
     this._assertUsable();
     return this._guard(() => {
-      this._reloadIfChanged();
+      this._loaded.reloadIfChanged();
       try {
-        return fn(this._tx);
+        return fn(this._loaded.tx);
       } finally {
-        this._assertReadable();
+        this._loaded.assertReadable();
       }
     });
   }
@@ -200,7 +186,7 @@ export class NightPilotDatabase {
     return this._enqueue(() =>
       this._withLock(() =>
         this._guard(() => {
-          this._reloadIfChanged();
+          this._loaded.reloadIfChanged();
           return this._checkpointNow();
         }),
       ),
@@ -229,7 +215,7 @@ export class NightPilotDatabase {
   /** Reloads now if another process changed the files; returns whether it did. */
   refresh(): boolean {
     this._assertUsable();
-    return this._guard(() => this._reloadIfChanged());
+    return this._guard(() => this._loaded.reloadIfChanged());
   }
 
   /**
@@ -241,11 +227,11 @@ export class NightPilotDatabase {
   quickCheck(copyTo?: string): void {
     this._assertUsable();
     this._guard(() => {
-      this._reloadIfChanged();
-      const problems = quickCheckProblems(this._db);
-      this._assertReadable();
+      this._loaded.reloadIfChanged();
+      const problems = quickCheckProblems(this._loaded.db);
+      this._loaded.assertReadable();
       if (problems.length > 0) throw this._damaged(`PRAGMA quick_check found: ${problems.join('; ')}`);
-      if (copyTo !== undefined) this._writeCopy(copyTo);
+      if (copyTo !== undefined) this._loaded.writeCopy(copyTo);
     });
   }
 
@@ -257,7 +243,7 @@ export class NightPilotDatabase {
     this._listeners.clear();
     this._writeListeners.clear();
     this._failListeners.clear();
-    this._releaseDb();
+    this._loaded.close();
   }
 
   private _enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -277,34 +263,21 @@ export class NightPilotDatabase {
     };
   }
 
-  /**
-   * After a failed read (see FileImage) SQLite saw zeros, so what it answered cannot be trusted:
-   * report the real error (a failing disk, or a log page that is not what was committed), and
-   * start over from the files on the next access.
-   */
-  private _assertReadable(): void {
-    const damage = this._image?.damage;
-    if (damage !== undefined) throw this._damaged(damage);
-    const failure = this._image?.failure;
-    if (failure === undefined) return;
-    this._files.disk = null;
-    throw new StorageError(`Reading ${this.path} failed: ${failure.message}`);
-  }
-
   private _assertUsable(): void {
     if (this._failure) throw this._failure;
     if (this._closed) throw new StorageError(`The database ${this.path} is closed.`);
   }
 
-  /** Turns SQLite's damage reports and a vanished file into the database's failure. */
+  /** Turns damage reports and a vanished file into the database's failure. */
   private _guard<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {
+      if (err instanceof DamageFound) throw this._damaged(err.message);
       if (err instanceof DatabaseMissingError || err instanceof CorruptDatabaseError) this._fail(err);
       if (err instanceof StorageError) throw err;
       const damage = sqliteCorruption(err);
-      if (damage !== null) throw this._damaged(this._image?.damage ?? damage);
+      if (damage !== null) throw this._damaged(this._loaded.image?.damage ?? damage);
       throw err;
     }
   }
@@ -314,8 +287,8 @@ export class NightPilotDatabase {
    * database failed, or, when another process replaced them meanwhile, a plain retryable error.
    */
   private _damaged(reason: string): StorageError {
-    const stamp = this._files.disk?.base ?? null;
-    this._files.disk = null;
+    const stamp = this._loaded.files.disk?.base ?? null;
+    this._loaded.files.disk = null;
     const error =
       stamp === null
         ? new StorageError(`The database ${this.path} changed while it was being read; try again.`)
@@ -329,7 +302,7 @@ export class NightPilotDatabase {
     this._failure = error;
     clearTimeout(this._checkpointTimer);
     this._stopWatching();
-    this._releaseDb();
+    this._loaded.close();
     for (const listener of [...this._failListeners]) {
       try {
         listener(error);
@@ -337,19 +310,6 @@ export class NightPilotDatabase {
         // One listener's bug must not keep the others from hearing about the failure.
       }
     }
-  }
-
-  private _releaseDb(): void {
-    try {
-      this._db?.close();
-    } catch {
-      // Already closed.
-    }
-    this._image?.close();
-  }
-
-  private _now(): string {
-    return (this._options.clock?.() ?? new Date()).toISOString();
   }
 
   private async _withLock<T>(fn: () => T): Promise<T> {
@@ -383,22 +343,23 @@ export class NightPilotDatabase {
   }
 
   private _writeNow<T>(fn: (tx: Tx) => T): T {
-    this._reloadIfChanged();
-    const db = this._db;
+    const loaded = this._loaded;
+    loaded.reloadIfChanged();
+    const db = loaded.db;
     db.exec('BEGIN');
     let result: T;
     try {
-      result = fn(this._tx);
+      result = fn(loaded.tx);
       if (result instanceof Promise) throw new TypeError('A database write must be synchronous.');
-      this._assertReadable();
+      loaded.assertReadable();
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
       // SQLite's own error (it saw zeros) would hide the real one.
-      this._assertReadable();
+      loaded.assertReadable();
       throw err;
     }
-    this._save();
+    if (loaded.save() !== null) this._afterSave();
     for (const listener of [...this._writeListeners]) {
       try {
         listener();
@@ -409,38 +370,10 @@ export class NightPilotDatabase {
     return result;
   }
 
-  /** Saves the transaction just committed in sql.js: its pages appended to the log. */
-  private _save(): void {
-    const image = this._image;
-    if (image?.failure) {
-      this._files.disk = null;
-      throw new SaveFailedError(this.path, image.failure);
-    }
-    // No image yet (a new file), sql.js stopped writing through it (see FileImage), or a base
-    // older than the page log (never read by an older Night Pilot through a log): a whole file.
-    if (
-      image === undefined ||
-      !this._imageMatchesSqlite(image) ||
-      this._files.disk === null ||
-      this._files.disk.userVersion < PAGE_LOG_SCHEMA_VERSION
-    ) {
-      this._saveWhole();
-      return;
-    }
-    let committed: Committed | null;
-    try {
-      committed = this._files.commit(image);
-    } catch (err) {
-      throw this._saveFailure(err);
-    }
-    if (committed === null) return;
-    this._generation++;
-    this._afterCommit();
-  }
-
   /** Once the log is large: a checkpoint after a quiet moment, or at once when it is far over. */
-  private _afterCommit(): void {
-    const urgency = checkpointUrgency(this._files.logBytes, this._files.baseBytes);
+  private _afterSave(): void {
+    const { files } = this._loaded;
+    const urgency = checkpointUrgency(files.logBytes, files.baseBytes);
     if (urgency === 'none' || Date.now() - this._checkpointFailedAt < CHECKPOINT_RETRY_MS) return;
     if (urgency === 'now') {
       // The commit is durable already: a checkpoint that fails (a full disk) fails nothing else.
@@ -448,7 +381,7 @@ export class NightPilotDatabase {
         this._checkpointNow();
       } catch (err) {
         this._checkpointFailedAt = Date.now();
-        if (err instanceof CorruptDatabaseError) throw err;
+        if (err instanceof CorruptDatabaseError || err instanceof DamageFound) throw err;
       }
       return;
     }
@@ -464,164 +397,22 @@ export class NightPilotDatabase {
   /** Under the lock, from the latest state: the log folded into a new base file. */
   private _checkpointNow(): CheckpointResult {
     clearTimeout(this._checkpointTimer);
-    const logBytes = this._files.logBytes;
-    if (logBytes === 0 || this._files.disk?.log?.state.commits === 0)
-      return { logBytes: 0, baseBytes: this._files.baseBytes };
-    this._saveWhole();
-    return { logBytes, baseBytes: this._files.baseBytes };
-  }
-
-  /**
-   * Writes the whole database as a new base file (baseFile.ts): a new file, a migration, a
-   * checkpoint, or the fallback when sql.js stopped writing through the image.
-   */
-  private _saveWhole(): void {
-    const image = this._image;
-    try {
-      if (image !== undefined && this._imageMatchesSqlite(image)) {
-        const base = this._files.replaceBase((out) => {
-          image.writeTo(out);
-          this._assertReadable();
-        });
-        if (this._files.holdOpen) image.rebase(base.fd);
-        else {
-          fs.closeSync(base.fd);
-          image.rebaseInMemory();
-        }
-        this._generation++;
-        return;
-      }
-      // export() must run outside a transaction (it would roll it back).
-      const bytes = this._db.export();
-      this._applyPragmas();
-      const base = this._files.replaceBase((out) => {
-        let offset = 0;
-        while (offset < bytes.length) offset += fs.writeSync(out, bytes, offset, bytes.length - offset);
-      });
-      fs.closeSync(base.fd);
-      this._generation++;
-    } catch (err) {
-      throw this._saveFailure(err);
-    }
-    // Work on the saved file through an image again.
-    const saved = this._openFiles();
-    if (saved && this._files.disk !== null && sameStamp(saved.disk.base, this._files.disk.base))
-      this._tryAdopt(saved);
-    else saved?.image.close();
-  }
-
-  /** The last-good copy: exactly the state just read, as one self-contained file. */
-  private _writeCopy(copyTo: string): void {
-    const image = this._image;
-    const bytes = image === undefined ? this._db.export() : undefined;
-    if (bytes !== undefined) this._applyPragmas();
-    try {
-      const { fd } = replaceFileDurably(copyTo, (out) => {
-        if (image !== undefined) {
-          image.writeTo(out);
-          this._assertReadable();
-        } else {
-          fs.writeSync(out, bytes!);
-        }
-      });
-      fs.closeSync(fd);
-    } catch (err) {
-      if (err instanceof StorageError) throw err;
-      throw new StorageError(`Cannot write the last-good copy ${copyTo}: ${(err as Error).message}`);
-    }
-  }
-
-  /** After a failed save the memory copy is ahead of the files: the next access reloads. */
-  private _saveFailure(err: unknown): StorageError {
-    this._files.disk = null;
-    return err instanceof StorageError ? err : new SaveFailedError(this.path, err);
-  }
-
-  /** Whether SQLite's idea of the file's size is still the image's: see FileImage. */
-  private _imageMatchesSqlite(image: FileImage): boolean {
-    const result = this._db.exec('PRAGMA page_count; PRAGMA page_size');
-    const pages = Number(result[0]?.values[0]?.[0]);
-    const pageSize = Number(result[1]?.values[0]?.[0]);
-    return pages * pageSize === image.size && pageSize === image.pageSize;
-  }
-
-  /** The files as they are now; a log that cannot be trusted is damage, a newer one is refused. */
-  private _openFiles(): DiskImage | null {
-    try {
-      return this._files.open();
-    } catch (err) {
-      if (err instanceof LogTooNewError) throw new NewerLogFormatError(this.logPath, err.message);
-      if (err instanceof LogDamageError) {
-        const reason = `its page log ${this.logPath}: ${err.message}`;
-        const error =
-          err.baseStamp === null
-            ? new StorageError(`The database ${this.path} cannot be read: ${reason}`)
-            : damagedFileError(this.path, err.baseStamp, reason);
-        if (error instanceof CorruptDatabaseError) this._fail(error);
-        throw error;
-      }
-      throw err;
-    }
-  }
-
-  private _reloadIfChanged(): boolean {
-    const seen = this._files.disk;
-    if (!this._files.changed()) return false;
-    const loaded = this._openFiles();
-    // open() created the file: it can only be missing now if something removed it.
-    if (loaded === null) throw new DatabaseMissingError(this.path);
-    if (
-      seen?.log?.applies &&
-      seen.log.state.commits > 0 &&
-      !loaded.disk.log?.applies &&
-      sameStamp(loaded.disk.base, seen.base)
-    ) {
-      // The same base without the log whose commits we read: they are gone, not folded into it.
-      loaded.image.close();
-      throw new DatabaseMissingError(this.path, this.logPath);
-    }
-    this._tryAdopt(loaded);
-    return true;
-  }
-
-  /**
-   * Makes the files' image sql.js's database if it is sound and not from a newer schema (see
-   * adoptDiskImage). Returns 'current' when no migration is needed, 'older' when one is.
-   */
-  private _tryAdopt(loaded: DiskImage): 'current' | 'older' {
-    let adopted;
-    try {
-      adopted = adoptDiskImage(this._SQL, this.path, loaded);
-    } catch (err) {
-      if (err instanceof CorruptDatabaseError) this._files.disk = null;
-      throw err;
-    }
-    this._setDb(adopted.db, adopted.image);
-    this._files.disk = adopted.disk;
-    return adopted.version === LATEST_SCHEMA_VERSION ? 'current' : 'older';
-  }
-
-  private _setDb(db: Database, image: FileImage | undefined): void {
-    if (this._db !== undefined && this._db !== db) this._db.close();
-    if (this._image !== undefined && this._image !== image) this._image.close();
-    this._db = db;
-    this._image = image;
-    this._generation++;
-    this._applyPragmas();
-    this._tx = createTx(db, this.path, () => this._now());
-  }
-
-  private _applyPragmas(): void {
-    this._db.exec('PRAGMA foreign_keys = ON');
+    const { files } = this._loaded;
+    const logBytes = files.logBytes;
+    if (logBytes === 0 || files.disk?.log?.state.commits === 0)
+      return { logBytes: 0, baseBytes: files.baseBytes };
+    this._loaded.saveWhole();
+    return { logBytes, baseBytes: files.baseBytes };
   }
 
   private _startWatching(): void {
     if (this._watcher || this._closed || this._failure) return;
+    const { files } = this._loaded;
     this._watcher = new FileWatcher(
       this.path,
       [path.basename(this.path), path.basename(this.logPath)],
-      () => this._files.probe(),
-      (probe) => this._files.isOwnProbe(probe),
+      () => files.probe(),
+      (probe) => files.isOwnProbe(probe),
       (probe) => {
         if (probe === null) this._fail(new DatabaseMissingError(this.path));
         else for (const listener of [...this._listeners]) listener();
