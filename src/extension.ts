@@ -18,6 +18,7 @@ import { componentLogger, errorMessage } from './views/logger';
 import { SchedulerHost } from './views/schedulerHost';
 import { NightPilotStatusBar } from './views/statusBar';
 import { readJobsSummary, setContextKey, updateContextKeys } from './views/summary';
+import { registerPrompts } from './prompts/registerPrompts';
 import { createUsageViews } from './views/usageViews';
 
 const DATABASE_FILE = 'claude-night-pilot.db';
@@ -124,6 +125,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
       }
     };
     updateSummary();
+    // Prompt files: diagnostics, CodeLens, stored prompts in editor tabs, renames followed.
+    const prompts = registerPrompts(database, componentLogger(channel, 'prompts'), () => jobsTree.refresh());
+    context.subscriptions.push(
+      ...prompts.disposables,
+      jobsTree.onDidChangeTreeData(() => prompts.refresh()),
+    );
     context.subscriptions.push(
       jobsTree.onDidChangeTreeData(updateSummary),
       database.onDidChange(() => jobsTree.refresh()),

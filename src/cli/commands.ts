@@ -4,6 +4,7 @@
 import { DB_COMMANDS } from './dbCommands';
 import { JOB_COMMANDS } from './jobCommands';
 import { jobExportCommand } from './jobExportCommand';
+import { JOB_TRANSFER_COMMANDS } from './jobTransferCommands';
 import { CommandRegistry } from './registry';
 import { helpCommand } from './helpCommand';
 import { RUN_COMMANDS } from './runCommands';
@@ -20,6 +21,7 @@ export function createRegistry(): CommandRegistry {
   for (const command of JOB_COMMANDS) registry.add(command);
   registry.add(jobRunCommand);
   registry.add(jobExportCommand);
+  for (const command of JOB_TRANSFER_COMMANDS) registry.add(command);
   registry.addGroup(['run'], 'Inspect and cancel the runs of jobs.');
   for (const command of RUN_COMMANDS) registry.add(command);
   for (const command of RUN_SHOW_COMMANDS) registry.add(command);

@@ -2,12 +2,15 @@
 
 import { cronWarnings } from '../core/cron';
 import { nextRunTimeFor } from '../core/jobValidation';
-import type { Job, JobStatus } from '../core/model';
+import type { Job, JobStatus, PromptGrants } from '../core/model';
+import { describeGrantChange, hasGrants } from '../core/promptGrants';
 import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
 import { ConstraintError } from '../storage/errors';
 import type { JobPatch } from '../storage/jobRepository';
+import { setJobPrompt } from '../storage/jobPrompt';
 import { deleteJob } from '../scheduler/jobDeletion';
+import { acceptPromptGrants, reviewPrompt } from '../scheduler/promptGate';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import { cancelOptions } from './cliScheduler';
 import type { PositionalSpec } from './args';
@@ -61,6 +64,40 @@ function parentProblem<T>(fn: () => T): T {
   }
 }
 
+/** Says on stderr what a prompt file named on the command line was trusted with. */
+function noteGrants(ctx: CommandContext, grants: PromptGrants | null): void {
+  if (grants === null || !hasGrants(grants)) return;
+  const parts = [
+    grants.permissionMode ? `permissionMode ${grants.permissionMode}` : null,
+    grants.allowedTools.length > 0 ? `allowedTools ${grants.allowedTools.join(',')}` : null,
+    ...Object.keys(grants.env).map((name) => `env ${name}`),
+  ].filter(Boolean);
+  ctx.note(
+    `the prompt file grants ${parts.join('; ')}: confirmed for this job (a later change to them waits for review)`,
+  );
+}
+
+/** `--accept-prompt`: confirms what the job's prompt file grants now and releases held runs. */
+function acceptPrompt(tx: Tx, jobId: string): { job: Job; note: string } {
+  let review: ReturnType<typeof reviewPrompt>;
+  try {
+    review = reviewPrompt(tx, jobId);
+  } catch (err) {
+    throw new UsageError(`--accept-prompt: ${(err as Error).message.replace(/\.$/, '')}`);
+  }
+  if (review.bypass) {
+    throw new UsageError(
+      '--accept-prompt: the prompt file asks for permissionMode bypassPermissions, which Night Pilot never takes from a file',
+    );
+  }
+  const { job, released } = acceptPromptGrants(tx, jobId, review.grants);
+  const note =
+    review.changes.length > 0
+      ? `accepted the prompt's ${review.changes.map(describeGrantChange).join('; ')}${released > 0 ? `; ${released} held run(s) start now` : ''}`
+      : "the prompt's permissions needed no review";
+  return { job, note };
+}
+
 const add: CommandSpec = {
   path: ['job', 'add'],
   summary: 'Create a job and print it.',
@@ -85,6 +122,7 @@ const add: CommandSpec = {
       const job = parentProblem(() => tx.jobs.insert({ ...plan.job, promptId: prompt.id, parentJobId }));
       return toJson(tx, job);
     });
+    noteGrants(ctx, created.options.promptGrants);
     printJob(ctx, created, `Created job "${created.name}" (${created.id}).`);
   },
 };
@@ -110,6 +148,7 @@ const edit: CommandSpec = {
     const flags = readJobFlags(args, 'edit', ctx.io.cwd);
     warnAboutCron(ctx, flags.cron);
     const now = ctx.now();
+    let accepted: string | undefined;
     const updated = await ctx.store.write((tx) => {
       const job = resolveJob(tx, reference);
       const parentJobId =
@@ -120,16 +159,17 @@ const edit: CommandSpec = {
             : resolveJob(tx, flags.parent, '--parent').id;
       const patch: JobPatch = planJobEdit(flags, job, parentJobId, now);
       if (flags.prompt !== undefined) {
-        const prompt = promptFor(flags.prompt, patch.name ?? job.name);
-        const shared = tx.jobs.list().some((other) => other.id !== job.id && other.promptId === job.promptId);
-        if (!shared && tx.prompts.get(job.promptId)) tx.prompts.update(job.promptId, prompt);
-        else patch.promptId = tx.prompts.insert(prompt).id;
+        const promptId = setJobPrompt(tx, job.id, promptFor(flags.prompt, patch.name ?? job.name));
+        if (promptId !== job.promptId) patch.promptId = promptId;
       }
-      return toJson(
-        tx,
-        parentProblem(() => tx.jobs.update(job.id, patch)),
-      );
+      let result = parentProblem(() => tx.jobs.update(job.id, patch));
+      // The note is said once the write is saved (a write may run again after a fence).
+      accepted = undefined;
+      if (flags.acceptPrompt) ({ job: result, note: accepted } = acceptPrompt(tx, result.id));
+      return toJson(tx, result);
     });
+    if (accepted !== undefined) ctx.note(accepted);
+    noteGrants(ctx, flags.prompt === undefined ? null : updated.options.promptGrants);
     printJob(ctx, updated, `Updated job "${updated.name}".`);
   },
 };

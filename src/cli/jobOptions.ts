@@ -5,12 +5,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validateCron } from '../core/cron';
-import { checkJobName, describeNameProblem, isPromptText } from '../core/jobValidation';
+import type { Checked } from '../core/jobValidation';
+import {
+  MAX_TIMEOUT_SECONDS,
+  MAX_TURNS,
+  PRIORITY_MAX,
+  PRIORITY_MIN,
+  checkJobName,
+  checkModelName,
+  describeNameProblem,
+  describeValueProblem,
+  isEnvName,
+  isPromptText,
+  parseChoice,
+  parseDollars,
+  parseEnvEntry,
+  parseSeconds,
+  parseToolRules,
+  parseWholeNumber,
+} from '../core/jobValidation';
 import { MISSED_RUN_POLICIES, PERMISSION_MODES, RETRY_STRATEGIES } from '../core/model';
 import type { ExecutionOptions, MissedRunPolicy, RetryConfig } from '../core/model';
 import { MAX_RETRY_ATTEMPTS } from '../core/retry';
 import { validateTimeZone } from '../core/timeZone';
-import { splitToolRules } from '../core/toolRules';
 import type { OptionSpec, ParsedArgs } from './args';
 import { UsageError } from './exitCodes';
 import type { PromptFile } from './promptFile';
@@ -44,12 +61,9 @@ export interface JobFlags {
   /** `--unset-env` keys (edit only). */
   envUnset: string[];
   retry: Partial<RetryConfig>;
+  /** `--accept-prompt` (edit only): confirm what the job's prompt file grants now. */
+  acceptPrompt?: boolean;
 }
-
-/** Longest `--timeout`: a week. */
-export const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
-/** Largest `--max-turns`. */
-export const MAX_TURNS = 10_000;
 
 /** Options shared by `job add` and `job edit`. */
 export const JOB_OPTIONS: readonly OptionSpec[] = [
@@ -167,6 +181,11 @@ export const EDIT_ONLY_OPTIONS: readonly OptionSpec[] = [
   { name: 'no-once', description: 'Make a one-time job recurring again.' },
   { name: 'no-allow-bypass', description: 'Withdraw --allow-bypass.' },
   {
+    name: 'accept-prompt',
+    description:
+      "Confirm the permissions the job's prompt file grants now (permissionMode, allowedTools, env); runs held for review start.",
+  },
+  {
     name: 'unset-env',
     value: 'KEY',
     repeatable: true,
@@ -211,13 +230,14 @@ export function readJobFlags(args: ParsedArgs, mode: JobOptionMode, cwd: string)
     }
   }
   const priority = value('priority');
-  if (priority !== undefined) flags.priority = integer('--priority', priority, 1, 10);
+  if (priority !== undefined) flags.priority = integer('--priority', priority, PRIORITY_MIN, PRIORITY_MAX);
   const missed = value('missed');
   if (missed !== undefined) flags.missedRunPolicy = oneOf('--missed', missed, MISSED_RUN_POLICIES);
 
   readExecutionOptions(args, mode, cwd, flags.options);
   readEnv(args, flags);
   readRetry(args, flags.retry);
+  if (edit && args.flag('accept-prompt')) flags.acceptPrompt = true;
   return flags;
 }
 
@@ -255,14 +275,8 @@ function readExecutionOptions(
   const dir = given('cwd', 'folder name');
   if (dir !== undefined) out.workingDirectory = dir === null ? null : checkDirectory(dir, cwd);
   const model = given('model', 'model name');
-  if (model !== undefined) {
-    if (model !== null && /\s/.test(model)) {
-      throw new UsageError(
-        `--model: "${model}" contains spaces; use a model name or alias such as sonnet or claude-sonnet-4-5`,
-      );
-    }
-    out.model = model;
-  }
+  if (model !== undefined)
+    out.model = model === null ? null : checked('--model', model, checkModelName(model));
   const turns = given('max-turns', 'number');
   if (turns !== undefined) out.maxTurns = turns === null ? null : integer('--max-turns', turns, 1, MAX_TURNS);
   const permission = given('permission-mode', 'mode');
@@ -302,23 +316,14 @@ function readExecutionOptions(
   if (cleanup !== undefined) out.cleanupCommand = cleanup;
 }
 
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function readEnv(args: ParsedArgs, flags: JobFlags): void {
   for (const entry of args.list('env')) {
-    const eq = entry.indexOf('=');
-    if (eq === -1) throw new UsageError(`--env: "${entry}" is not KEY=VALUE`);
-    const key = entry.slice(0, eq);
-    if (!ENV_KEY.test(key)) {
-      throw new UsageError(
-        `--env: "${key}" is not a valid variable name (letters, digits and _, not starting with a digit)`,
-      );
-    }
+    const [key, value] = checked('--env', entry, parseEnvEntry(entry));
     if (key in flags.envSet) throw new UsageError(`--env: ${key} is given more than once`);
-    flags.envSet[key] = entry.slice(eq + 1);
+    flags.envSet[key] = value;
   }
   for (const key of args.list('unset-env')) {
-    if (!ENV_KEY.test(key)) throw new UsageError(`--unset-env: "${key}" is not a valid variable name`);
+    if (!isEnvName(key)) throw new UsageError(`--unset-env: "${key}" is not a valid variable name`);
     if (key in flags.envSet) throw new UsageError(`--env and --unset-env both name ${key}`);
     flags.envUnset.push(key);
   }
@@ -367,50 +372,41 @@ function checkDirectory(raw: string, cwd: string): string {
   return dir;
 }
 
+/** The value, or a UsageError naming the option, the value and what would be accepted. */
+function checked<T>(option: string, raw: string, result: Checked<T>): T {
+  if (result.ok) return result.value;
+  return fail(option, raw, result);
+}
+
+function fail(option: string, raw: string, problem: Exclude<Checked<unknown>, { ok: true }>): never {
+  throw new UsageError(`${option}: ${describeValueProblem(problem, raw)}`);
+}
+
 /** `raw` as a whole number in [min, max]; the message quotes what was given. */
 export function integer(option: string, raw: string, min: number, max: number): number {
-  const text = raw.trim();
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    const shown = /^[+-]?\d+(\.\d+)?$/.test(text) ? text : JSON.stringify(raw);
-    throw new UsageError(`${option}: ${shown} is not an integer from ${min} to ${max}`);
-  }
-  return Number(text);
+  return checked(option, raw, parseWholeNumber(raw, min, max));
 }
 
 function seconds(option: string, raw: string): number {
-  const text = raw.trim();
-  if (!/^\d+(\.\d+)?$/.test(text)) {
-    throw new UsageError(
-      `${option}: ${JSON.stringify(raw)} is not a number of seconds (0 or more, e.g. 30 or 1.5)`,
-    );
-  }
-  return Number(text);
+  return checked(option, raw, parseSeconds(raw));
+}
+
+/** A budget in US dollars: a number above 0 (cents allowed), at most 1,000,000. */
+export function dollars(option: string, raw: string): number {
+  return checked(option, raw, parseDollars(raw));
 }
 
 /** `raw` when it is one of `allowed`; else a message listing them, with a "did you mean". */
-/** A budget in US dollars: a number above 0 (cents allowed), at most 1,000,000. */
-export function dollars(option: string, raw: string): number {
-  const text = raw.trim().replace(/^\$/, '');
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || value > 1_000_000) {
-    throw new UsageError(
-      `${option}: ${JSON.stringify(raw)} is not an amount of US dollars above 0 (e.g. 5 or 2.50)`,
-    );
-  }
-  return value;
-}
-
 export function oneOf<T extends string>(option: string, raw: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  const result = parseChoice(raw, allowed);
+  if (result.ok) return result.value;
   const hint = closest(raw, allowed);
   throw new UsageError(
-    `${option}: "${raw}" is not one of ${allowed.join(', ')}${hint !== undefined ? `; did you mean ${hint}?` : ''}`,
+    `${option}: ${describeValueProblem(result, raw)}${hint !== undefined ? `; did you mean ${hint}?` : ''}`,
   );
 }
 
 /** Splits "Read,Bash(git log:*),Edit" at the commas outside parentheses. */
 function toolList(option: string, raw: string): string[] {
-  const split = splitToolRules(raw);
-  if ('problem' in split) throw new UsageError(`${option}: ${split.problem}`);
-  return split.rules;
+  return checked(option, raw, parseToolRules(raw));
 }

@@ -1,9 +1,10 @@
 // From checked flags to the job that will be stored: the rules that span several options
 // (schedule or parent, bypass opt-in, retry bounds) and the next fire time.
 
-import { nextFireTime } from '../core/cron';
+import { planJobSchedule } from '../core/jobValidation';
+import { grantsUsedBy, hasGrants, resolvePromptOptions } from '../core/promptGrants';
 import { DEFAULT_EXECUTION_OPTIONS, DEFAULT_RETRY } from '../core/model';
-import type { ExecutionOptions, Job, JobType, RetryConfig } from '../core/model';
+import type { ExecutionOptions, Job, JobType, PromptGrants, RetryConfig } from '../core/model';
 import { validateRetryConfig } from '../core/retry';
 import type { JobPatch, NewJob } from '../storage/jobRepository';
 import type { NewPrompt } from '../storage/promptRepository';
@@ -28,29 +29,24 @@ export interface Schedule {
  * `triggered` (no fire time of its own); `--once` is `one_time`; else `scheduled`.
  */
 export function planSchedule(input: ScheduleInput, now: Date, mode: 'add' | 'edit'): Schedule {
-  if (input.cronExpression === '') {
-    if (!input.hasParent) {
+  const plan = planJobSchedule(input, now);
+  if (plan.ok) return { jobType: plan.jobType, nextRunTime: plan.nextRunTime };
+  switch (plan.problem) {
+    case 'noSchedule':
       throw new UsageError(
         mode === 'add'
           ? 'missing --cron (or --parent, for a job that fires when its parent succeeds)'
           : '--cron: a job without --parent needs a cron expression',
       );
-    }
-    if (input.once)
+    case 'onceNeedsCron':
       throw new UsageError(
         '--once needs --cron: a one-time job fires at the next match of its cron expression',
       );
-    return { jobType: 'triggered', nextRunTime: null };
+    case 'cron':
+      throw new UsageError(`--cron: "${input.cronExpression}": ${plan.detail}`);
+    case 'neverFires':
+      throw new UsageError(`--cron: "${input.cronExpression}" has no fire time after ${now.toISOString()}`);
   }
-  let next: Date | null;
-  try {
-    next = nextFireTime(input.cronExpression, now, input.timezone);
-  } catch (err) {
-    throw new UsageError(`--cron: "${input.cronExpression}": ${(err as Error).message}`);
-  }
-  if (next === null)
-    throw new UsageError(`--cron: "${input.cronExpression}" has no fire time after ${now.toISOString()}`);
-  return { jobType: input.once ? 'one_time' : 'scheduled', nextRunTime: next.toISOString() };
 }
 
 /** Refuses bypassPermissions without the job's explicit opt-in. */
@@ -76,6 +72,26 @@ export function checkRetry(retry: RetryConfig): void {
     field && option ? `${option}: ${problem.slice(field[0].length)}` : `retry settings: ${problem}`;
   for (const [name, opt] of Object.entries(RETRY_FIELD_OPTIONS)) message = message.split(name).join(opt);
   throw new UsageError(message);
+}
+
+/**
+ * The grants of a `--prompt-file` the job will use, confirmed by naming the file on the command
+ * line; null when it grants nothing. A file asking for bypassPermissions is refused.
+ */
+export function confirmPromptFile(
+  input: PromptInput | undefined,
+  options: ExecutionOptions,
+): PromptGrants | null | undefined {
+  if (input?.kind !== 'file') return undefined;
+  const { settings, filePath } = input.file;
+  const resolved = resolvePromptOptions({ ...options, promptGrants: null }, settings);
+  if (!resolved.ok && resolved.reason === 'bypass') {
+    throw new UsageError(
+      `--prompt-file: ${filePath} asks for permissionMode bypassPermissions, which Night Pilot never takes from a file; remove it there, or set --permission-mode (with --allow-bypass) on the job itself`,
+    );
+  }
+  const grants = grantsUsedBy(options, settings);
+  return hasGrants(grants) ? grants : null;
 }
 
 /** The prompt row for a new job or a changed prompt. */
@@ -109,6 +125,7 @@ export function planNewJob(flags: JobFlags, now: Date, defaultZone: string): New
     env: { ...flags.envSet },
   };
   checkPermissions(options, flags);
+  options.promptGrants = confirmPromptFile(flags.prompt, options) ?? null;
   const retry: RetryConfig = { ...DEFAULT_RETRY, ...flags.retry };
   checkRetry(retry);
   return {
@@ -192,7 +209,9 @@ export function planJobEdit(
       });
     }
   }
-  if (Object.keys(patch).length === 0 && flags.prompt === undefined) {
+  const grants = confirmPromptFile(flags.prompt, { ...current.options, ...optionChanges });
+  if (grants !== undefined) patch.options = { ...patch.options, promptGrants: grants };
+  if (Object.keys(patch).length === 0 && flags.prompt === undefined && !flags.acceptPrompt) {
     throw new UsageError('nothing to change: give at least one option (see "night-pilot job edit --help")');
   }
   return patch;

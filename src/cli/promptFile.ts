@@ -1,13 +1,11 @@
 // Reading a prompt from a Markdown file for `--prompt-file`: the job keeps the file's absolute
-// path (the file stays the user's to edit) and a copy of its content as of now.
+// path (the file stays the user's to edit; every run reads it again) and a copy of its content as
+// of now. The file is checked as a run would read it (scheduler/promptText.ts).
 
-import fs from 'node:fs';
 import path from 'node:path';
-import { readPromptSettings, splitFrontMatter } from '../core/frontMatter';
+import type { PromptSettings } from '../core/frontMatter';
+import { loadPromptFile } from '../scheduler/promptText';
 import { UsageError } from './exitCodes';
-
-/** Prompts are sent on stdin on every run and copied into the database: keep them reasonable. */
-export const MAX_PROMPT_BYTES = 1024 * 1024;
 
 export interface PromptFile {
   /** Absolute path. */
@@ -15,6 +13,8 @@ export interface PromptFile {
   content: string;
   /** The front matter's `title:`, else the file name. */
   title: string;
+  /** The front matter's settings: job defaults (see core/promptGrants.ts). */
+  settings: PromptSettings;
 }
 
 /** Reads and checks `--prompt-file` (relative to `cwd`); throws UsageError naming the problem. */
@@ -22,33 +22,12 @@ export function readPromptFile(value: string, cwd: string): PromptFile {
   const option = '--prompt-file';
   if (value.trim() === '') throw new UsageError(`${option}: the file name is empty`);
   const filePath = path.resolve(cwd, value);
-  let stat: fs.Stats;
+  let loaded: ReturnType<typeof loadPromptFile>;
   try {
-    stat = fs.statSync(filePath);
-  } catch {
-    throw new UsageError(`${option}: ${filePath} does not exist`);
-  }
-  if (!stat.isFile()) throw new UsageError(`${option}: ${filePath} is not a file`);
-  if (stat.size > MAX_PROMPT_BYTES) {
-    throw new UsageError(
-      `${option}: ${filePath} is ${stat.size} bytes; a prompt may be at most ${MAX_PROMPT_BYTES} bytes (1 MiB)`,
-    );
-  }
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(filePath);
+    loaded = loadPromptFile(filePath);
   } catch (err) {
-    throw new UsageError(`${option}: cannot read ${filePath}: ${(err as Error).message}`);
+    throw new UsageError(`${option}: ${(err as Error).message.replace(/\.$/, '')}`);
   }
-  let content: string;
-  try {
-    content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`${option}: ${filePath} is not UTF-8 text`);
-  }
-  const { data, body, error } = splitFrontMatter(content);
-  if (error !== null) throw new UsageError(`${option}: ${filePath}: ${error}`);
-  if (body.trim() === '') throw new UsageError(`${option}: ${filePath} has no prompt text`);
-  const { settings } = readPromptSettings(data);
-  return { filePath, content, title: settings.title ?? path.basename(filePath) };
+  const { settings } = loaded.prompt;
+  return { filePath, content: loaded.content, title: settings.title ?? path.basename(filePath), settings };
 }

@@ -1,145 +1,287 @@
-// A first, modest "create job" flow: name, prompt text, cron expression with a live preview.
-// The full editor (workspace prompt files, options, retries) comes later.
+// Create Job: name, prompt (a workspace prompt file, a new one, or text), schedule with a live
+// preview, time zone and working folder, each step with Back; values passed in skip their step.
+// "Create Job from This Prompt" (the CodeLens, the Explorer and the editor) starts with the file.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { cronWarnings, describeCron, nextFireTimes, validateCron } from '../core/cron';
-import type { NameProblem } from '../core/jobValidation';
-import { checkJobName, isPromptText, nextRunTimeFor } from '../core/jobValidation';
-import type { Job } from '../core/model';
+import { checkJobName, isPromptText, planJobSchedule } from '../core/jobValidation';
+import type { Job, PromptGrants } from '../core/model';
+import { grantsUsedBy, hasGrants, resolvePromptOptions } from '../core/promptGrants';
 import { defaultTimeZone, validateTimeZone } from '../core/timeZone';
-import { formatWhen } from '../views/format';
+import { createPromptFile } from '../prompts/promptFolder';
+import { loadPromptFile } from '../scheduler/promptText';
+import { DEFAULT_EXECUTION_OPTIONS } from '../core/model';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
-import type { StepCheck } from './quickInput';
+import { checkName, nameMessage } from './jobFieldMessages';
+import type { PromptSource } from './jobFieldInputs';
+import {
+  askCron,
+  checkCron,
+  confirmGrants,
+  defaultFolder,
+  pickFolder,
+  pickPromptSource,
+  pickTimeZone,
+} from './jobFieldInputs';
 import { askText } from './quickInput';
+import { isDirectory } from '../scheduler/workingFolder';
 
 /** Values that skip their step when given (scripts, tests, other extensions). */
 export interface CreateJobArgs {
   name?: string;
+  /** The prompt text, stored in Night Pilot. */
   prompt?: string;
+  /** A prompt file (absolute path or a file URI): the job reads it at every run. */
+  promptFile?: string | vscode.Uri;
   cron?: string;
   /** IANA zone for the cron expression; defaults to this machine's. */
   timezone?: string;
+  /** The working folder; null for the home folder. Default: the (first) workspace folder. */
+  folder?: string | null;
+  /** Allow what the prompt file grants (permissionMode, allowedTools, env) without asking. */
+  confirmGrants?: boolean;
 }
 
-const TITLE = 'Night Pilot: Create Job';
-
-/** The job-name rules of src/core, worded for this input box. */
-function nameMessage(p: NameProblem): string {
-  switch (p.problem) {
-    case 'empty':
-      return vscode.l10n.t('Give the job a name, e.g. "Nightly review".');
-    case 'control':
-      return vscode.l10n.t('Keep the name on one line, without tabs or other control characters.');
-    case 'tooLong':
-      return vscode.l10n.t('The name is {0} characters long; keep it to {1}.', p.length, p.max);
-  }
+function titleOf(): string {
+  return vscode.l10n.t('Night Pilot: Create Job');
 }
 
-function checkName(value: string): StepCheck {
-  const check = checkJobName(value);
-  return check.ok ? { ok: true } : { ok: false, message: nameMessage(check) };
+interface Values {
+  name: string;
+  source: PromptSource | undefined;
+  text: string;
+  cron: string;
+  timezone: string;
+  folder: string | null;
 }
 
-function checkPrompt(value: string): StepCheck {
-  return isPromptText(value)
-    ? { ok: true }
-    : {
-        ok: false,
-        message: 'Write what Claude should do, e.g. "Review yesterday\'s commits and list risky changes".',
-      };
-}
+type Step = (
+  place: { title: string; step: number; totalSteps: number },
+  v: Values,
+) => Promise<'next' | 'back' | undefined>;
 
-/**
- * Validates the expression and, when valid, previews what it means and when it fires next; a
- * legal expression that is probably not meant (`*\/60` is just minute 0) is accepted with a
- * warning, which the description spells out.
- */
-export function checkCron(value: string, timezone: string, now: Date): StepCheck {
-  const expr = value.trim();
-  const result = validateCron(expr);
-  if (!result.ok) {
-    // The message already names the field ("minute: 61 is out of range 0-59").
-    return { ok: false, message: result.message };
-  }
-  const next = nextFireTimes(expr, now, 3, timezone).map((d) => formatWhen(d.toISOString(), now));
-  const preview = next.length ? `next: ${next.join(', ')}` : 'it never fires again';
-  const warning = cronWarnings(expr).length > 0;
-  // A warning ends the description with a full stop; the preview follows it after a semicolon.
-  return { ok: true, warning, message: `${describeCron(expr, timezone).replace(/\.$/, '')}; ${preview}` };
+const nameStep: Step = async (place, v) => {
+  const r = await askText({
+    ...place,
+    prompt: vscode.l10n.t('Name of the job'),
+    placeholder: vscode.l10n.t('Nightly review'),
+    value: v.name,
+    validate: checkName,
+  });
+  if (r === undefined || r === 'back') return r;
+  v.name = r.value;
+  return 'next';
+};
+
+const promptStep: Step = async (place, v) => {
+  const source = await pickPromptSource(place);
+  if (source === undefined || source === 'back') return source;
+  v.source = source.value;
+  if (source.value.kind !== 'text') return 'next';
+  const r = await askText({
+    ...place,
+    prompt: vscode.l10n.t('What should Claude do? (the prompt sent on every run)'),
+    placeholder: vscode.l10n.t('Review the changes merged yesterday and list anything risky.'),
+    value: v.text,
+    validate: (value) =>
+      isPromptText(value)
+        ? { ok: true }
+        : {
+            ok: false,
+            message: vscode.l10n.t(
+              'Write what Claude should do, e.g. "Review yesterday\'s commits and list risky changes".',
+            ),
+          },
+  });
+  if (r === undefined) return undefined;
+  // Back from the text goes back to the choice of prompt.
+  if (r === 'back') return promptStep(place, v);
+  v.text = r.value;
+  return 'next';
+};
+
+const cronStep: Step = async (place, v) => {
+  const r = await askCron(place, v.cron, v.timezone);
+  if (r === undefined || r === 'back') return r;
+  v.cron = r.value;
+  return 'next';
+};
+
+const zoneStep: Step = async (place, v) => {
+  const r = await pickTimeZone(place, v.timezone);
+  if (r === undefined || r === 'back') return r;
+  v.timezone = r.value;
+  return 'next';
+};
+
+const folderStep: Step = async (place, v) => {
+  const r = await pickFolder(place, v.folder);
+  if (r === undefined || r === 'back') return r;
+  v.folder = r.value;
+  return 'next';
+};
+
+function fileArg(value: string | vscode.Uri): string {
+  return typeof value === 'string' ? value : value.fsPath;
 }
 
 /**
  * Asks for the missing values, then stores a prompt and an active job in one write. Resolves with
- * the job, or undefined when the user cancelled.
+ * the job, or undefined when the user cancelled. Values passed in are held to the same rules.
  */
 export async function createJob(ctx: CommandContext, args: CreateJobArgs = {}): Promise<Job | undefined> {
-  const db = requireDatabase(ctx);
-  const timezone = args.timezone ?? defaultTimeZone();
-  const zoneProblem = validateTimeZone(timezone);
-  if (zoneProblem !== null) throw new Error(`Cannot create the job: ${zoneProblem}`);
-  const values = { name: args.name ?? '', prompt: args.prompt ?? '', cron: args.cron ?? '0 2 * * *' };
-  const steps = [
-    {
-      key: 'name',
-      given: args.name !== undefined,
-      prompt: 'Name of the job',
-      placeholder: 'Nightly review',
-      validate: checkName,
-    },
-    {
-      key: 'prompt',
-      given: args.prompt !== undefined,
-      prompt: 'What should Claude do? (the prompt sent on every run)',
-      placeholder: 'Review the changes merged yesterday and list anything risky.',
-      validate: checkPrompt,
-    },
-    {
-      key: 'cron',
-      given: args.cron !== undefined,
-      prompt: 'When should it run? A cron expression: minute hour day-of-month month day-of-week',
-      placeholder: '0 2 * * *  (every day at 02:00)',
-      validate: (v: string) => checkCron(v, timezone, new Date()),
-    },
-  ] as const;
-  const asked = steps.filter((s) => !s.given);
-  for (let i = 0; i < asked.length;) {
-    const step = asked[i]!;
-    const result = await askText({
-      title: TITLE,
-      step: i + 1,
-      totalSteps: asked.length,
-      prompt: step.prompt,
-      placeholder: step.placeholder,
-      value: values[step.key],
-      validate: step.validate,
-    });
-    if (result === undefined) return undefined;
-    if (result === 'back') {
-      i = Math.max(0, i - 1);
-      continue;
-    }
-    values[step.key] = result.value;
-    i++;
+  requireDatabase(ctx);
+  const promptFile = args.promptFile === undefined ? undefined : fileArg(args.promptFile);
+  const v: Values = {
+    name: args.name ?? (promptFile ? defaultNameFor(promptFile) : ''),
+    source: promptFile
+      ? { kind: 'file', file: promptFile }
+      : args.prompt !== undefined
+        ? { kind: 'text' }
+        : undefined,
+    text: args.prompt ?? '',
+    cron: args.cron ?? '0 2 * * *',
+    timezone: args.timezone ?? defaultTimeZone(),
+    // A job made from a prompt file runs in that file's workspace folder (a multi-root window).
+    folder:
+      args.folder !== undefined
+        ? args.folder
+        : promptFile
+          ? (vscode.workspace.getWorkspaceFolder(vscode.Uri.file(promptFile))?.uri.fsPath ?? defaultFolder())
+          : defaultFolder(),
+  };
+  // A caller that gives the name and the prompt (a script, a test) takes the defaults of the
+  // rest; a person is asked for each, the defaults preselected.
+  const interactive = args.name === undefined || v.source === undefined;
+  const ask = (given: unknown) => given === undefined && interactive;
+  const steps: Step[] = [
+    ...(args.name === undefined ? [nameStep] : []),
+    ...(v.source === undefined ? [promptStep] : []),
+    ...(ask(args.cron) ? [cronStep] : []),
+    ...(ask(args.timezone) ? [zoneStep] : []),
+    ...(ask(args.folder) ? [folderStep] : []),
+  ];
+  for (let i = 0; i < steps.length;) {
+    const r = await steps[i]!({ title: titleOf(), step: i + 1, totalSteps: steps.length }, v);
+    if (r === undefined) return undefined;
+    i = r === 'back' ? Math.max(0, i - 1) : i + 1;
   }
-  // Values passed in skipped their step: hold them to the same rules.
-  for (const step of steps) {
-    const check = step.validate(values[step.key]);
-    if (!check.ok) throw new Error(`Cannot create the job: ${check.message}`);
-  }
-
-  const name = values.name.trim();
-  const cronExpression = values.cron.trim();
-  const job = await db.write((tx) => {
-    const prompt = tx.prompts.insert({ title: name, content: values.prompt.trim() });
-    return tx.jobs.insert({
-      name,
-      promptId: prompt.id,
-      cronExpression,
-      timezone,
-      nextRunTime: nextRunTimeFor({ cronExpression, timezone }, new Date(tx.now())),
-    });
-  });
-  ctx.log.info(`Created job "${job.name}" (${job.id}), ${job.cronExpression} in ${job.timezone}.`);
+  const job = await storeNewJob(ctx, v, args.confirmGrants === true);
+  if (!job) return undefined;
+  ctx.log.info(
+    `Created job "${job.name}" (${job.id}), ${job.cronExpression} in ${job.timezone}, folder ${job.options.workingDirectory ?? '(home)'}.`,
+  );
   ctx.refresh();
   return job;
+}
+
+/** "nightly-review.md" titled by its front matter, else by its file name. */
+function defaultNameFor(file: string): string {
+  try {
+    return loadPromptFile(file).prompt.settings.title ?? path.basename(file, path.extname(file));
+  } catch {
+    return path.basename(file, path.extname(file));
+  }
+}
+
+/** Checks every value (given or typed), confirms what a prompt file grants, and writes. */
+async function storeNewJob(
+  ctx: CommandContext,
+  v: Values,
+  grantsConfirmed: boolean,
+): Promise<Job | undefined> {
+  const db = requireDatabase(ctx);
+  const refuse = (reason: string): never => {
+    throw new Error(vscode.l10n.t('Cannot create the job: {0}', reason));
+  };
+  const name = checkJobName(v.name);
+  if (!name.ok) refuse(nameMessage(name));
+  const zone = validateTimeZone(v.timezone);
+  if (zone !== null) refuse(zone);
+  const cron = checkCron(v.cron, v.timezone, new Date());
+  if (!cron.ok) refuse(cron.message ?? v.cron);
+  if (v.folder !== null && !isDirectory(v.folder))
+    refuse(vscode.l10n.t('the folder {0} does not exist', v.folder));
+  const plan = planJobSchedule(
+    { cronExpression: v.cron, timezone: v.timezone, once: false, hasParent: false },
+    new Date(),
+  );
+  if (!plan.ok)
+    refuse(
+      plan.problem === 'cron' ? plan.detail : vscode.l10n.t('the schedule "{0}" never fires again', v.cron),
+    );
+  const jobName = name.ok ? name.name : v.name;
+
+  let file = v.source?.kind === 'file' ? v.source.file : undefined;
+  if (v.source?.kind === 'newFile') {
+    const folder =
+      (v.folder && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(v.folder))) ||
+      vscode.workspace.workspaceFolders?.[0];
+    if (!folder)
+      refuse(vscode.l10n.t('a new prompt file needs a workspace folder; open one, or type the prompt here'));
+    file = (await createPromptFile(folder!, jobName)).fsPath;
+  }
+  let prompt: { title: string; content: string; filePath: string | null };
+  let promptGrants: PromptGrants | null = null;
+  if (file !== undefined) {
+    let loaded: ReturnType<typeof loadPromptFile>;
+    try {
+      loaded = loadPromptFile(file);
+    } catch (err) {
+      return refuse((err as Error).message.replace(/\.$/, ''));
+    }
+    const options = { ...DEFAULT_EXECUTION_OPTIONS, workingDirectory: v.folder };
+    const resolved = resolvePromptOptions(options, loaded.prompt.settings);
+    if (!resolved.ok && resolved.reason === 'bypass')
+      refuse(
+        vscode.l10n.t(
+          'the prompt file asks for bypassPermissions, which Night Pilot never takes from a file',
+        ),
+      );
+    const grants = grantsUsedBy(options, loaded.prompt.settings);
+    if (hasGrants(grants)) {
+      if (!grantsConfirmed && !(await confirmGrants(jobName, file, grants))) return undefined;
+      promptGrants = grants;
+    }
+    prompt = { title: loaded.prompt.settings.title ?? jobName, content: loaded.content, filePath: file };
+  } else {
+    if (!isPromptText(v.text)) refuse(vscode.l10n.t('the prompt text is empty'));
+    prompt = { title: jobName, content: v.text.trim(), filePath: null };
+  }
+
+  const job = await db.write((tx) => {
+    const stored = tx.prompts.insert(prompt);
+    return tx.jobs.insert({
+      name: jobName,
+      promptId: stored.id,
+      cronExpression: v.cron.trim(),
+      timezone: v.timezone,
+      nextRunTime: plan.ok ? plan.nextRunTime : null,
+      options: { workingDirectory: v.folder, promptGrants },
+    });
+  });
+  if (v.source?.kind === 'newFile' && file) {
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Created "{0}" with a new prompt file: write the prompt there; every run reads it.',
+        jobName,
+      ),
+    );
+  }
+  return job;
+}
+
+/** "Create Job from This Prompt": the CodeLens, the Explorer and the editor title/context menus. */
+export function createJobFromPrompt(ctx: CommandContext, uri: unknown): Promise<Job | undefined> {
+  const target =
+    uri instanceof vscode.Uri
+      ? uri
+      : typeof uri === 'string'
+        ? vscode.Uri.file(uri)
+        : vscode.window.activeTextEditor?.document.uri;
+  if (!target || target.scheme !== 'file') {
+    throw new Error(vscode.l10n.t('Create Job from This Prompt needs a Markdown file of the workspace.'));
+  }
+  return createJob(ctx, { promptFile: target.fsPath });
 }

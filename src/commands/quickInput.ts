@@ -30,8 +30,11 @@ export interface TextStep {
 export function askText(options: TextStep): Promise<StepResult> {
   const input = vscode.window.createInputBox();
   input.title = options.title;
-  input.step = options.step;
-  input.totalSteps = options.totalSteps;
+  // A single box (an edit of one value) shows no "1/1".
+  if (options.totalSteps > 1) {
+    input.step = options.step;
+    input.totalSteps = options.totalSteps;
+  }
   input.prompt = options.prompt;
   input.value = options.value ?? '';
   input.placeholder = options.placeholder;
@@ -73,5 +76,59 @@ export function askText(options: TextStep): Promise<StepResult> {
       input.onDidHide(() => finish(undefined)),
     );
     input.show();
+  });
+}
+
+/** One choice of a quick pick step. */
+export interface Choice<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+export interface PickStep<T> {
+  title: string;
+  step?: number;
+  totalSteps?: number;
+  placeholder: string;
+  items: readonly Choice<T>[];
+  /** The item selected when the pick opens (the current or default value). */
+  active?: T;
+  /** Whether typed text is matched against descriptions and details too. */
+  matchOnDescription?: boolean;
+}
+
+/**
+ * One quick pick of a multi-step input: resolves with the chosen value, 'back' (the back button,
+ * from step 2 on) or undefined (Escape).
+ */
+export function pickOne<T>(options: PickStep<T>): Promise<{ value: T } | 'back' | undefined> {
+  const pick = vscode.window.createQuickPick<Choice<T>>();
+  pick.title = options.title;
+  pick.step = options.step;
+  pick.totalSteps = options.totalSteps;
+  pick.placeholder = options.placeholder;
+  pick.items = options.items;
+  pick.matchOnDescription = options.matchOnDescription ?? true;
+  pick.ignoreFocusOut = true;
+  const active = options.items.find((item) => options.active !== undefined && item.value === options.active);
+  if (active) pick.activeItems = [active];
+  if ((options.step ?? 1) > 1) pick.buttons = [vscode.QuickInputButtons.Back];
+  return new Promise((resolve) => {
+    const disposables: vscode.Disposable[] = [];
+    const finish = (result: { value: T } | 'back' | undefined) => {
+      for (const d of disposables) d.dispose();
+      pick.dispose();
+      resolve(result);
+    };
+    disposables.push(
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+        if (chosen) finish({ value: chosen.value });
+      }),
+      pick.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) finish('back');
+      }),
+      pick.onDidHide(() => finish(undefined)),
+    );
+    pick.show();
   });
 }

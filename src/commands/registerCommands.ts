@@ -3,7 +3,13 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../views/logger';
 import type { CommandContext } from './commandContext';
 import type { CreateJobArgs } from './createJob';
-import { createJob } from './createJob';
+import { createJob, createJobFromPrompt } from './createJob';
+import { editJob } from './editJob';
+import type { JobEdits } from './jobEdits';
+import { duplicateJob, renameJob } from './jobCopies';
+import type { ExportJobsArgs, ImportJobsArgs } from './importExport';
+import { exportJobs, importJobs } from './importExport';
+import { newPrompt, openPrompt, reviewPromptPermissions } from './promptCommands';
 import { exportJobToGitHubActions } from './exportJob';
 import { cancelRun, deleteJob, pauseJob, resumeJob, runJob, setQuiet } from './jobCommands';
 import { openRun, setBudgets, setJobBudget } from './usageCommands';
@@ -25,6 +31,10 @@ async function openDatabaseFolder(ctx: CommandContext): Promise<void> {
     'Copy Path',
   );
   if (choice === 'Copy Path') await vscode.env.clipboard.writeText(folder);
+}
+
+function isJobNode(arg: unknown): arg is { kind: 'job'; job: { id: string } } {
+  return typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'job';
 }
 
 /**
@@ -54,6 +64,21 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       setJobBudget(ctx, arg, values as Parameters<typeof setJobBudget>[2]),
     'nightPilot.openRun': (runId) => openRun(ctx, runId),
     'nightPilot.restoreDatabase': () => ctx.restoreDatabase(),
+    'nightPilot.editJob': (arg, changes) => editJob(ctx, arg, changes as JobEdits | undefined),
+    'nightPilot.renameJob': (arg, name) => renameJob(ctx, arg, name),
+    'nightPilot.duplicateJob': (arg, name) => duplicateJob(ctx, arg, name),
+    // From a job's context menu the argument is its tree node: export that job alone.
+    'nightPilot.exportJobs': (arg) =>
+      exportJobs(
+        ctx,
+        isJobNode(arg) ? { jobIds: [arg.job.id] } : ((arg as ExportJobsArgs | undefined) ?? {}),
+      ),
+    'nightPilot.importJobs': (arg) => importJobs(ctx, (arg as ImportJobsArgs | undefined) ?? {}),
+    'nightPilot.createJobFromPrompt': (uri) => createJobFromPrompt(ctx, uri),
+    'nightPilot.openPrompt': (arg) => openPrompt(ctx, arg),
+    'nightPilot.reviewPromptPermissions': (arg, options) =>
+      reviewPromptPermissions(ctx, arg, options as { accept?: boolean } | undefined),
+    'nightPilot.newPrompt': (title) => newPrompt(ctx, title),
   };
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -1,6 +1,9 @@
-// Local calendar days and months in an IANA zone, for usage reports and budget periods. Intl is
-// the only source of zone rules; formatting is cached per quarter hour because reports format
-// hundreds of thousands of timestamps and every real zone offset is a multiple of 15 minutes.
+// Local calendar days and months in an IANA zone, for usage reports and budget periods. The zone's
+// offsets come from zoneOffsets.ts (Intl, remembered per UTC day), the one source of zone rules;
+// dates are cached per quarter hour because reports format hundreds of thousands of timestamps and
+// every real zone offset is a multiple of 15 minutes.
+
+import { zoneOffsets } from './zoneOffsets';
 
 const QUARTER_HOUR = 15 * 60_000;
 
@@ -13,35 +16,17 @@ export interface WallTime {
   second: number;
 }
 
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallFormatter(zone: string): Intl.DateTimeFormat {
-  let f = wallFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    wallFormatters.set(zone, f);
-  }
-  return f;
-}
-
 /** The wall-clock time of an instant in a zone. */
 export function wallTime(ms: number, zone: string): WallTime {
-  const out: WallTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of wallFormatter(zone).formatToParts(new Date(ms))) {
-    if (part.type in out) out[part.type as keyof WallTime] = Number(part.value);
-  }
-  // Some engines print midnight as 24 even with h23.
-  if (out.hour === 24) out.hour = 0;
-  return out;
+  const local = new Date(Math.floor(ms / 1000) * 1000 + zoneOffsetMs(ms, zone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
 }
 
 /**
@@ -85,8 +70,7 @@ export function localDayFormatter(zone: string): (ms: number) => string {
 
 /** How far `zone`'s clocks are ahead of UTC at an instant, in milliseconds (whole seconds). */
 export function zoneOffsetMs(ms: number, zone: string): number {
-  const w = wallTime(ms, zone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
+  return zoneOffsets(zone).offsetAt(ms);
 }
 
 /** The instant a local date starts in a zone (its first existing minute around a DST gap). */

@@ -81,6 +81,17 @@ export interface Prompt {
   updatedAt: string;
 }
 
+/**
+ * What a prompt file's front matter may grant a job beyond Claude Code's defaults. A file can
+ * change under the user (a `git pull`), so these take effect only as the user confirmed them for
+ * the job (see core/promptGrants.ts).
+ */
+export interface PromptGrants {
+  permissionMode: PermissionMode | null;
+  allowedTools: string[];
+  env: Record<string, string>;
+}
+
 /** How Claude and the phase commands are run for a job. */
 export interface ExecutionOptions {
   workingDirectory: string | null;
@@ -103,6 +114,8 @@ export interface ExecutionOptions {
   dailyBudgetUsd: number | null;
   /** The job's runs wait once its spend of the local month reaches this. */
   monthlyBudgetUsd: number | null;
+  /** The prompt file's grants as the user last confirmed them for this job; null: none yet. */
+  promptGrants: PromptGrants | null;
 }
 
 export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
@@ -122,6 +135,7 @@ export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
   maxBudgetUsd: null,
   dailyBudgetUsd: null,
   monthlyBudgetUsd: null,
+  promptGrants: null,
 };
 
 export interface Job {

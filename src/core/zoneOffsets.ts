@@ -69,6 +69,26 @@ export class ZoneOffsets {
     return [low, high];
   }
 
+  /** Every change of offset at an instant in (`from`, `to`], oldest first; offsets in milliseconds. */
+  changesBetween(from: number, to: number): { at: number; before: number; after: number }[] {
+    const out: { at: number; before: number; after: number }[] = [];
+    let previous = this.offsetAt(from);
+    for (let index = Math.floor(from / DAY_MS); index <= Math.floor(to / DAY_MS); index++) {
+      const day = this._day(index);
+      const midnight = index * DAY_MS;
+      if (midnight > from && midnight <= to && day.start !== previous) {
+        out.push({ at: midnight, before: previous, after: day.start });
+        previous = day.start;
+      }
+      for (const change of day.changes) {
+        if (change.at <= from || change.at > to || change.offset === previous) continue;
+        out.push({ at: change.at, before: previous, after: change.offset });
+        previous = change.offset;
+      }
+    }
+    return out;
+  }
+
   /**
    * The instants whose wall clock is `local`, oldest first, into `into` (cleared first): one
    * normally, two in a repeated interval, none in a skipped one. For a skipped time the result is

@@ -5,6 +5,7 @@
 import { describeCron, validateCron } from '../core/cron';
 import { readPromptSettings, splitFrontMatter } from '../core/frontMatter';
 import { jobSlug } from '../core/jobSlug';
+import { applyPromptDefaults } from '../core/promptGrants';
 import type { ExecutionOptions, Job } from '../core/model';
 import { buildClaudeArgs } from '../scheduler/claudeArgs';
 import { dstDecisions } from './dstDecisions';
@@ -69,7 +70,7 @@ export function exportJob(input: ExportInput): ExportResult {
   if (front?.error) reasons.push(`its prompt file ${promptPathOf(input)}: ${front.error}`);
   const fromFile = readPromptSettings(front?.data ?? {});
   notes.push(...fromFile.problems.map((p) => `${p}; it is not used`));
-  const options = withFrontMatter(job.options, fromFile.settings);
+  const options = applyPromptDefaults(job.options, fromFile.settings);
 
   let claudeArgs: string[] = [];
   try {
@@ -190,24 +191,6 @@ function promptPathOf(input: ExportInput): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ');
-}
-
-/** The job's options, with the prompt file's front matter filling what the job leaves unset. */
-function withFrontMatter(
-  options: ExecutionOptions,
-  settings: ReturnType<typeof readPromptSettings>['settings'],
-): ExecutionOptions {
-  return {
-    ...options,
-    model: options.model ?? settings.model ?? null,
-    maxTurns: options.maxTurns ?? settings.maxTurns ?? null,
-    permissionMode: options.permissionMode ?? settings.permissionMode ?? null,
-    allowedTools: options.allowedTools.length > 0 ? options.allowedTools : (settings.allowedTools ?? []),
-    disallowedTools:
-      options.disallowedTools.length > 0 ? options.disallowedTools : (settings.disallowedTools ?? []),
-    appendSystemPrompt: options.appendSystemPrompt ?? settings.appendSystemPrompt ?? null,
-    env: { ...(settings.env ?? {}), ...options.env },
-  };
 }
 
 /** Every job value written into the file as it is, with what to call it in a message. */

@@ -1,9 +1,10 @@
-// UTC offsets of an IANA zone and the instants they change, read from Intl (the runtime's tz
-// database), for mapping a local schedule onto GitHub's UTC-only cron.
+// A zone's UTC offsets in minutes and the instants they change, for mapping a local schedule onto
+// GitHub's UTC-only cron. The offsets themselves come from src/core/zoneOffsets.ts, the project's
+// one reader of the time zone database.
+
+import { zoneOffsets } from '../core/zoneOffsets';
 
 const MINUTE_MS = 60_000;
-// DST periods last months; a 6-hour step finds every change, a bisection then pins it to the minute.
-const SCAN_STEP_MS = 6 * 3600_000;
 
 /** An instant at which a zone's offset changes. Offsets are minutes east of UTC. */
 export interface ZoneTransition {
@@ -12,59 +13,21 @@ export interface ZoneTransition {
   after: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let found = formatters.get(zone);
-  if (!found) {
-    found = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(zone, found);
-  }
-  return found;
-}
-
 /** The offset of `zone` at `instant` (milliseconds), in minutes east of UTC (Berlin in winter: 60). */
 export function offsetMinutes(zone: string, instant: number): number {
-  const minute = Math.floor(instant / MINUTE_MS) * MINUTE_MS;
-  const parts: Record<string, number> = {};
-  for (const part of formatter(zone).formatToParts(new Date(minute))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
-  return Math.round((wall - minute) / MINUTE_MS);
+  return Math.round(zoneOffsets(zone).offsetAt(instant) / MINUTE_MS);
 }
 
 /** Every offset change of `zone` in (`from`, `to`], oldest first. */
 export function zoneTransitions(zone: string, from: number, to: number): ZoneTransition[] {
-  const out: ZoneTransition[] = [];
-  let previousAt = from;
-  let previous = offsetMinutes(zone, from);
-  for (let at = from + SCAN_STEP_MS; previousAt < to; at += SCAN_STEP_MS) {
-    const probe = Math.min(at, to);
-    const offset = offsetMinutes(zone, probe);
-    if (offset !== previous) {
-      // Bisect to the first minute with the new offset.
-      let low = previousAt;
-      let high = probe;
-      while (high - low > MINUTE_MS) {
-        const mid = Math.floor((low + high) / 2 / MINUTE_MS) * MINUTE_MS;
-        if (offsetMinutes(zone, mid) === previous) low = mid;
-        else high = mid;
-      }
-      out.push({ at: high, before: previous, after: offsetMinutes(zone, high) });
-    }
-    previous = offset;
-    previousAt = probe;
-  }
-  return out;
+  return zoneOffsets(zone)
+    .changesBetween(from, to)
+    .map(({ at, before, after }) => ({
+      at,
+      before: Math.round(before / MINUTE_MS),
+      after: Math.round(after / MINUTE_MS),
+    }))
+    .filter((change) => change.before !== change.after);
 }
 
 /** The distinct offsets `zone` has in [`from`, `to`], in ascending order. */

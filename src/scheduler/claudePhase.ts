@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import type { Job, Run } from '../core/model';
 import { calculateCost } from '../core/pricing';
@@ -56,12 +55,8 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
     await recordFailedPhase(ctx, 'execution', message);
     return { status: 'failed', error: message, retryable: false };
   }
+  // The executor checked the folder before the first phase.
   const cwd = job.options.workingDirectory ?? os.homedir();
-  if (!fs.existsSync(cwd)) {
-    const message = `The job's working folder ${cwd} does not exist.`;
-    await recordFailedPhase(ctx, 'execution', message);
-    return { status: 'failed', error: message, retryable: false };
-  }
 
   const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`) });
   const timeoutSeconds = job.options.timeoutSeconds;

@@ -1,18 +1,20 @@
 import os from 'node:os';
-import type { Run } from '../core/model';
+import type { ExecutionOptions, Run } from '../core/model';
+import { describePromptRefusal, resolvePromptOptions } from '../core/promptGrants';
 import type { NightPilotDatabase } from '../storage/database';
 import { runLogDirectory } from '../storage/paths';
 import type { ClaudeLocation } from './claudeLocator';
 import { runClaudePhase } from './claudePhase';
 import type { Clock } from './clock';
 import type { PhaseContext } from './phaseRunner';
-import { commandVerdict, runPhase } from './phaseRunner';
+import { commandVerdict, recordFailedPhase, runPhase } from './phaseRunner';
 import type { ProcessRunner } from './processSupervisor';
-import { readPromptText } from './promptText';
+import { readRunPrompt } from './promptText';
 import { RunLease } from './runLease';
 import type { OutcomeEffects, RunOutcome } from './runOutcome';
 import { ownedBy, recordOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { isDirectory } from './workingFolder';
 
 export interface ExecutorDeps {
   db: NightPilotDatabase;
@@ -74,8 +76,10 @@ export async function executeRun(
   cancelWatch.unref();
 
   let outcome: RunOutcome;
+  // The options the run's phases used (the prompt's front matter applied); cleanup uses them too.
+  let options: ExecutionOptions | undefined;
   try {
-    outcome = await runPhases(deps, lease, run, abort.signal);
+    outcome = await runPhases(deps, lease, run, abort.signal, (o) => (options = o));
   } catch (err) {
     outcome = {
       status: 'failed',
@@ -90,7 +94,7 @@ export async function executeRun(
     outcome = { status: 'cancelled', error: 'Cancelled.' };
   try {
     if (lease.lost !== null) return null;
-    if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, lease, run);
+    if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, lease, run, options);
     if (lease.lost !== null) return null;
     const effects = await db.write((tx) =>
       recordOutcome(tx, run.id, ownedBy(lease.owner), outcome, clock.now()),
@@ -119,6 +123,7 @@ async function runPhases(
   lease: RunLease,
   run: Run,
   signal: AbortSignal,
+  onOptions: (options: ExecutionOptions) => void,
 ): Promise<RunOutcome> {
   const { job, prompt, earlierExecutions } = deps.db.read((tx) => {
     const j = tx.jobs.require(run.jobId);
@@ -129,28 +134,52 @@ async function runPhases(
     };
   });
   const ctx = phaseContext(deps, lease, run);
+  const fail = async (message: string): Promise<RunOutcome> => {
+    // No retry: the same folder, file or settings would fail the same way until the user acts.
+    await recordFailedPhase(ctx, 'execution', message);
+    return { status: 'failed', error: message, retryable: false };
+  };
+  const folder = job.options.workingDirectory;
+  if (folder !== null && !isDirectory(folder)) {
+    return fail(
+      `The job's working folder ${folder} does not exist any more (deleted, renamed or unmounted). Restore it, or choose another folder (Edit Job, or night-pilot job edit --cwd).`,
+    );
+  }
+  // Read before any phase runs, so a missing or broken prompt file runs no setup command.
+  let promptText: string;
+  let options: ExecutionOptions;
+  try {
+    const read = readRunPrompt(prompt);
+    const resolved = resolvePromptOptions(job.options, read.settings);
+    if (!resolved.ok) return fail(`Night Pilot did not run the job: ${describePromptRefusal(resolved)}.`);
+    promptText = read.text;
+    options = resolved.options;
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  onOptions(options);
+  const runJob = { ...job, options };
   // A run back from a usage-limit wait has done its setup and has a session to continue.
   const resuming = earlierExecutions > 0;
-  const env = { ...deps.baseEnv, ...job.options.env };
-  const cwd = job.options.workingDirectory ?? undefined;
+  const env = { ...deps.baseEnv, ...options.env };
+  const cwd = options.workingDirectory ?? undefined;
 
   const commandPhase = (phase: 'setup' | 'validation', command: string) =>
     runCommandPhase(
       ctx,
       phase,
-      shellRequest(command, cwd, env, job.options.timeoutSeconds, signal, deps.settings.killGraceMs),
-      job.options.timeoutSeconds,
+      shellRequest(command, cwd, env, options.timeoutSeconds, signal, deps.settings.killGraceMs),
+      options.timeoutSeconds,
     );
 
-  if (!resuming && job.options.setupCommand) {
-    const stop = await commandPhase('setup', job.options.setupCommand);
+  if (!resuming && options.setupCommand) {
+    const stop = await commandPhase('setup', options.setupCommand);
     if (stop !== null) return stop;
   }
 
-  const promptText = readPromptText(prompt);
   const claude = await deps.locateClaude();
   const result = await runClaudePhase(ctx, {
-    job,
+    job: runJob,
     run: deps.db.read((tx) => tx.runs.require(run.id)),
     promptText,
     resume: resuming && deps.settings.resumeSession && run.sessionId !== null,
@@ -163,8 +192,8 @@ async function runPhases(
   });
   if (result !== null) return result;
 
-  if (job.options.validationCommand) {
-    const stop = await commandPhase('validation', job.options.validationCommand);
+  if (options.validationCommand) {
+    const stop = await commandPhase('validation', options.validationCommand);
     if (stop !== null) return stop;
   }
   return { status: 'succeeded' };
@@ -188,9 +217,16 @@ async function runCommandPhase(
   return null;
 }
 
-async function runCleanup(deps: ExecutorDeps, lease: RunLease, run: Run): Promise<void> {
+async function runCleanup(
+  deps: ExecutorDeps,
+  lease: RunLease,
+  run: Run,
+  used: ExecutionOptions | undefined,
+): Promise<void> {
   const job = deps.db.read((tx) => tx.jobs.get(run.jobId));
   if (!job?.options.cleanupCommand) return;
+  // The environment the run's other phases had (the prompt's env included), when they got that far.
+  const options = used ?? job.options;
   try {
     await runPhase(
       phaseContext(deps, lease, run),
@@ -198,8 +234,8 @@ async function runCleanup(deps: ExecutorDeps, lease: RunLease, run: Run): Promis
       {
         ...shellRequest(
           job.options.cleanupCommand,
-          job.options.workingDirectory ?? undefined,
-          { ...deps.baseEnv, ...job.options.env },
+          options.workingDirectory ?? undefined,
+          { ...deps.baseEnv, ...options.env },
           null,
           undefined,
           deps.settings.killGraceMs,

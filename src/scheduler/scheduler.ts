@@ -15,6 +15,7 @@ import { cancelRun } from './runCancel';
 import type { RunNowResult } from './runFollower';
 import { claimManualRun, followRun } from './runFollower';
 import type { OutcomeEffects } from './runOutcome';
+import { checkPromptGate } from './promptGate';
 import { ownedBy } from './runOutcome';
 import { hasStartableRun, nextQueueWake, startNextRun, startRunIfAllowed, whyNotStartable } from './runQueue';
 import type { StartGate } from './runQueue';
@@ -256,7 +257,7 @@ export class Scheduler {
     return followRun(host, claimed.run, signal, onProgress);
   }
 
-  /** The start gate for runs starting at `now` (budgets, smart start). */
+  /** The start gate for runs starting at `now` (the prompt's review, budgets, smart start). */
   private async _gate(now: Date): Promise<StartGate> {
     let context: GateContext = {
       now,
@@ -271,7 +272,11 @@ export class Scheduler {
         this._deps.log(`scheduler: the start gate could not read the usage: ${(err as Error).message}`);
       }
     }
-    return (tx, job) => checkStartGate(tx, job, context);
+    // The prompt's review first: a budget hold would otherwise hide that the user must act.
+    return (tx, job) => {
+      const prompt = checkPromptGate(tx, job, now);
+      return prompt.start ? checkStartGate(tx, job, context) : prompt;
+    };
   }
 
   /** Cancels a run, wherever it runs (see runCancel); a run of this process is stopped at once. */

@@ -6,15 +6,19 @@ import type {
   JobType,
   MissedRunPolicy,
   PermissionMode,
+  PromptGrants,
   RetryConfig,
   RetryStrategy,
 } from '../core/model';
 import { DEFAULT_EXECUTION_OPTIONS, DEFAULT_RETRY } from '../core/model';
 import { ConstraintError, NotFoundError } from './errors';
+import type { SqlValue } from 'sql.js';
 import type { Row, Sql } from './sql';
 import { jsonOr, num, numOrNull, str, strOrNull } from './sql';
 
 export interface NewJob {
+  /** The id to give the job (an import keeping its ids); a new UUID when absent. */
+  id?: string;
   name: string;
   promptId: string;
   cronExpression: string;
@@ -29,12 +33,28 @@ export interface NewJob {
   nextRunTime?: string | null;
 }
 
-export interface JobPatch extends Partial<Omit<NewJob, 'options' | 'retry'>> {
+export interface JobPatch extends Partial<Omit<NewJob, 'options' | 'retry' | 'id'>> {
   options?: Partial<ExecutionOptions>;
   retry?: Partial<RetryConfig>;
   executionCount?: number;
   failureCount?: number;
   lastRunTime?: string | null;
+}
+
+/** The confirmed grants column; a value that does not read back is "nothing confirmed". */
+function toGrants(value: SqlValue | undefined): PromptGrants | null {
+  const parsed = jsonOr<Partial<PromptGrants> | null>(value, null);
+  if (parsed === null || typeof parsed !== 'object') return null;
+  return {
+    permissionMode: (parsed.permissionMode ?? null) as PermissionMode | null,
+    allowedTools: Array.isArray(parsed.allowedTools)
+      ? parsed.allowedTools.filter((t) => typeof t === 'string')
+      : [],
+    env:
+      typeof parsed.env === 'object' && parsed.env !== null
+        ? Object.fromEntries(Object.entries(parsed.env).filter(([, v]) => typeof v === 'string'))
+        : {},
+  };
 }
 
 function toJob(r: Row): Job {
@@ -65,6 +85,7 @@ function toJob(r: Row): Job {
       maxBudgetUsd: numOrNull(r.max_budget_usd),
       dailyBudgetUsd: numOrNull(r.daily_budget_usd),
       monthlyBudgetUsd: numOrNull(r.monthly_budget_usd),
+      promptGrants: toGrants(r.prompt_grants),
     },
     retry: {
       maxAttempts: num(r.retry_max_attempts),
@@ -118,6 +139,7 @@ const COLUMNS = [
   'max_budget_usd',
   'daily_budget_usd',
   'monthly_budget_usd',
+  'prompt_grants',
 ] as const;
 
 function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | number | null)[] {
@@ -157,6 +179,7 @@ function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | num
     o.maxBudgetUsd,
     o.dailyBudgetUsd,
     o.monthlyBudgetUsd,
+    o.promptGrants === null ? null : JSON.stringify(o.promptGrants),
   ];
 }
 
@@ -167,7 +190,7 @@ export class JobRepository {
   ) {}
 
   insert(input: NewJob): Job {
-    const id = crypto.randomUUID();
+    const id = input.id ?? crypto.randomUUID();
     const now = this._now();
     const job: Omit<Job, 'id' | 'createdAt' | 'updatedAt'> = {
       name: input.name,

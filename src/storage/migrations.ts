@@ -194,6 +194,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE job_execution_processes ADD COLUMN pgid_start TEXT;
   ALTER TABLE job_execution_processes ADD COLUMN pgid_host TEXT;
   `,
+  // 5: the permissions a job's prompt file grants (permissionMode, allowedTools, env) as the user
+  // confirmed them for the job (JSON; NULL: none confirmed). A prompt file can change under the
+  // user, so its grants apply only as confirmed (core/promptGrants.ts).
+  `
+  ALTER TABLE jobs ADD COLUMN prompt_grants TEXT;
+  `,
+  // The page log beside the file (see PAGE_LOG_MIGRATION above): the version number is the point.
   PAGE_LOG_MIGRATION,
 ];
 

@@ -48,11 +48,23 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }, REFRESH_DELAY_MS);
   }
 
+  /**
+   * Fires a coalesced repaint now. VS Code answers `reveal` from the children it has cached until
+   * a change event arrives (and waits for the refresh that event starts), so a reveal right after a
+   * write must not leave the change in the coalescing delay.
+   */
+  private _refreshNow(): void {
+    clearTimeout(this._timer);
+    this._timer = undefined;
+    this._onDidChangeTreeData.fire(undefined);
+  }
+
   /** Shows the jobs with these ids in the view, the first one selected and focused. */
   async revealJobs(ids: readonly string[]): Promise<void> {
     const db = this._db;
     const view = this.createView();
     if (!db) return;
+    this._refreshNow();
     const nodes = db.read((tx) =>
       ids.flatMap((id) => {
         const job = tx.jobs.get(id);
@@ -113,6 +125,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     const current = this._db.read((tx) => tx.runs.get(run.id));
     if (!current) return;
     const node = this._db.read((tx) => this._runNode(tx, current));
+    this._refreshNow();
     await this._view.reveal(node, { select: true, focus: true, expand: false });
   }
 
@@ -149,7 +162,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
       tx.jobs.children(job.id).length > 0 || tx.runs.list({ jobId: job.id, limit: 1 }).length > 0;
     const active = tx.runs.list({ jobId: job.id, statuses: ACTIVE_RUN_STATUSES, limit: 5 });
     const waitReason = active.find((r) => r.status === 'queued' && r.waitReason !== null)?.waitReason ?? null;
-    return { kind: 'job', job, hasChildren, activeRun: active.length > 0, waitReason };
+    const prompt = tx.prompts.get(job.promptId);
+    return { kind: 'job', job, hasChildren, activeRun: active.length > 0, waitReason, prompt };
   }
 
   dispose(): void {

@@ -2,7 +2,9 @@
 // descriptions, markdown tooltips and the `contextValue`s the menus in package.json match on.
 import * as vscode from 'vscode';
 import { describeCron } from '../core/cron';
-import type { ExecutionProcess, Job, JobStatus, ProcessStatus, Run, RunStatus } from '../core/model';
+import type { ExecutionProcess, Job, JobStatus, Prompt, ProcessStatus, Run, RunStatus } from '../core/model';
+import { decorateJobItem } from '../prompts/jobAttention';
+import { isPromptReviewWait } from '../scheduler/promptGate';
 import { durationBetween, formatFull, formatWhen } from './format';
 
 /** One row of the Jobs view. */
@@ -14,6 +16,8 @@ export type JobsTreeNode =
       readonly activeRun: boolean;
       /** Why the job's queued run waits (a budget, smart start), when one does. */
       readonly waitReason?: string | null;
+      /** The job's prompt (its file, for what jobAttention shows). */
+      readonly prompt?: Prompt;
     }
   | { readonly kind: 'run'; readonly run: Run; readonly hasProcesses: boolean }
   | { readonly kind: 'process'; readonly process: ExecutionProcess }
@@ -86,6 +90,7 @@ function markdown(): vscode.MarkdownString {
 
 /** "budget" or "smart start": what holds a run, short enough for a tree row. */
 function holdLabel(waitReason: string): string {
+  if (isPromptReviewWait(waitReason)) return vscode.l10n.t('waits for your review');
   return /smart start/i.test(waitReason)
     ? vscode.l10n.t('held by smart start')
     : vscode.l10n.t('held by a budget');
@@ -97,6 +102,7 @@ function jobItem(
   activeRun: boolean,
   now: Date,
   waitReason: string | null = null,
+  prompt?: Prompt,
 ): vscode.TreeItem {
   const item = new vscode.TreeItem(
     job.name,
@@ -127,6 +133,7 @@ function jobItem(
   );
   if (waitReason) md.appendMarkdown(`$(watch) ${escape(waitReason)}  \n`);
   md.appendMarkdown(`Id: \`${job.id}\``);
+  decorateJobItem(item, md, job, prompt);
   item.tooltip = md;
   return item;
 }
@@ -214,7 +221,7 @@ function escape(text: string): string {
 export function toTreeItem(node: JobsTreeNode, now: Date): vscode.TreeItem {
   switch (node.kind) {
     case 'job':
-      return jobItem(node.job, node.hasChildren, node.activeRun, now, node.waitReason ?? null);
+      return jobItem(node.job, node.hasChildren, node.activeRun, now, node.waitReason ?? null, node.prompt);
     case 'run':
       return runItem(node.run, node.hasProcesses, now);
     case 'process':

@@ -73,7 +73,7 @@ export const tests = [
     },
   },
   {
-    name: 'Create Job asks for name, prompt and a cron schedule with a live preview, then shows the job',
+    name: 'Create Job asks for name, prompt, a cron schedule with a live preview, zone and folder, then shows the job',
     async run({ page, shot }) {
       // Clicking the activity bar item again would close the side bar; the focus command does not.
       await runCommand(page, 'Night Pilot: Focus on Jobs View');
@@ -83,13 +83,19 @@ export const tests = [
         .getByRole('button', { name: 'Create Job' })
         .click();
       const input = page.locator('.quick-input-widget input');
-      await page.locator('.quick-input-widget', { hasText: 'Create Job (1/3)' }).waitFor();
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (1/5)' }).waitFor();
       await input.fill(JOB_NAME);
       await page.keyboard.press('Enter');
-      await page.locator('.quick-input-widget', { hasText: 'Create Job (2/3)' }).waitFor();
+      // The prompt: the sample workspace's prompt file is offered; this job types its text instead.
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (2/5)' }).waitFor();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'nightly-review.md' }).waitFor();
+      await input.fill('Type the Prompt Here');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Type the Prompt Here' }).waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'the prompt sent on every run' }).waitFor();
       await input.fill('Review the changes committed in the last 24 hours and list anything risky.');
       await page.keyboard.press('Enter');
-      await page.locator('.quick-input-widget', { hasText: 'Create Job (3/3)' }).waitFor();
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (3/5)' }).waitFor();
       await inputMessage(page).filter({ hasText: 'At 02:00:00 every day' }).waitFor();
 
       await input.fill('61 * * * *');
@@ -97,7 +103,7 @@ export const tests = [
       await shot('02-cron-error');
       await page.keyboard.press('Enter');
       // Refused: still on the schedule step.
-      await page.locator('.quick-input-widget', { hasText: 'Create Job (3/3)' }).waitFor();
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (3/5)' }).waitFor();
 
       // Legal but probably not meant: accepted, with a warning that says what it really does.
       await input.fill('*/60 * * * *');
@@ -110,6 +116,15 @@ export const tests = [
       await input.fill('30 1 * * 1-5');
       await inputMessage(page).filter({ hasText: 'next:' }).waitFor();
       await shot('03-cron-preview');
+      await page.keyboard.press('Enter');
+      // The zone (the machine's preselected) and the folder (the workspace folder preselected).
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (4/5)' }).waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'Create Job (5/5)' }).waitFor();
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Choose Another Folder...' })
+        .waitFor();
+      await shot('03-folder-step');
       await page.keyboard.press('Enter');
       const row = page.getByRole('treeitem', { name: new RegExp(JOB_NAME) });
       await row.waitFor();

@@ -30,6 +30,15 @@ const COMMANDS = [
   'nightPilot.setJobBudget',
   'nightPilot.openRun',
   'nightPilot.restoreDatabase',
+  'nightPilot.editJob',
+  'nightPilot.renameJob',
+  'nightPilot.duplicateJob',
+  'nightPilot.exportJobs',
+  'nightPilot.importJobs',
+  'nightPilot.createJobFromPrompt',
+  'nightPilot.openPrompt',
+  'nightPilot.reviewPromptPermissions',
+  'nightPilot.newPrompt',
 ];
 
 interface Manifest {

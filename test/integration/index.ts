@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
+/** The test file that ends the extension's life in this window; every other file runs before it. */
+const LAST_FILE = 'shutdown.test.js';
+
 /** The line scripts/test-integration.mjs starts echoing from. */
 export const START_MARKER = '--- Night Pilot integration tests ---';
 
@@ -16,9 +19,12 @@ export function run(): Promise<void> {
     timeout: 30_000,
     grep: process.env.NIGHT_PILOT_TEST_GREP,
   });
-  for (const file of fs.readdirSync(__dirname).sort()) {
-    if (file.endsWith('.test.js')) mocha.addFile(path.join(__dirname, file));
-  }
+  // shutdown.test deactivates the extension (the database is closed after it): it goes last.
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((file) => file.endsWith('.test.js'))
+    .sort((a, b) => Number(a === LAST_FILE) - Number(b === LAST_FILE) || a.localeCompare(b));
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
   console.log(START_MARKER);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

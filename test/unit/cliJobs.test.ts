@@ -131,6 +131,7 @@ describe('night-pilot job (in-process)', () => {
       maxBudgetUsd: 2.5,
       dailyBudgetUsd: 10,
       monthlyBudgetUsd: null,
+      promptGrants: null,
     });
     assert.equal(added.promptId, added.prompt?.id);
     assert.deepEqual(added.prompt, { id: added.promptId, title: 'Nightly review', filePath: promptFile });
@@ -361,6 +362,84 @@ describe('night-pilot job (in-process)', () => {
     assert.equal(job.prompt?.filePath, path.join(dir, 'plain.md'));
     const shown = await runJson(['job', 'show', job.id]);
     assert.equal(shown.prompt?.content, 'Just do it.\n');
+  });
+
+  it("confirms the permissions a --prompt-file grants, and --accept-prompt confirms the file's later ones", async () => {
+    const { dir, db, run, runJson } = setup();
+    const file = path.join(dir, 'granting.md');
+    fs.writeFileSync(file, '---\npermissionMode: acceptEdits\nallowedTools: [Read]\n---\nReview.\n');
+    const added = await run([
+      '--json',
+      'job',
+      'add',
+      '--name',
+      'g',
+      '--prompt-file',
+      'granting.md',
+      '--cron',
+      '@daily',
+    ]);
+    const job = json<JobJson>(ok(added));
+    assert.match(
+      added.stderr,
+      /the prompt file grants permissionMode acceptEdits; allowedTools Read: confirmed/,
+    );
+    assert.deepEqual(job.options.promptGrants, {
+      permissionMode: 'acceptEdits',
+      allowedTools: ['Read'],
+      env: {},
+    });
+
+    // The file grows a grant (a git pull): a queued run of the job waits for the review.
+    fs.writeFileSync(
+      file,
+      '---\npermissionMode: acceptEdits\nallowedTools: [Read, "Bash(rm:*)"]\n---\nReview.\n',
+    );
+    const database = await NightPilotDatabase.open(db);
+    let runId: string;
+    try {
+      runId = await database.write((tx) => {
+        const claimed = tx.runs.claim({
+          jobId: job.id,
+          trigger: 'manual',
+          scheduledFor: '2025-01-15T12:00:00.000Z',
+        });
+        tx.runs.update(claimed!.id, {
+          resumeAt: '2099-01-01T00:00:00.000Z',
+          waitReason: "Waiting: the prompt's permissions changed (allowedTools + Bash(rm:*)).",
+        });
+        return claimed!.id;
+      });
+    } finally {
+      database.close();
+    }
+    const accepted = await run(['--json', 'job', 'edit', 'g', '--accept-prompt']);
+    assert.match(
+      accepted.stderr,
+      /accepted the prompt's allowedTools \+ Bash\(rm:\*\); 1 held run\(s\) start now/,
+    );
+    assert.deepEqual(json<JobJson>(ok(accepted)).options.promptGrants?.allowedTools, ['Read', 'Bash(rm:*)']);
+    const shown = await runJson<RunJson>(['run', 'show', runId]);
+    assert.equal(shown.resumeAt, null);
+    assert.equal(shown.waitReason, null);
+  });
+
+  it('refuses a --prompt-file that asks for bypassPermissions or has front matter it cannot use', async () => {
+    const { dir, run } = setup();
+    fs.writeFileSync(path.join(dir, 'bypass.md'), '---\npermissionMode: bypassPermissions\n---\nGo.\n');
+    const bypass = await run(['job', 'add', '--name', 'b', '--prompt-file', 'bypass.md', '--cron', '@daily']);
+    assert.equal(bypass.code, 2);
+    assert.match(
+      bypass.stderr,
+      /--prompt-file: .*bypass\.md asks for permissionMode bypassPermissions, which Night Pilot never takes from a file/,
+    );
+    fs.writeFileSync(path.join(dir, 'typo.md'), '---\nmaxTurns: lots\n---\nGo.\n');
+    const typo = await run(['job', 'add', '--name', 't', '--prompt-file', 'typo.md', '--cron', '@daily']);
+    assert.equal(typo.code, 2);
+    assert.match(
+      typo.stderr,
+      /--prompt-file: The prompt file .*typo\.md has front matter Night Pilot cannot use: front matter "maxTurns"/,
+    );
   });
 
   it('allows bypassPermissions with --allow-bypass', async () => {

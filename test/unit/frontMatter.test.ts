@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readPromptSettings, splitFrontMatter } from '../../src/core/frontMatter';
 import type { Prompt } from '../../src/core/model';
-import { readPromptText } from '../../src/scheduler/promptText';
+import { readRunPrompt } from '../../src/scheduler/promptText';
 
 function filePrompt(file: string): Prompt {
   return { id: 'p', title: 'p', content: '', filePath: file, tags: [], createdAt: '', updatedAt: '' };
@@ -17,10 +17,10 @@ describe('prompt front matter', () => {
     try {
       const bom = path.join(dir, 'bom.md');
       fs.writeFileSync(bom, '\uFEFF---\r\ntitle: Review\r\nmodel: opus\r\n---\r\nReview the day.\r\n');
-      assert.equal(readPromptText(filePrompt(bom)), 'Review the day.\r\n');
+      assert.equal(readRunPrompt(filePrompt(bom)).text, 'Review the day.\r\n');
       const dots = path.join(dir, 'dots.md');
       fs.writeFileSync(dots, '---\nmodel: opus\n...\n\nReview.\n');
-      assert.equal(readPromptText(filePrompt(dots)), 'Review.\n');
+      assert.equal(readRunPrompt(filePrompt(dots)).text, 'Review.\n');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
