@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { NightPilotDatabase } from '../../src/storage/database';
 import { buildCliBundle, isAlive } from '../unit/cliBundle';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -167,4 +168,23 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** A fresh database in its own temp folder, with one job for the writers to claim runs of. */
+export async function databaseWithJob(
+  prefix: string,
+): Promise<{ dir: string; dbPath: string; db: NightPilotDatabase; jobId: string }> {
+  const dir = tempDir(prefix);
+  const dbPath = path.join(dir, 'night-pilot.db');
+  const db = await NightPilotDatabase.open(dbPath, { lockTimeoutMs: 120_000 });
+  const job = await db.write((tx) => {
+    const prompt = tx.prompts.insert({ title: 'faults', content: 'p' });
+    return tx.jobs.insert({
+      name: 'faults',
+      promptId: prompt.id,
+      cronExpression: '0 2 * * *',
+      timezone: 'UTC',
+    });
+  });
+  return { dir, dbPath, db, jobId: job.id };
 }

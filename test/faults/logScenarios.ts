@@ -2,29 +2,10 @@
 // checkpoint, chosen at random, and processes writing and reading while checkpoints replace the
 // database file under them.
 import fs from 'node:fs';
-import path from 'node:path';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { waitFor } from '../unit/cliBundle';
 import type { Bundles, Figure, ScenarioResult } from './faultSupport';
-import { figure, leftovers, sleep, start, tempDir } from './faultSupport';
-
-async function databaseWithJob(
-  prefix: string,
-): Promise<{ dir: string; dbPath: string; db: NightPilotDatabase; jobId: string }> {
-  const dir = tempDir(prefix);
-  const dbPath = path.join(dir, 'night-pilot.db');
-  const db = await NightPilotDatabase.open(dbPath, { lockTimeoutMs: 120_000 });
-  const job = await db.write((tx) => {
-    const prompt = tx.prompts.insert({ title: 'faults', content: 'p' });
-    return tx.jobs.insert({
-      name: 'faults',
-      promptId: prompt.id,
-      cronExpression: '0 2 * * *',
-      timezone: 'UTC',
-    });
-  });
-  return { dir, dbPath, db, jobId: job.id };
-}
+import { databaseWithJob, figure, leftovers, sleep, start } from './faultSupport';
 
 /** The instants (as write numbers) of a writer's runs present in the database. */
 function presentWrites(db: NightPilotDatabase, jobId: string, attempt: number): number[] {
