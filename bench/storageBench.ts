@@ -25,7 +25,7 @@ import { loadSqlJs } from '../src/storage/sqlJs';
 import { BENCH_JOBS, createJobs, populateRuns } from './benchPopulation';
 import { QUICK, ROOT, bundleSelf } from './benchSupport';
 import { LABEL, kib, line, median, mib, ms, pad, row, target, time, timeAsync } from './benchStats';
-import type { OpenCase } from './storageColdOpen';
+import type { ColdOpenResult, OpenCase } from './storageColdOpen';
 import {
   coldFloorChild,
   coldOpenChild,
@@ -385,6 +385,19 @@ async function runStorageBench(): Promise<void> {
     );
     console.log(
       `  report durable write at 10k runs / raw append + fdatasync of the same bytes: ${overRaw.toFixed(2)}`,
+    );
+    // What the history itself adds to a cold open, and the ratio to the floor in CPU time (less
+    // sensitive than wall time to the neighbours of a loaded machine).
+    const cpuOf = (r: ColdOpenResult) => median(r.opens.map((o) => o.cpuMs));
+    const emptyOpen = results[results.length - 1]!;
+    console.log(
+      `  report cold open at 10k runs (log at its bound) / at 0 runs, same run (wall | CPU): ` +
+        `${(worstOpen / median(emptyOpen.opens.map((o) => o.totalMs))).toFixed(2)} | ` +
+        `${(cpuOf(results[0]!) / cpuOf(emptyOpen)).toFixed(2)}`,
+    );
+    console.log(
+      `  report cold open at 10k runs (log at its bound) / sql.js floor, CPU time: ` +
+        `${(cpuOf(results[0]!) / median(floors.map((f) => f.cpuMs))).toFixed(2)}`,
     );
   } finally {
     db?.close();
