@@ -24,6 +24,7 @@ import { jobJson, runJson } from './output';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
 import { formatJobDetail, formatJobTable } from './textOutput';
+import { errorMessage } from '../core/errorMessage';
 
 export const JOB_ID: PositionalSpec = {
   name: 'ID',
@@ -83,7 +84,7 @@ function acceptPrompt(tx: Tx, jobId: string): { job: Job; note: string } {
   try {
     review = reviewPrompt(tx, jobId);
   } catch (err) {
-    throw new UsageError(`--accept-prompt: ${(err as Error).message.replace(/\.$/, '')}`);
+    throw new UsageError(`--accept-prompt: ${errorMessage(err).replace(/\.$/, '')}`);
   }
   if (review.bypass) {
     throw new UsageError(
@@ -267,7 +268,7 @@ function nextRunFrom(job: Job, now: Date): string | null {
     return nextRunTimeFor(job, now);
   } catch (err) {
     throw new UsageError(
-      `job "${job.name}" cannot be scheduled: ${(err as Error).message}; fix it with "night-pilot job edit ${job.id} --cron EXPR"`,
+      `job "${job.name}" cannot be scheduled: ${errorMessage(err)}; fix it with "night-pilot job edit ${job.id} --cron EXPR"`,
     );
   }
 }

@@ -9,6 +9,7 @@ import type { Job, JobType } from './model';
 import { MISSED_RUN_POLICIES, PERMISSION_MODES } from './model';
 import { validateRetryConfig } from './retry';
 import { validateTimeZone } from './timeZone';
+import { errorMessage } from './errorMessage';
 
 /** The longest job name, in characters (after trimming). */
 export const MAX_JOB_NAME_LENGTH = 200;
@@ -205,7 +206,7 @@ export function planJobSchedule(
   try {
     next = nextFireTime(cron, now, input.timezone);
   } catch (err) {
-    return { ok: false, problem: 'cron', detail: (err as Error).message };
+    return { ok: false, problem: 'cron', detail: errorMessage(err) };
   }
   if (next === null) return { ok: false, problem: 'neverFires' };
   return { ok: true, jobType: input.once ? 'one_time' : 'scheduled', nextRunTime: next.toISOString() };

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Job, Run } from '../core/model';
+import { outputTail } from '../core/outputTail';
 import { calculateCost } from '../core/pricing';
 import { detectUsageLimit, limitResumeAt } from '../core/usageLimit';
 import type { Tx } from '../storage/database';
@@ -9,10 +10,13 @@ import type { ClaudeLocation } from './claudeLocator';
 import type { ClaudeRunSummary, ModelUsageSummary } from './claudeStream';
 import { ClaudeStreamParser } from './claudeStream';
 import type { PhaseContext, PhaseVerdict } from './phaseRunner';
-import { logFailure, recordFailedPhase, runPhase, tail } from './phaseRunner';
+import { logFailure, recordFailedPhase, runPhase } from './phaseRunner';
 import type { SupervisedProcessOutcome } from './processSupervisor';
 import type { RunOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
+import type { LogFn } from '../core/log';
+import { USAGE_LIMIT_MESSAGE } from '../core/phases';
 
 export interface ClaudePhaseInput {
   job: Job;
@@ -25,7 +29,7 @@ export interface ClaudePhaseInput {
   defaultZone: string;
   settings: SchedulerSettings;
   signal: AbortSignal;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /** null: the phase succeeded and the run goes on to validation. */
@@ -51,14 +55,14 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
       promptViaStdin: true,
     });
   } catch (err) {
-    const message = `The job's Claude options are invalid: ${(err as Error).message}`;
+    const message = `The job's Claude options are invalid: ${errorMessage(err)}`;
     await recordFailedPhase(ctx, 'execution', message);
     return { status: 'failed', error: message, retryable: false };
   }
   // The executor checked the folder before the first phase.
   const cwd = job.options.workingDirectory ?? os.homedir();
 
-  const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`) });
+  const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`, 'warn') });
   const timeoutSeconds = job.options.timeoutSeconds;
   let result: ClaudePhaseResult = null;
   await runPhase(
@@ -122,7 +126,7 @@ function classify(
     return {
       status: 'waiting_for_limit',
       resumeAt,
-      message: `Usage limit reached (${limit.message.trim()}; ${when}); waiting until ${resumeAt.toISOString()}.`,
+      message: `${USAGE_LIMIT_MESSAGE} (${limit.message.trim()}; ${when}); waiting until ${resumeAt.toISOString()}.`,
     };
   }
   if (o.timedOut)
@@ -168,13 +172,14 @@ function verdictFor(
   o: SupervisedProcessOutcome,
   s: ClaudeRunSummary,
 ): PhaseVerdict {
-  const outputTail = tail([s.resultText ?? '', o.stderrTail].filter((t) => t.length > 0).join('\n'));
-  if (result === null) return { status: 'completed', errorMessage: null, outputTail };
-  if (result.status === 'cancelled') return { status: 'cancelled', errorMessage: result.error, outputTail };
+  const tail = outputTail([s.resultText ?? '', o.stderrTail].filter((t) => t.length > 0).join('\n'));
+  if (result === null) return { status: 'completed', errorMessage: null, outputTail: tail };
+  if (result.status === 'cancelled')
+    return { status: 'cancelled', errorMessage: result.error, outputTail: tail };
   if (result.status === 'waiting_for_limit')
-    return { status: 'failed', errorMessage: result.message, outputTail };
-  if (result.status === 'succeeded') return { status: 'completed', errorMessage: null, outputTail };
-  return { status: 'failed', errorMessage: result.error, outputTail };
+    return { status: 'failed', errorMessage: result.message, outputTail: tail };
+  if (result.status === 'succeeded') return { status: 'completed', errorMessage: null, outputTail: tail };
+  return { status: 'failed', errorMessage: result.error, outputTail: tail };
 }
 
 function firstLine(text: string | undefined): string {

@@ -14,6 +14,8 @@ import { RunLease } from './runLease';
 import type { OutcomeEffects, RunOutcome } from './runOutcome';
 import { ownedBy, recordOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
+import type { LogFn } from '../core/log';
 import { isDirectory } from './workingFolder';
 
 export interface ExecutorDeps {
@@ -27,7 +29,7 @@ export interface ExecutorDeps {
   baseEnv: NodeJS.ProcessEnv;
   /** Zone for usage-limit reset times printed without one. */
   defaultZone: string;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /** How often a run's owner checks whether the run is still its own and whether a cancel was asked. */
@@ -60,7 +62,7 @@ export async function executeRun(
     try {
       db.heartbeats.beat(lease.owner, clock.now());
     } catch (err) {
-      deps.log(`run ${run.id}: heartbeat not recorded: ${(err as Error).message}`);
+      deps.log(`run ${run.id}: heartbeat not recorded: ${errorMessage(err)}`, 'warn');
     }
   };
   beat();
@@ -83,7 +85,7 @@ export async function executeRun(
   } catch (err) {
     outcome = {
       status: 'failed',
-      error: `Night Pilot could not run the job: ${(err as Error).message}`,
+      error: `Night Pilot could not run the job: ${errorMessage(err)}`,
       retryable: false,
     };
   } finally {
@@ -155,7 +157,7 @@ async function runPhases(
     promptText = read.text;
     options = resolved.options;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail(errorMessage(err));
   }
   onOptions(options);
   const runJob = { ...job, options };
@@ -245,7 +247,7 @@ async function runCleanup(
       (o) => commandVerdict('The cleanup command', o, CLEANUP_TIMEOUT_MS / 1000),
     );
   } catch (err) {
-    deps.log(`run ${run.id}: cleanup could not be recorded: ${(err as Error).message}`);
+    deps.log(`run ${run.id}: cleanup could not be recorded: ${errorMessage(err)}`, 'error');
   }
 }
 

@@ -3,13 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ExecutionProcess, ProcessType } from '../core/model';
 import type { Tx } from '../storage/database';
+import { outputTail } from '../core/outputTail';
 import { processStartToken } from '../storage/processIdentity';
 import type { Clock } from './clock';
 import type { ProcessRunner, SupervisedProcessOutcome, SupervisedProcessRequest } from './processSupervisor';
 import type { RunLease } from './runLease';
-
-/** The database keeps this much of a phase's output; the whole of it is in the log file. */
-export const OUTPUT_TAIL_CHARS = 4096;
 
 export interface PhaseContext {
   /** The run as this process holds it: every phase write goes through it (see RunLease). */
@@ -46,17 +44,13 @@ export interface PhaseVerdict {
   outputTail: string;
 }
 
-export function tail(text: string, max = OUTPUT_TAIL_CHARS): string {
-  return text.length <= max ? text : text.slice(text.length - max);
-}
-
 /** The verdict for a plain command phase: exit 0 is success, anything else names what happened. */
 export function commandVerdict(
   label: string,
   o: SupervisedProcessOutcome,
   timeoutSeconds: number | null,
 ): PhaseVerdict {
-  const output = tail([o.stdoutTail, o.stderrTail].filter((s) => s.length > 0).join('\n'));
+  const output = outputTail([o.stdoutTail, o.stderrTail].filter((s) => s.length > 0).join('\n'));
   if (o.logError)
     return { status: 'failed', errorMessage: `${label} was stopped: ${logFailure(o)}`, outputTail: output };
   if (o.cancelled) return { status: 'cancelled', errorMessage: `${label} was cancelled`, outputTail: output };
@@ -142,6 +136,7 @@ export async function runPhase(
       logFile,
     });
   let started: Promise<ExecutionProcess | null> | undefined;
+  if (typeof request.stdin === 'string') keepStdin(logFile, request.stdin);
   const outcome = await ctx.runner({
     minFreeBytes: diskReserveBytes(ctx.lease.db.path),
     ...request,
@@ -170,6 +165,25 @@ export async function runPhase(
     return recorded;
   });
   return { outcome, process, verdict };
+}
+
+/** Where the text a phase was given on stdin (Claude's prompt) is kept: beside its log. */
+export function stdinFileFor(logFile: string): string {
+  return logFile.replace(/\.log$/, '') + '.stdin.txt';
+}
+
+/**
+ * Keeps the prompt a Claude phase was sent, for the run's transcript: the stream Claude prints
+ * does not repeat it, and the prompt file may have changed since. Best effort: a run never fails
+ * because this copy could not be written (the transcript then says so).
+ */
+function keepStdin(logFile: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    fs.writeFileSync(stdinFileFor(logFile), text);
+  } catch {
+    // The disk is full or the folder is gone: the runner reports that for the log itself.
+  }
 }
 
 /** Records a phase that could not even start (no Claude CLI, invalid options) as failed. */

@@ -7,6 +7,7 @@ import { CorruptDatabaseError, NewerSchemaError, StorageError } from './errors';
 import type { FileImage } from './fileImage';
 import { lastGoodCopy } from './integrityCheck';
 import { LATEST_SCHEMA_VERSION } from './migrations';
+import { errorMessage } from '../core/errorMessage';
 
 /** A sound database file as sql.js's database: over its image, or over a whole copy (`image` undefined). */
 export interface Adopted {
@@ -62,7 +63,7 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
       // (~10 ms of CPU in a cold process on the 2-core test machine).
       version = header.readInt32BE(60);
     } catch (err) {
-      problem = `SQLite cannot read it: ${(err as Error).message}`;
+      problem = `SQLite cannot read it: ${errorMessage(err)}`;
     }
   }
   const failure = image?.failure;

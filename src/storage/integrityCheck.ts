@@ -3,17 +3,19 @@
 // over every process sharing the file, SQLite's `PRAGMA quick_check` reads every page (of the
 // file and of its page log); a sound database is then written, exactly the state that was
 // checked, as one self-contained file to `<database>.last-good`, which `night-pilot db restore`
-// and the extension offer back when the database is found damaged.
+// and the extension offer back when the database is found damaged. Putting a copy back (that
+// one, or the database a legacy migration backed up) is restoreDatabaseCopy.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import { keepAside } from './databaseImage';
 import { replaceBase } from './baseFile';
 import { StorageError, storageErrorFor } from './errors';
 import { acquireFileLock } from './fileLock';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations';
 import { loadSqlJs } from './sqlJs';
+import { errorMessage } from '../core/errorMessage';
 
 /** How old the last-good copy may get before the next idle moment checks and refreshes it. */
 export const INTEGRITY_CHECK_EVERY_MS = 24 * 3600_000;
@@ -83,17 +85,48 @@ export async function restoreLastGood(
         'One is kept once the database has been checked while Night Pilot was idle.',
     );
   }
-  const problem = await checkCopy(copy.path, options.wasmPath);
-  if (problem !== null)
-    throw new StorageError(`The last-good copy ${copy.path} cannot be restored: ${problem}.`);
+  const { keptAs } = await restoreDatabaseCopy(databasePath, copy.path, {
+    ...options,
+    keepAs: 'before-restore',
+    lockLabel: 'night-pilot db restore',
+    what: 'The last-good copy',
+  });
+  return { restoredFrom: copy.path, verifiedAt: copy.verifiedAt, keptAs };
+}
+
+export interface RestoreCopyOptions {
+  wasmPath?: string;
+  lockTimeoutMs?: number;
+  /** The label of the kept file: `<database>.<keepAs>-<time>`. */
+  keepAs: string;
+  /** Who holds the lock meanwhile (shown to a process that waits for it). */
+  lockLabel: string;
+  /** The copy, as an error names it ("The last-good copy", "The database before the migration"). */
+  what: string;
+}
+
+/**
+ * Makes the database file at `copyPath` the database, after checking it (PRAGMA quick_check and a
+ * schema this version can use): under the write lock, the current file (if any) kept aside as
+ * `<database>.<keepAs>-<time>`, never deleted, and the copy written in its place by rename, so
+ * every process using the database reloads it. The one way a copy is put back: the last-good copy
+ * after damage, and a migration's backup when it is undone.
+ */
+export async function restoreDatabaseCopy(
+  databasePath: string,
+  copyPath: string,
+  options: RestoreCopyOptions,
+): Promise<{ keptAs: string | null }> {
+  const problem = await checkCopy(copyPath, options.wasmPath);
+  if (problem !== null) throw new StorageError(`${options.what} ${copyPath} cannot be restored: ${problem}.`);
   fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const lock = await acquireFileLock(`${databasePath}.lock`, {
     timeoutMs: options.lockTimeoutMs,
-    label: 'night-pilot db restore',
+    label: options.lockLabel,
   });
   try {
-    const keptAs = fs.existsSync(databasePath) ? keepAside(databasePath, new Date(), 'before-restore') : null;
-    const source = fs.openSync(copy.path, 'r');
+    const keptAs = fs.existsSync(databasePath) ? keepAside(databasePath, new Date(), options.keepAs) : null;
+    const source = fs.openSync(copyPath, 'r');
     try {
       // The copy becomes a new base file and retires the page log (kept aside above with the
       // file), exactly as a checkpoint does; a log too damaged to mark is removed instead.
@@ -110,7 +143,7 @@ export async function restoreLastGood(
     } finally {
       fs.closeSync(source);
     }
-    return { restoredFrom: copy.path, verifiedAt: copy.verifiedAt, keptAs };
+    return { keptAs };
   } catch (err) {
     throw storageErrorFor(err, `Cannot restore ${databasePath}`);
   } finally {
@@ -120,7 +153,14 @@ export async function restoreLastGood(
 
 /** Why the file at `file` is not a sound database this version can use, or null. */
 async function checkCopy(file: string, wasmPath: string | undefined): Promise<string | null> {
-  const SQL = await loadSqlJs(wasmPath);
+  return copyProblem(await loadSqlJs(wasmPath), file);
+}
+
+/**
+ * Why the database file at `file` cannot be put back (PRAGMA quick_check finds damage, SQLite cannot
+ * read it, or it is from a newer Night Pilot), or null when it can. Reads it; never writes it.
+ */
+export function copyProblem(SQL: SqlJsStatic, file: string): string | null {
   let db: Database | undefined;
   try {
     db = new SQL.Database(fs.readFileSync(file));
@@ -131,7 +171,7 @@ async function checkCopy(file: string, wasmPath: string | undefined): Promise<st
       return `it has schema version ${version}, newer than this Night Pilot`;
     return null;
   } catch (err) {
-    return `SQLite cannot read it: ${(err as Error).message}`;
+    return `SQLite cannot read it: ${errorMessage(err)}`;
   } finally {
     db?.close();
   }

@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { errorMessage } from '../core/errorMessage';
 
 /**
  * The page log (`<database>.wal`, pageLog.ts). No table changes: the version number itself is the
@@ -200,6 +201,17 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN prompt_grants TEXT;
   `,
+  // 6: a smaller provenance for imported history. A legacy result needs no target (its run may be
+  // pruned later) and no migration id: only "was it imported?". Its key is the first 8 bytes of
+  // its fingerprint, a hash that already covers the table, the id, the job, the time and the
+  // content; 50,000 results then take ~1 MB instead of ~8 MB. Prompts, jobs and running totals
+  // keep their full rows in legacy_imports (the plan needs their targets).
+  `
+  CREATE TABLE legacy_imported_results (key BLOB PRIMARY KEY) WITHOUT ROWID;
+  INSERT OR IGNORE INTO legacy_imported_results
+    SELECT unhex(substr(fingerprint, 1, 16)) FROM legacy_imports WHERE target_table = 'job_runs';
+  DELETE FROM legacy_imports WHERE target_table = 'job_runs';
+  `,
   // The page log beside the file (see PAGE_LOG_MIGRATION above): the version number is the point.
   PAGE_LOG_MIGRATION,
 ];
@@ -229,7 +241,7 @@ export function migrate(db: Database): number {
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
-      throw new Error(`Schema migration ${version + 1} failed: ${(err as Error).message}`);
+      throw new Error(`Schema migration ${version + 1} failed: ${errorMessage(err)}`);
     }
     version += 1;
   }

@@ -13,12 +13,11 @@ export class Sql {
     const stmt = this.db.prepare(sql);
     try {
       stmt.bind(params);
+      // The column names once per statement: getAsObject() asks WebAssembly for every name of
+      // every row, which was most of the cost of listing a thousand jobs.
+      const names = stmt.getColumnNames();
       const rows: Row[] = [];
-      // Not getAsObject(): it asks SQLite for every column's name again on every row, a call
-      // into WebAssembly each, which is most of a cold first query (the tree's job list).
-      let names: string[] | undefined;
       while (stmt.step()) {
-        names ??= stmt.getColumnNames();
         const values = stmt.get();
         const row: Row = {};
         for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;

@@ -7,21 +7,23 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 import { DEFAULT_DECISIONS } from '../../src/storage/legacy/legacyTypes';
 import type { MigrationWizard } from '../../src/views/migration/migrationWizard';
 import { DONT_ASK_KEY, offerMigration } from '../../src/views/migration/registerMigration';
+import { migrationBackups } from '../../src/views/migration/undoMigration';
 import type { JobsTreeNode } from '../../src/views/treeItems';
 import { CHINESE_TITLE, DATA_B, SCHEMA_B, writeSqlJsDatabase } from '../fixtures/legacyFixtures';
 
 const hash = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('the legacy migration wizard in a real VS Code', () => {
-  let api: NightPilotApi;
+  let api: NightPilotUnderTest;
   let dir: string;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot')!.activate();
+    api = await openNightPilot();
     assert.ok(api.database, api.activationError);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-int-migrate-'));
   });
@@ -65,7 +67,7 @@ describe('the legacy migration wizard in a real VS Code', () => {
     assert.equal(migrated.length, 7);
     const chinese = migrated.find((j) => j.name === CHINESE_TITLE);
     assert.ok(chinese, 'the Chinese-named job is missing');
-    const roots = api.jobsTree.getChildren();
+    const roots = await api.jobsTree.getChildren();
     const node = roots.find(
       (n): n is Extract<JobsTreeNode, { kind: 'job' }> => n.kind === 'job' && n.job.id === chinese.id,
     );
@@ -78,6 +80,20 @@ describe('the legacy migration wizard in a real VS Code', () => {
     const again = await wizard.migrate({ ...DEFAULT_DECISIONS });
     assert.deepEqual(again?.imported, { prompts: 0, jobs: 0, runs: 0, usageRecords: 0 });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    // The undo command finds the migration's backup beside the database; a folder that is not a
+    // backup is refused (an error message, nothing changed).
+    const backups = migrationBackups(api.databasePath).map((b) => b.folder);
+    assert.ok(backups.includes(report.backupFolder), backups.join(', '));
+    const jobs = api.database!.read((tx) => tx.jobs.list().length);
+    const refused = await vscode.commands.executeCommand<boolean>('nightPilot.undoLegacyMigration', {
+      folder: dir,
+    });
+    assert.equal(refused, false);
+    assert.equal(
+      api.database!.read((tx) => tx.jobs.list().length),
+      jobs,
+    );
   });
 
   it('does not offer the wizard after "Don\'t Ask Again", nor when no legacy database is in the usual places', async () => {
