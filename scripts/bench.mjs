@@ -1,5 +1,5 @@
 // npm run bench: runs each benchmark in its own node process (so one's heap and JIT state do not
-// skew another's), echoes everything they print, and ends with the target lines gathered in one
+// skew another's), echoes everything they print, and ends with the target and report lines gathered in one
 // place. Benchmarks print figures; a missed target never fails the run (a crashed bench does).
 //
 //   npm run bench                      everything (about 12-15 minutes)
@@ -67,7 +67,7 @@ for (const name of selected) {
     pending += chunk.toString();
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) if (/^\s*target /.test(line)) targets.push(`${name}: ${line.trim()}`);
+    for (const line of lines) if (/^\s*(target|report) /.test(line)) targets.push(`${name}: ${line.trim()}`);
   });
   const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? signal)));
   if (code !== 0) failures.push(`${name} exited with ${code}`);

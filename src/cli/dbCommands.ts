@@ -9,8 +9,8 @@ const check: CommandSpec = {
   path: ['db', 'check'],
   summary: "Run SQLite's integrity check (PRAGMA quick_check) on the database; keep a last-good copy.",
   description:
-    'Reads every page of the database. When it is sound, a copy of exactly what was checked is kept as ' +
-    '<database>.last-good (what "db restore" puts back). When it is damaged, it is moved aside like any damaged ' +
+    'Reads every page of the database (the file and its page log). When it is sound, exactly what was checked ' +
+    'is kept as one file, <database>.last-good (what "db restore" puts back). When it is damaged, it is moved aside like any damaged ' +
     'file (exit 3, naming both paths). Schedulers do the same on their own once a day while idle.',
   examples: ['night-pilot db check', 'night-pilot --json db check'],
   async run(ctx) {
@@ -36,7 +36,7 @@ const restore: CommandSpec = {
   summary: 'Put the last-good copy of the database back (after damage), keeping the current file aside.',
   description:
     'Checks <database>.last-good once more, then makes it the database. The file it replaces, if any, is kept ' +
-    'as <database>.before-restore-<time>, never deleted. Runs under the write lock; VS Code windows and ' +
+    'as <database>.before-restore-<time> (its page log with .wal added), never deleted. Runs under the write lock; VS Code windows and ' +
     'schedulers using the database simply reload it. Changes made after the copy was verified are not in it.',
   examples: ['night-pilot db restore'],
   async run(ctx) {

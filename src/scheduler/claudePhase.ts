@@ -84,12 +84,13 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
       result = classify(o, summary, input, ctx.clock.now(), timeoutSeconds);
       return verdictFor(result, o, summary);
     },
+    // In the same write as the phase's end: the session to resume and what the run used.
+    (tx) => {
+      const summary = parser.summary();
+      if (summary.sessionId) tx.runs.update(run.id, { sessionId: summary.sessionId });
+      recordUsage(tx, run, job, summary);
+    },
   );
-  const summary = parser.summary();
-  await ctx.lease.write((tx) => {
-    if (summary.sessionId) tx.runs.update(run.id, { sessionId: summary.sessionId });
-    recordUsage(tx, run, job, summary);
-  });
   return result;
 }
 

@@ -39,7 +39,7 @@ const CLEANUP_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Executes a run this process has just started (its `owner`): setup, Claude, validation, cleanup,
- * each a recorded phase; keeps the run's heartbeat fresh; honours cancellation from `signal` or
+ * each a recorded phase; keeps its owner's heartbeat fresh; honours cancellation from `signal` or
  * from another process (`cancel_requested`); and records the outcome with its consequences.
  *
  * Every write is fenced on still owning the run (see RunLease): if another process recovered,
@@ -57,11 +57,16 @@ export async function executeRun(
   signal.addEventListener('abort', onAbort);
   if (signal.aborted) abort.abort();
   const lease = new RunLease(db, run.id, run.owner!, abort, deps.log);
-  const heartbeat = setInterval(() => {
-    lease
-      .write((tx) => tx.runs.update(run.id, { heartbeatAt: clock.now().toISOString() }))
-      .catch((err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${errorMessage(err)}`, 'warn'));
-  }, settings.heartbeatMs);
+  // The heartbeat is a file's time, not a write of the database (storage/ownerHeartbeats.ts).
+  const beat = () => {
+    try {
+      db.heartbeats.beat(lease.owner, clock.now());
+    } catch (err) {
+      deps.log(`run ${run.id}: heartbeat not recorded: ${errorMessage(err)}`, 'warn');
+    }
+  };
+  beat();
+  const heartbeat = setInterval(beat, settings.heartbeatMs);
   heartbeat.unref();
   const cancelWatch = setInterval(() => {
     try {

@@ -23,16 +23,30 @@ export function ownerProcess(owner: string): ProcessIdentity | null {
 }
 
 /**
+ * A run's `heartbeat_at` set to this marks a run whose owner gave up on it (it was closing and its
+ * cleanup did not end in time): any host recovers it at once.
+ */
+export const ABANDONED_HEARTBEAT = new Date(0).toISOString();
+
+/** Where owners' heartbeats are read (storage/ownerHeartbeats.ts). */
+export interface HeartbeatSource {
+  lastBeat(owner: string): Date | null;
+}
+
+/**
  * Whether the process that owns a running run is gone. On this host it is judged by its process
  * (pid plus start time) and never by a stale heartbeat alone: a laptop that slept for hours, or an
  * event loop stalled for minutes, wakes with its runs still its own. An owner on another host
- * (a database on a shared folder) can only be judged by its heartbeat.
+ * (a database on a shared folder) can only be judged by its heartbeat: its heartbeat file's time
+ * (touched every 15 s while it runs), or the run's start when it has none.
  */
-export function ownerIsGone(run: Run, now: Date, staleAfterMs: number): boolean {
+export function ownerIsGone(run: Run, now: Date, staleAfterMs: number, heartbeats: HeartbeatSource): boolean {
   if (run.owner === null) return true;
   const identity = ownerProcess(run.owner);
   const state = identity === null ? 'other-host' : liveness(identity);
   if (state !== 'other-host') return state === 'dead';
-  const heartbeat = Date.parse(run.heartbeatAt ?? run.startedAt ?? run.createdAt);
-  return now.getTime() - heartbeat > staleAfterMs;
+  if (run.heartbeatAt === ABANDONED_HEARTBEAT) return true;
+  const recorded = Date.parse(run.heartbeatAt ?? run.startedAt ?? run.createdAt);
+  const beat = heartbeats.lastBeat(run.owner)?.getTime() ?? -Infinity;
+  return now.getTime() - Math.max(recorded, beat) > staleAfterMs;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ExecutionProcess, ProcessType } from '../core/model';
+import type { Tx } from '../storage/database';
 import { outputTail } from '../core/outputTail';
 import { processStartToken } from '../storage/processIdentity';
 import type { Clock } from './clock';
@@ -95,21 +96,38 @@ function notStarted(): SupervisedProcessOutcome {
   };
 }
 
+/** The log file of the next phase of this type in the run: `execution.log`, then `execution-2.log`... */
+function nextLogFile(ctx: PhaseContext, processType: ProcessType): string {
+  const n = ctx.lease.db.read(
+    (tx) => tx.processes.listByRun(ctx.runId).filter((p) => p.processType === processType).length,
+  );
+  return path.join(ctx.logDir, n === 0 ? `${processType}.log` : `${processType}-${n + 1}.log`);
+}
+
 /**
- * Runs one phase as a `job_execution_processes` row: recorded running before the process starts,
- * then completed / failed / cancelled with its exit code, output tail and log file.
+ * Runs one phase as a `job_execution_processes` row, in two writes: the row is saved `running`,
+ * with the process group, as soon as the process exists (what recovery needs to stop it, and what
+ * the tree shows), then completed / failed / cancelled with its exit code, output tail and log
+ * file, together with whatever `alsoAtEnd` records (Claude's session and usage). A process that
+ * never started gets its row in one write, ended. Before anything starts, a read checks that the
+ * run is still this process's (and not being cancelled).
  */
 export async function runPhase(
   ctx: PhaseContext,
   processType: ProcessType,
   request: Omit<SupervisedProcessRequest, 'logFile'>,
   judge: (outcome: SupervisedProcessOutcome) => PhaseVerdict,
+  alsoAtEnd?: (tx: Tx) => void,
 ): Promise<PhaseResult & { verdict: PhaseVerdict }> {
   const startedAt = ctx.clock.now().toISOString();
-  const row = await ctx.lease.write((tx) => {
-    const n = tx.processes.listByRun(ctx.runId).filter((p) => p.processType === processType).length;
-    const logFile = path.join(ctx.logDir, n === 0 ? `${processType}.log` : `${processType}-${n + 1}.log`);
-    return tx.processes.insert({
+  ctx.lease.poll();
+  if (ctx.lease.lost !== null) {
+    const outcome = notStarted();
+    return { outcome, process: null, verdict: judge(outcome) };
+  }
+  const logFile = nextLogFile(ctx, processType);
+  const insert = (tx: Tx): ExecutionProcess =>
+    tx.processes.insert({
       runId: ctx.runId,
       jobId: ctx.jobId,
       processType,
@@ -117,32 +135,35 @@ export async function runPhase(
       startTime: startedAt,
       logFile,
     });
-  });
-  if (row === null) {
-    const outcome = notStarted();
-    return { outcome, process: null, verdict: judge(outcome) };
-  }
-  if (typeof request.stdin === 'string') keepStdin(row.logFile!, request.stdin);
+  let started: Promise<ExecutionProcess | null> | undefined;
+  if (typeof request.stdin === 'string') keepStdin(logFile, request.stdin);
   const outcome = await ctx.runner({
     minFreeBytes: diskReserveBytes(ctx.lease.db.path),
     ...request,
-    logFile: row.logFile!,
+    logFile,
     // The group is recorded as soon as it exists, so that recovery can stop it if we die.
     onSpawn: (pid) => {
       const group = { pgid: pid, pgidStart: processStartToken(pid), pgidHost: os.hostname() };
-      void ctx.lease.write((tx) => tx.processes.update(row.id, group)).catch(() => undefined);
+      started = ctx.lease.write((tx) => tx.processes.update(insert(tx).id, group));
+      started.catch(() => undefined);
     },
   });
   const verdict = judge(outcome);
-  const process = await ctx.lease.write((tx) =>
-    tx.processes.update(row.id, {
-      status: verdict.status,
-      endTime: ctx.clock.now().toISOString(),
-      exitCode: outcome.exitCode,
-      outputTail: verdict.outputTail,
-      errorMessage: verdict.errorMessage,
-    }),
-  );
+  // null: the run was no longer ours when the process started; a failed write: recorded at the end.
+  const row = started === undefined ? undefined : await started.catch(() => undefined);
+  if (row === null) return { outcome, process: null, verdict };
+  const ended = {
+    status: verdict.status,
+    endTime: ctx.clock.now().toISOString(),
+    exitCode: outcome.exitCode,
+    outputTail: verdict.outputTail,
+    errorMessage: verdict.errorMessage,
+  };
+  const process = await ctx.lease.write((tx) => {
+    const recorded = tx.processes.update((row ?? insert(tx)).id, ended);
+    alsoAtEnd?.(tx);
+    return recorded;
+  });
   return { outcome, process, verdict };
 }
 

@@ -52,7 +52,7 @@ export async function cancelRun(db: NightPilotDatabase, runId: string, options: 
       continue; // started or ended meanwhile: look again
     }
     if (run.status !== 'running') return run;
-    if (ownerIsGone(run, options.now(), options.staleAfterMs)) {
+    if (ownerIsGone(run, options.now(), options.staleAfterMs, db.heartbeats)) {
       const unfinished = seen.phases.filter((p) => p.status === 'running' || p.status === 'queued');
       const problems = await stopPhaseProcesses(unfinished, options.killGraceMs);
       const done = await db.write((tx) =>

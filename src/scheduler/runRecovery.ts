@@ -4,6 +4,7 @@
 
 import type { ExecutionProcess, Run } from '../core/model';
 import type { NightPilotDatabase, Tx } from '../storage/database';
+import type { HeartbeatSource } from './owner';
 import { ownerIsGone } from './owner';
 import type { RecordedGroup, StopResult } from './processGroup';
 import { stopRecordedGroup } from './processGroup';
@@ -17,10 +18,16 @@ export interface AbandonedRun {
 }
 
 /** Running runs of other owners that are gone (see ownerIsGone). */
-export function findAbandonedRuns(tx: Tx, now: Date, staleAfterMs: number, self: string): AbandonedRun[] {
+export function findAbandonedRuns(
+  tx: Tx,
+  now: Date,
+  staleAfterMs: number,
+  self: string,
+  heartbeats: HeartbeatSource,
+): AbandonedRun[] {
   return tx.runs
     .list({ statuses: ['running'] })
-    .filter((run) => run.owner !== self && ownerIsGone(run, now, staleAfterMs))
+    .filter((run) => run.owner !== self && ownerIsGone(run, now, staleAfterMs, heartbeats))
     .map((run) => ({ run, unfinished: unfinishedPhases(tx, run.id) }));
 }
 

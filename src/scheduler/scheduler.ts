@@ -9,7 +9,7 @@ import type { ExecutorDeps } from './executor';
 import { executeRun } from './executor';
 import { activeLimitHold, isQuietMode } from './limitHold';
 import type { LimitHold } from './limitHold';
-import { newOwnerId } from './owner';
+import { ABANDONED_HEARTBEAT, newOwnerId } from './owner';
 import { delay } from './processGroup';
 import { cancelRun } from './runCancel';
 import type { RunNowResult } from './runFollower';
@@ -31,8 +31,6 @@ export const MAX_TIMER_MS = 30_000;
 const PRUNE_EVERY_MS = 6 * 3600_000;
 /** The background integrity check waits this long after start, and retries no more often. */
 const INTEGRITY_CHECK_PAUSE_MS = 60_000;
-/** A heartbeat this old marks a run whose owner gave up on it: any host recovers it at once. */
-const ABANDONED_HEARTBEAT = new Date(0).toISOString();
 
 export interface SchedulerDeps extends ExecutorDeps {
   retention?: RetentionPolicy;
@@ -132,6 +130,7 @@ export class Scheduler {
       }),
     ];
     this._prune();
+    this._forgetStaleHeartbeats();
     this.poke();
   }
 
@@ -162,6 +161,9 @@ export class Scheduler {
       ]);
       if (!ended) await this._abandonOwnRuns();
     }
+    // Its runs ended (or were handed to the next scheduler, which judges them by the database's
+    // heartbeat from 1970): nothing needs its heartbeat file any more.
+    if (this._running.size === 0) this._forgetHeartbeat();
     // Stopped: the loop stays off, but a later Run Job Now (the scheduler turned off in a window)
     // must still run.
     this._stopRequested = false;
@@ -319,7 +321,7 @@ export class Scheduler {
     const { work, running, abandoned } = this._db.read((tx) => {
       const quiet = isQuietMode(tx);
       return {
-        abandoned: findAbandonedRuns(tx, now, settings.staleAfterMs, this.owner),
+        abandoned: findAbandonedRuns(tx, now, settings.staleAfterMs, this.owner, this._db.heartbeats),
         work:
           (!quiet && tx.jobs.listDue(now.toISOString()).length > 0) ||
           (!quiet && !activeLimitHold(tx, now) && hasStartableRun(tx, now)),
@@ -485,6 +487,22 @@ export class Scheduler {
     } catch (err) {
       // A damaged file fails the database: onDidFail stops this scheduler and tells the user.
       this._deps.log(`storage: integrity check: ${errorMessage(err)}`, 'error');
+    }
+  }
+
+  private _forgetStaleHeartbeats(): void {
+    try {
+      this._db.heartbeats.removeForgotten(this._clock.now());
+    } catch {
+      // Housekeeping only.
+    }
+  }
+
+  private _forgetHeartbeat(): void {
+    try {
+      this._db.heartbeats.remove(this.owner);
+    } catch {
+      // Housekeeping only: a leftover file is removed within a week.
     }
   }
 

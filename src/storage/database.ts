@@ -1,32 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database, SqlJsStatic } from 'sql.js';
-import { adoptDiskImage, damagedFileError } from './adoptImage';
-import type { DiskImage } from './databaseImage';
-import { openDiskImage, sqliteCorruption } from './databaseImage';
-import type { FileStamp } from './durableFile';
-import {
-  removeOrphanTempFiles,
-  replaceFileDurably,
-  sameStamp,
-  statStamp,
-  writeFileDurably,
-} from './durableFile';
-import {
-  CorruptDatabaseError,
-  DatabaseMissingError,
-  SaveFailedError,
-  SaveFencedError,
-  StorageError,
-} from './errors';
+import type { SqlJsStatic } from 'sql.js';
+import { damagedFileError } from './adoptImage';
+import { sqliteCorruption } from './databaseImage';
+import { checkpointUrgency } from './databaseFiles';
+import { removeOrphanTempFiles } from './durableFile';
+import { CorruptDatabaseError, DatabaseMissingError, SaveFencedError, StorageError } from './errors';
 import type { HeldLock } from './fileLock';
 import { acquireFileLock } from './fileLock';
-import type { FileImage } from './fileImage';
 import { FileWatcher } from './fileWatcher';
-import { copyVerifiedFile, quickCheckProblems } from './integrityCheck';
+import { quickCheckProblems } from './integrityCheck';
+import { DamageFound, LoadedDatabase } from './loadedDatabase';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
+import { OwnerHeartbeats } from './ownerHeartbeats';
+import { logPathOf } from './pageLog';
 import type { Tx } from './repositories';
-import { createTx } from './repositories';
 import { loadSqlJs } from './sqlJs';
 
 export type { Tx } from './repositories';
@@ -41,37 +29,51 @@ export interface DatabaseOptions {
   /** Source of `created_at`/`updated_at` times; tests inject theirs. */
   clock?: () => Date;
   /**
-   * Read the file through an open descriptor instead of reading it whole (see FileImage). Default:
-   * everywhere but Windows, where an open file would block other processes' rename-over saves.
+   * Read the files through open descriptors instead of reading them whole (see FileImage).
+   * Default: everywhere but Windows, where an open file would block other processes' renames.
    */
   holdFileOpen?: boolean;
+  /**
+   * How long the page log may stay over its bound before this process folds it into the base
+   * file, counted from its last write (a checkpoint waits for a quiet moment). Default 2 s.
+   */
+  checkpointDelayMs?: number;
 }
 
 export interface Disposable {
   dispose(): void;
 }
 
+/** What `checkpoint()` did. */
+export interface CheckpointResult {
+  /** Bytes of page log folded into the new base file (0: there was nothing to fold). */
+  logBytes: number;
+  baseBytes: number;
+}
+
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 /** A write whose save was fenced off (see SaveFencedError) starts over from the file this often. */
 const FENCED_WRITE_ATTEMPTS = 3;
+const DEFAULT_CHECKPOINT_DELAY_MS = 2_000;
+/** After a checkpoint failed (a full disk), the next one waits at least this long. */
+const CHECKPOINT_RETRY_MS = 60_000;
 
 /**
- * The one database file, shared by every VS Code window and CLI process. sql.js holds it in
- * memory; every write takes the inter-process lock, reloads the file if another process changed
- * it, applies the change in a transaction and replaces the file durably before releasing. The save
- * checks, just before its rename, that the lock is still ours and the file still the one it read.
+ * The one database, shared by every VS Code window and CLI process: a base SQLite file and its
+ * page log (pageLog.ts). sql.js works on them through a file image; every write takes the
+ * inter-process lock, reloads if another process changed the files, applies the change in a
+ * transaction and appends the changed pages to the log, synced, before releasing. The commit
+ * checks first that the lock is still ours and the files still the ones it read. Once the log is
+ * large, a checkpoint folds it into a new base file (baseFile.ts).
  *
- * Damage (SQLite's corrupt / not-a-database errors, whenever they come) and a file deleted under
- * us fail the database for good: the error is thrown by every later call and given to
- * `onDidFail` listeners, and nothing is written any more.
+ * Damage (SQLite's corrupt / not-a-database errors, a log page that is not what was committed,
+ * whenever they come) and a file deleted under us fail the database for good: the error is thrown
+ * by every later call and given to `onDidFail` listeners, and nothing is written any more.
  */
 export class NightPilotDatabase {
-  private _db!: Database;
-  /** The file sql.js works on; undefined while sql.js holds a plain copy (a new file, a fallback). */
-  private _image: FileImage | undefined;
-  private _tx!: Tx;
-  private _stamp: FileStamp | null = null;
-  private _generation = 0;
+  private readonly _loaded: LoadedDatabase;
+  /** The heartbeats of the owners of running runs, files beside the database (see OwnerHeartbeats). */
+  readonly heartbeats: OwnerHeartbeats;
   private _writeQueue: Promise<unknown> = Promise.resolve();
   private _closed = false;
   private _failure: StorageError | undefined;
@@ -81,25 +83,39 @@ export class NightPilotDatabase {
   private readonly _writeListeners = new Set<() => void>();
   private readonly _failListeners = new Set<(error: StorageError) => void>();
   private _watcher: FileWatcher | undefined;
-  /** What our own last save produced: the watcher does not report it as another process's. */
-  private _ownSaveStamp: FileStamp | null = null;
+  private _checkpointTimer: NodeJS.Timeout | undefined;
+  private _checkpointFailedAt = -Infinity;
 
   private constructor(
     readonly path: string,
-    private readonly _SQL: SqlJsStatic,
+    SQL: SqlJsStatic,
     private readonly _options: DatabaseOptions,
-  ) {}
+  ) {
+    this._loaded = new LoadedDatabase(
+      path,
+      SQL,
+      _options.holdFileOpen ?? process.platform !== 'win32',
+      () => (this._lock === undefined ? null : this._lock.verify()),
+      () => (_options.clock?.() ?? new Date()).toISOString(),
+    );
+    this.heartbeats = new OwnerHeartbeats(path);
+  }
 
   /**
    * Changes whenever the in-memory state may have changed (a reload or a write of ours); equal
    * generations mean identical contents. Call `refresh()` first to notice other processes.
    */
   get generation(): number {
-    return this._generation;
+    return this._loaded.generation;
   }
 
   get lockPath(): string {
     return `${this.path}.lock`;
+  }
+
+  /** The page log beside the database file (see pageLog.ts). */
+  get logPath(): string {
+    return logPathOf(this.path);
   }
 
   /** Why the database can no longer be used (damaged, deleted), or undefined while it can. */
@@ -115,37 +131,36 @@ export class NightPilotDatabase {
   static async open(filePath: string, options: DatabaseOptions = {}): Promise<NightPilotDatabase> {
     const SQL = await loadSqlJs(options.wasmPath);
     const database = new NightPilotDatabase(path.resolve(filePath), SQL, options);
+    const loaded = database._loaded;
     fs.mkdirSync(path.dirname(database.path), { recursive: true });
-    const first = database._openFile();
-    if (first && database._tryAdopt(first) === 'current') return database;
+    const first = loaded.openFiles();
+    if (first && loaded.adopt(first) === 'current') return database;
     // Creating or upgrading the file is a write: do it under the lock, from the latest bytes.
     await database._withLock(() => {
-      const latest = database._openFile();
-      if (latest === null) {
-        database._setDb(new SQL.Database(), undefined);
-        database._stamp = null;
-      } else if (!first || !sameStamp(latest.stamp, first.stamp)) {
-        database._tryAdopt(latest);
-      } else {
-        latest.image.close();
+      if (loaded.files.changed()) {
+        const latest = loaded.openFiles();
+        if (latest === null) loaded.startEmpty();
+        else loaded.adopt(latest);
       }
-      if (schemaVersion(database._db) < LATEST_SCHEMA_VERSION) {
-        migrate(database._db);
-        database._save();
+      // A migration (and a new file) is saved as a whole new base file, never into the log: an
+      // older Night Pilot reads only the base, and must find the new version number there.
+      if (schemaVersion(loaded.db) < LATEST_SCHEMA_VERSION) {
+        migrate(loaded.db);
+        loaded.saveWhole();
       }
     });
     return database;
   }
 
-  /** Runs `fn` against the latest committed state, reloading first if the file changed. */
+  /** Runs `fn` against the latest committed state, reloading first if the files changed. */
   read<T>(fn: (tx: Tx) => T): T {
     this._assertUsable();
     return this._guard(() => {
-      this._reloadIfChanged();
+      this._loaded.reloadIfChanged();
       try {
-        return fn(this._tx);
+        return fn(this._loaded.tx);
       } finally {
-        this._assertReadable();
+        this._loaded.assertReadable();
       }
     });
   }
@@ -154,17 +169,31 @@ export class NightPilotDatabase {
    * Applies `fn` as one transaction and saves it durably, under the inter-process lock. If `fn`
    * throws, nothing is written and the error is rethrown. Writes from this process are queued.
    * `fn` must only change the database through `tx`: when the save finds that another process
-   * took the lock or replaced the file meanwhile, it renames nothing and `fn` runs again on the
-   * file as it now is.
+   * took the lock or replaced the files meanwhile, it writes nothing and `fn` runs again on the
+   * files as they now are.
    */
   write<T>(fn: (tx: Tx) => T): Promise<T> {
     this._assertUsable();
-    const next = this._writeQueue.then(() => this._writeFenced(fn));
-    this._writeQueue = next.catch(() => undefined);
-    return next;
+    return this._enqueue(() => this._writeFenced(fn));
   }
 
-  /** Calls `listener` when another process changed the file (debounced). */
+  /**
+   * Folds the page log into a new base file now (see baseFile.ts), under the lock. Writes do this
+   * by themselves once the log is large; this is for tests, benchmarks and tools.
+   */
+  checkpoint(): Promise<CheckpointResult> {
+    this._assertUsable();
+    return this._enqueue(() =>
+      this._withLock(() =>
+        this._guard(() => {
+          this._loaded.reloadIfChanged();
+          return this._checkpointNow();
+        }),
+      ),
+    );
+  }
+
+  /** Calls `listener` when another process changed the files (debounced). */
   onDidChange(listener: () => void): Disposable {
     return this._subscribe(this._listeners, listener);
   }
@@ -177,42 +206,50 @@ export class NightPilotDatabase {
 
   /**
    * Calls `listener` once if the database fails for good: found damaged, or deleted under us (the
-   * file is watched while someone listens, and polled every 30 s).
+   * files are watched while someone listens, and polled every 30 s).
    */
   onDidFail(listener: (error: StorageError) => void): Disposable {
     return this._subscribe(this._failListeners, listener);
   }
 
-  /** Reloads now if another process changed the file; returns whether it did. */
+  /** Reloads now if another process changed the files; returns whether it did. */
   refresh(): boolean {
     this._assertUsable();
-    return this._guard(() => this._reloadIfChanged());
+    return this._guard(() => this._loaded.reloadIfChanged());
   }
 
   /**
-   * Runs SQLite's `PRAGMA quick_check` over the file as saved (it reads every page: not for the
-   * open path). Damage fails the database like any corruption. When the file is sound and `copyTo`
-   * is given, the very bytes just checked are copied there durably: the last-good copy.
+   * Runs SQLite's `PRAGMA quick_check` over the database as saved (it reads every page, of the
+   * file and of the log: not for the open path). Damage fails the database like any corruption.
+   * When it is sound and `copyTo` is given, exactly the state just checked is written there
+   * durably, as one self-contained file: the last-good copy.
    */
   quickCheck(copyTo?: string): void {
     this._assertUsable();
     this._guard(() => {
-      this._reloadIfChanged();
-      const problems = quickCheckProblems(this._db);
-      this._assertReadable();
+      this._loaded.reloadIfChanged();
+      const problems = quickCheckProblems(this._loaded.db);
+      this._loaded.assertReadable();
       if (problems.length > 0) throw this._damaged(`PRAGMA quick_check found: ${problems.join('; ')}`);
-      if (copyTo !== undefined && this._stamp !== null) copyVerifiedFile(this.path, this._stamp, copyTo);
+      if (copyTo !== undefined) this._loaded.writeCopy(copyTo);
     });
   }
 
   close(): void {
     if (this._closed) return;
     this._closed = true;
+    clearTimeout(this._checkpointTimer);
     this._stopWatching();
     this._listeners.clear();
     this._writeListeners.clear();
     this._failListeners.clear();
-    this._releaseDb();
+    this._loaded.close();
+  }
+
+  private _enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this._writeQueue.then(work);
+    this._writeQueue = next.catch(() => undefined);
+    return next;
   }
 
   private _subscribe<L>(set: Set<L>, listener: L): Disposable {
@@ -226,42 +263,32 @@ export class NightPilotDatabase {
     };
   }
 
-  /**
-   * After a failed read of the file (see FileImage) SQLite saw zeros, so what it answered cannot
-   * be trusted: report the real error, and start over from the file on the next access.
-   */
-  private _assertReadable(): void {
-    const failure = this._image?.failure;
-    if (failure === undefined) return;
-    this._stamp = null;
-    throw new StorageError(`Reading ${this.path} failed: ${failure.message}`);
-  }
-
   private _assertUsable(): void {
     if (this._failure) throw this._failure;
     if (this._closed) throw new StorageError(`The database ${this.path} is closed.`);
   }
 
-  /** Turns SQLite's damage reports and a vanished file into the database's failure. */
+  /** Turns damage reports and a vanished file into the database's failure. */
   private _guard<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {
+      if (err instanceof DamageFound) throw this._damaged(err.message);
       if (err instanceof DatabaseMissingError || err instanceof CorruptDatabaseError) this._fail(err);
       if (err instanceof StorageError) throw err;
       const damage = sqliteCorruption(err);
-      if (damage !== null) throw this._damaged(damage);
+      if (damage !== null) throw this._damaged(this._loaded.image?.damage ?? damage);
       throw err;
     }
   }
 
   /**
-   * The error for damage found in the file we read: moved aside (never overwritten) and the
-   * database failed, or, when another process replaced the file meanwhile, a plain retryable error.
+   * The error for damage found in the files we read: moved aside (never overwritten) and the
+   * database failed, or, when another process replaced them meanwhile, a plain retryable error.
    */
   private _damaged(reason: string): StorageError {
-    const stamp = this._stamp;
-    this._stamp = null;
+    const stamp = this._loaded.files.disk?.base ?? null;
+    this._loaded.files.disk = null;
     const error =
       stamp === null
         ? new StorageError(`The database ${this.path} changed while it was being read; try again.`)
@@ -273,8 +300,9 @@ export class NightPilotDatabase {
   private _fail(error: StorageError): void {
     if (this._failure !== undefined || this._closed) return;
     this._failure = error;
+    clearTimeout(this._checkpointTimer);
     this._stopWatching();
-    this._releaseDb();
+    this._loaded.close();
     for (const listener of [...this._failListeners]) {
       try {
         listener(error);
@@ -282,19 +310,6 @@ export class NightPilotDatabase {
         // One listener's bug must not keep the others from hearing about the failure.
       }
     }
-  }
-
-  private _releaseDb(): void {
-    try {
-      this._db?.close();
-    } catch {
-      // Already closed.
-    }
-    this._image?.close();
-  }
-
-  private _now(): string {
-    return (this._options.clock?.() ?? new Date()).toISOString();
   }
 
   private async _withLock<T>(fn: () => T): Promise<T> {
@@ -305,7 +320,7 @@ export class NightPilotDatabase {
     this._lock = lock;
     try {
       // A writer killed mid-save (or mid-lock) leaves a temp file: whoever writes next removes it.
-      // One readdir of the database's folder per write, microseconds beside the fsyncs.
+      // One readdir of the database's folder per write, microseconds beside the fsync.
       removeOrphanTempFiles(this.path);
       return fn();
     } finally {
@@ -328,22 +343,23 @@ export class NightPilotDatabase {
   }
 
   private _writeNow<T>(fn: (tx: Tx) => T): T {
-    this._reloadIfChanged();
-    const db = this._db;
+    const loaded = this._loaded;
+    loaded.reloadIfChanged();
+    const db = loaded.db;
     db.exec('BEGIN');
     let result: T;
     try {
-      result = fn(this._tx);
+      result = fn(loaded.tx);
       if (result instanceof Promise) throw new TypeError('A database write must be synchronous.');
-      this._assertReadable();
+      loaded.assertReadable();
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
       // SQLite's own error (it saw zeros) would hide the real one.
-      this._assertReadable();
+      loaded.assertReadable();
       throw err;
     }
-    this._save();
+    if (loaded.save() !== null) this._afterSave();
     for (const listener of [...this._writeListeners]) {
       try {
         listener();
@@ -354,146 +370,51 @@ export class NightPilotDatabase {
     return result;
   }
 
-  /**
-   * Just before a save's rename: the lock must still be ours (nobody took it while we were
-   * frozen) and the file still the one this write read. Otherwise nothing is renamed.
-   */
-  private _fence(expected: FileStamp | null): void {
-    if (this._lock !== undefined && !this._lock.verify()) {
-      throw new SaveFencedError(
-        `Another process took the database lock ${this.lockPath} while this one was paused; nothing was saved.`,
-      );
-    }
-    if (!sameStamp(statStamp(this.path), expected)) {
-      throw new SaveFencedError(
-        `Another process replaced ${this.path} after this write read it; nothing was saved.`,
-      );
-    }
-  }
-
-  private _save(): void {
-    const image = this._image;
-    if (image?.failure) {
-      this._stamp = null;
-      throw new SaveFailedError(this.path, image.failure);
-    }
-    // No image yet (a new file), or sql.js stopped writing through it (see FileImage).
-    if (image === undefined || !this._imageMatchesSqlite(image)) {
-      this._saveExported();
+  /** Once the log is large: a checkpoint after a quiet moment, or at once when it is far over. */
+  private _afterSave(): void {
+    const { files } = this._loaded;
+    const urgency = checkpointUrgency(files.logBytes, files.baseBytes);
+    if (urgency === 'none' || Date.now() - this._checkpointFailedAt < CHECKPOINT_RETRY_MS) return;
+    if (urgency === 'now') {
+      // The commit is durable already: a checkpoint that fails (a full disk) fails nothing else.
+      try {
+        this._checkpointNow();
+      } catch (err) {
+        this._checkpointFailedAt = Date.now();
+        if (err instanceof CorruptDatabaseError || err instanceof DamageFound) throw err;
+      }
       return;
     }
-    // Nothing reached the file since the last save: it already holds this state.
-    if (!image.changed && this._stamp !== null) return;
-    const expected = this._stamp;
-    try {
-      const { stamp, fd } = replaceFileDurably(
-        this.path,
-        (out) => image.writeTo(out),
-        () => this._fence(expected),
-      );
-      if (this._holdFileOpen) image.rebase(fd);
-      else {
-        fs.closeSync(fd);
-        image.rebaseInMemory();
-      }
-      this._savedAs(stamp);
-    } catch (err) {
-      throw this._saveFailure(err);
-    }
+    clearTimeout(this._checkpointTimer);
+    this._checkpointTimer = setTimeout(() => {
+      this.checkpoint().catch(() => {
+        this._checkpointFailedAt = Date.now();
+      });
+    }, this._options.checkpointDelayMs ?? DEFAULT_CHECKPOINT_DELAY_MS);
+    this._checkpointTimer.unref();
   }
 
-  /** Saves sql.js's own copy (`export()`), then works on the saved file through an image again. */
-  private _saveExported(): void {
-    // export() must run outside a transaction (it would roll it back).
-    const bytes = this._db.export();
-    this._applyPragmas();
-    const expected = this._stamp;
-    try {
-      this._savedAs(writeFileDurably(this.path, bytes, () => this._fence(expected)));
-    } catch (err) {
-      throw this._saveFailure(err);
-    }
-    const saved = this._openFile();
-    if (saved && sameStamp(saved.stamp, this._stamp)) this._tryAdopt(saved);
-    else saved?.image.close();
-  }
-
-  /** After a failed save the memory copy is ahead of the file: the next access reloads. */
-  private _saveFailure(err: unknown): StorageError {
-    this._stamp = null;
-    return err instanceof StorageError ? err : new SaveFailedError(this.path, err);
-  }
-
-  private _savedAs(stamp: FileStamp): void {
-    this._stamp = stamp;
-    this._ownSaveStamp = stamp;
-    this._generation++;
-  }
-
-  /** Whether SQLite's idea of the file's size is still the image's: see FileImage. */
-  private _imageMatchesSqlite(image: FileImage): boolean {
-    const result = this._db.exec('PRAGMA page_count; PRAGMA page_size');
-    const pages = Number(result[0]?.values[0]?.[0]);
-    const pageSize = Number(result[1]?.values[0]?.[0]);
-    return pages * pageSize === image.size;
-  }
-
-  private _openFile(): DiskImage | null {
-    return openDiskImage(this.path, this._holdFileOpen);
-  }
-
-  private get _holdFileOpen(): boolean {
-    return this._options.holdFileOpen ?? process.platform !== 'win32';
-  }
-
-  private _reloadIfChanged(): boolean {
-    const current = statStamp(this.path);
-    if (this._stamp !== null && sameStamp(current, this._stamp)) return false;
-    const loaded = this._openFile();
-    // open() created the file: it can only be missing now if something removed it.
-    if (loaded === null) throw new DatabaseMissingError(this.path);
-    this._tryAdopt(loaded);
-    return true;
-  }
-
-  /**
-   * Makes the file's image sql.js's database if it is sound and not from a newer schema (see
-   * adoptDiskImage). Returns 'current' when no migration is needed, 'older' when one is.
-   */
-  private _tryAdopt(loaded: DiskImage): 'current' | 'older' {
-    let adopted;
-    try {
-      adopted = adoptDiskImage(this._SQL, this.path, loaded);
-    } catch (err) {
-      if (err instanceof CorruptDatabaseError) this._stamp = null;
-      throw err;
-    }
-    this._setDb(adopted.db, adopted.image);
-    this._stamp = adopted.stamp;
-    return adopted.version === LATEST_SCHEMA_VERSION ? 'current' : 'older';
-  }
-
-  private _setDb(db: Database, image: FileImage | undefined): void {
-    if (this._db !== undefined && this._db !== db) this._db.close();
-    if (this._image !== undefined && this._image !== image) this._image.close();
-    this._db = db;
-    this._image = image;
-    this._generation++;
-    this._applyPragmas();
-    this._tx = createTx(db, this.path, () => this._now());
-  }
-
-  private _applyPragmas(): void {
-    this._db.exec('PRAGMA foreign_keys = ON');
+  /** Under the lock, from the latest state: the log folded into a new base file. */
+  private _checkpointNow(): CheckpointResult {
+    clearTimeout(this._checkpointTimer);
+    const { files } = this._loaded;
+    const logBytes = files.logBytes;
+    if (logBytes === 0 || files.disk?.log?.state.commits === 0)
+      return { logBytes: 0, baseBytes: files.baseBytes };
+    this._loaded.saveWhole();
+    return { logBytes, baseBytes: files.baseBytes };
   }
 
   private _startWatching(): void {
     if (this._watcher || this._closed || this._failure) return;
+    const { files } = this._loaded;
     this._watcher = new FileWatcher(
       this.path,
-      (stamp) => stamp !== null && sameStamp(stamp, this._ownSaveStamp),
-      (stamp) => {
-        if (stamp === null) this._fail(new DatabaseMissingError(this.path));
+      [path.basename(this.path), path.basename(this.logPath)],
+      () => files.probe(),
+      (probe) => files.isOwnProbe(probe),
+      (probe) => {
+        if (probe === null) this._fail(new DatabaseMissingError(this.path));
         else for (const listener of [...this._listeners]) listener();
       },
     );

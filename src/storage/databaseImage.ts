@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import type { FileStamp } from './durableFile';
-import { FileImage } from './fileImage';
+import { logPathOf } from './pageLog';
 
 const HEADER = 'SQLite format 3\0';
 
@@ -31,45 +30,6 @@ export function imageProblem(header: Uint8Array, size: number): string | null {
   return null;
 }
 
-export interface DiskImage {
-  image: FileImage;
-  stamp: FileStamp;
-}
-
-/**
- * Opens the file as an image for sql.js, with the stamp of the same open descriptor so both
- * describe the same content; null when there is no file. With `holdOpen` the image reads through
- * the descriptor (nothing is read yet); without it the file is read whole and closed, for
- * platforms where an open file cannot be replaced by a rename (Windows).
- */
-export function openDiskImage(filePath: string, holdOpen: boolean): DiskImage | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(filePath, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    const s = fs.fstatSync(fd, { bigint: true });
-    const stamp: FileStamp = { ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
-    const size = Number(s.size);
-    if (holdOpen) return { image: FileImage.fromDescriptor(fd, size), stamp };
-    const bytes = Buffer.allocUnsafeSlow(size);
-    let offset = 0;
-    while (offset < size) {
-      const n = fs.readSync(fd, bytes, offset, size - offset, offset);
-      if (n === 0) break;
-      offset += n;
-    }
-    fs.closeSync(fd);
-    return { image: FileImage.fromBytes(bytes.subarray(0, offset)), stamp };
-  } catch (err) {
-    fs.closeSync(fd);
-    throw err;
-  }
-}
-
 /** `<file>.<label>-<UTC time>[-n]`: a name beside `filePath` for a kept copy, e.g. `.corrupt-20250116T010000Z`. */
 function asideName(filePath: string, label: string, now: Date, i: number): string {
   const stamp = now
@@ -79,42 +39,45 @@ function asideName(filePath: string, label: string, now: Date, i: number): strin
   return `${filePath}.${label}-${stamp}${i === 0 ? '' : `-${i}`}`;
 }
 
+/** Gives `from` the name `to` unless that exists: a hard link (the file keeps its own name), else a copy. */
+function linkOrCopy(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' || fs.existsSync(to)) return false;
+    fs.copyFileSync(from, to, fs.constants.COPYFILE_EXCL);
+    return true;
+  }
+}
+
 /**
- * Gives the file a second, timestamped name that does not exist yet (a hard link refuses to
- * replace an existing file, so nothing is ever overwritten) and returns it. The file keeps its own
- * name too. File systems without hard links get a copy.
+ * Gives the database a second, timestamped name that does not exist yet (a hard link refuses to
+ * replace an existing file, so nothing is ever overwritten) and returns it; its page log, if any,
+ * gets the same name plus `.wal`. The files keep their own names too. File systems without hard
+ * links get copies.
  */
 export function keepAside(filePath: string, now: Date, label: string): string {
   for (let i = 0; ; i++) {
     const target = asideName(filePath, label, now, i);
-    try {
-      fs.linkSync(filePath, target);
-      return target;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      if (fs.existsSync(target)) continue;
-      fs.copyFileSync(filePath, target, fs.constants.COPYFILE_EXCL);
-      return target;
-    }
+    if (!linkOrCopy(filePath, target)) continue;
+    const log = logPathOf(filePath);
+    if (fs.existsSync(log)) linkOrCopy(log, logPathOf(target));
+    return target;
   }
 }
 
-/** Moves a damaged database out of the way under a timestamped name (see keepAside). */
-export function moveAside(filePath: string, now: Date): string {
-  for (let i = 0; ; i++) {
-    const target = asideName(filePath, 'corrupt', now, i);
-    try {
-      fs.linkSync(filePath, target);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      // File systems without hard links: rename, after checking the name is free.
-      if (fs.existsSync(target)) continue;
-      fs.renameSync(filePath, target);
-      return target;
-    }
-    fs.unlinkSync(filePath);
-    return target;
-  }
+/**
+ * Moves a damaged database out of the way under a timestamped name (see keepAside), its page log
+ * with it (both are linked to their new names before either old name goes): a new database
+ * created in its place must not find the old log.
+ */
+export function moveAside(filePath: string, now: Date): { movedTo: string; logMovedTo: string | null } {
+  const movedTo = keepAside(filePath, now, 'corrupt');
+  fs.unlinkSync(filePath);
+  fs.rmSync(logPathOf(filePath), { force: true });
+  const logMovedTo = logPathOf(movedTo);
+  return { movedTo, logMovedTo: fs.existsSync(logMovedTo) ? logMovedTo : null };
 }
 
 /** SQLite's words for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB), whenever they come. */

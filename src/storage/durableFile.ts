@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StorageError } from './errors';
+import { LOG_SUFFIX } from './pageLog';
 import { isProcessAlive } from './processIdentity';
 
 /** Identity of a file's content as far as the file system tells: changes on every rename-over. */
@@ -20,6 +21,12 @@ export function statStamp(filePath: string): FileStamp | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+}
+
+/** The stamp of an open descriptor: the same content as statStamp of its path, at open time. */
+export function fstatStamp(fd: number): FileStamp {
+  const s = fs.fstatSync(fd, { bigint: true });
+  return { ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
 }
 
 export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
@@ -55,7 +62,7 @@ export function writeFileDurably(filePath: string, data: Uint8Array, beforeRenam
  * to replace a file the user made read-only, or one owned by another user: renaming over it would
  * hand it to us and lock its owner out.
  */
-function keptAttributes(filePath: string): { mode: number; gid: number | null } {
+export function keptAttributes(filePath: string): { mode: number; gid: number | null } {
   let st: fs.Stats;
   try {
     st = fs.statSync(filePath);
@@ -84,17 +91,19 @@ function keptAttributes(filePath: string): { mode: number; gid: number | null } 
 
 /**
  * The same crash-safe replace, with the content written by `fill` into the temp file's descriptor.
- * The new file keeps the old one's mode and group. `beforeRename` runs just before the rename and
- * may throw to abandon the save (the temp file is removed, the file is untouched). Returns the new
- * file's stamp and its descriptor, still open for reading: the caller owns it.
+ * The new file keeps the old one's mode and group (or those of `attributesOf`: the page log takes
+ * the database file's). `beforeRename` runs just before the rename and may throw to abandon the
+ * save (the temp file is removed, the file is untouched). Returns the new file's stamp and its
+ * descriptor, still open for reading and writing: the caller owns it.
  */
 export function replaceFileDurably(
   filePath: string,
   fill: (fd: number) => void,
   beforeRename?: () => void,
+  attributesOf: string = filePath,
 ): { stamp: FileStamp; fd: number } {
   const dir = path.dirname(filePath);
-  const kept = keptAttributes(filePath);
+  const kept = keptAttributes(attributesOf);
   const temp = path.join(
     dir,
     `${path.basename(filePath)}${TEMP_MARK}${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
@@ -127,8 +136,8 @@ export function replaceFileDurably(
   }
 }
 
-/** Makes the rename itself durable. Not possible on Windows, where renames are journaled anyway. */
-function syncDirectory(dir: string): void {
+/** Makes a rename (or a new file) durable. Not possible on Windows, where renames are journaled anyway. */
+export function syncDirectory(dir: string): void {
   if (process.platform === 'win32') return;
   const fd = fs.openSync(dir, 'r');
   try {
@@ -144,14 +153,11 @@ function syncDirectory(dir: string): void {
  */
 export function removeOrphanTempFiles(filePath: string): void {
   const dir = path.dirname(filePath);
-  for (const prefix of [
+  const prefixes = [
     `${path.basename(filePath)}${TEMP_MARK}`,
     `${path.basename(filePath)}.lock${TEMP_MARK}`,
-  ])
-    removeOrphans(dir, prefix);
-}
-
-function removeOrphans(dir: string, prefix: string): void {
+    `${path.basename(filePath)}${LOG_SUFFIX}${TEMP_MARK}`,
+  ];
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -159,7 +165,8 @@ function removeOrphans(dir: string, prefix: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+    const prefix = prefixes.find((p) => name.startsWith(p));
+    if (prefix === undefined) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (pid === process.pid || !isProcessAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
   }

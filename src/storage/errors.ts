@@ -30,10 +30,13 @@ export class CorruptDatabaseError extends StorageError {
     readonly reason: string,
     /** The verified copy that can be put back, when there is one. */
     readonly lastGood: { path: string; verifiedAt: Date } | null = null,
+    /** Where its page log went with it, when it had one. */
+    readonly logMovedTo: string | null = null,
   ) {
     super(
       `The database ${databasePath} is damaged (${reason}). It was moved aside to ${movedTo} ` +
         `and a new, empty database will be created in its place on the next start.` +
+        (logMovedTo ? ` Its page log was moved with it, to ${logMovedTo}.` : '') +
         (lastGood
           ? ` A copy verified on ${lastGood.verifiedAt.toISOString()} (${lastGood.path}) can be put back with ` +
             '"night-pilot db restore".'
@@ -52,6 +55,19 @@ export class NewerSchemaError extends StorageError {
     super(
       `The database ${databasePath} has schema version ${fileVersion}, but this Night Pilot only ` +
         `understands versions up to ${supportedVersion}. Update Night Pilot; the file was left untouched.`,
+    );
+  }
+}
+
+/** The page log was written by a newer Night Pilot (another format): left untouched. */
+export class NewerLogFormatError extends StorageError {
+  constructor(
+    readonly logPath: string,
+    detail: string,
+  ) {
+    super(
+      `The page log ${logPath} was written by a newer Night Pilot (${detail}). Update Night Pilot; the files ` +
+        'were left untouched.',
     );
   }
 }
@@ -100,11 +116,19 @@ export function storageErrorFor(err: unknown, context: string): unknown {
 
 /** The file was deleted or moved away while this process was using it. */
 export class DatabaseMissingError extends StorageError {
-  constructor(readonly databasePath: string) {
+  constructor(
+    readonly databasePath: string,
+    /** Set when it is the page log (with commits the file does not hold yet) that went. */
+    readonly logPath?: string,
+  ) {
     super(
-      `The database ${databasePath} was deleted or moved away while Night Pilot was using it. Nothing more ` +
-        'is written, so it is not silently replaced by an empty one: put the file back (or restore a copy ' +
-        'with "night-pilot db restore"), then start Night Pilot again; starting without it creates a new, empty database.',
+      logPath === undefined
+        ? `The database ${databasePath} was deleted or moved away while Night Pilot was using it. Nothing more ` +
+            'is written, so it is not silently replaced by an empty one: put the file back (or restore a copy ' +
+            'with "night-pilot db restore"), then start Night Pilot again; starting without it creates a new, empty database.'
+        : `The page log ${logPath} of the database ${databasePath} was deleted or moved away while Night Pilot was ` +
+            'using it; it held changes the database file does not have yet. Nothing more is written: put it back, ' +
+            'then start Night Pilot again.',
     );
   }
 }

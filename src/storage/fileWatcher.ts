@@ -1,38 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileStamp } from './durableFile';
-import { sameStamp, statStamp } from './durableFile';
 
 /**
- * How often the watcher double-checks the file in case fs.watch misses an event (network
+ * How often the watcher double-checks the files in case fs.watch misses an event (network
  * folders). Each wake-up costs idle CPU; 30 s matches the scheduler's own re-arm bound.
  */
 const WATCH_POLL_MS = 30_000;
-/** Bursts of events (a save is a write, a rename and a folder sync) become one check. */
+/** Bursts of events (a save is a write, a sync, maybe a rename) become one check. */
 const DEBOUNCE_MS = 50;
 
 /**
- * Watches one file for replacement by other processes: fs.watch on its folder, plus a poll every
- * 30 s. `onChange` gets the file's new stamp, null when the file is gone. Changes whose stamp
- * `isOwn` recognises (this process's own saves) are not reported.
+ * Watches files in one folder for changes by other processes: fs.watch on the folder (events for
+ * `names` only), plus a poll every 30 s. `probe` sums up the files' state (null: the watched file
+ * is gone); `onChange` gets each new probe, except those `isOwn` recognises (this process's saves).
  */
 export class FileWatcher {
   private _watcher: fs.FSWatcher | undefined;
   private _poll: NodeJS.Timeout | undefined;
   private _debounce: NodeJS.Timeout | undefined;
-  private _seen: FileStamp | null;
+  private _seen: string | null;
   private _stopped = false;
 
   constructor(
-    private readonly _path: string,
-    private readonly _isOwn: (stamp: FileStamp | null) => boolean,
-    private readonly _onChange: (stamp: FileStamp | null) => void,
+    filePath: string,
+    names: readonly string[],
+    private readonly _probe: () => string | null,
+    private readonly _isOwn: (probe: string | null) => boolean,
+    private readonly _onChange: (probe: string | null) => void,
   ) {
-    this._seen = statStamp(_path);
-    const name = path.basename(_path);
+    this._seen = _probe();
     try {
-      this._watcher = fs.watch(path.dirname(_path), (_event, file) => {
-        if (file === null || file === name) this._schedule();
+      this._watcher = fs.watch(path.dirname(filePath), (_event, file) => {
+        if (file === null || names.includes(file)) this._schedule();
       });
       this._watcher.on('error', () => this._closeWatcher());
       this._watcher.unref();
@@ -43,16 +42,16 @@ export class FileWatcher {
     this._poll.unref();
   }
 
-  /** Looks at the file now. */
+  /** Looks at the files now. */
   check(): void {
     if (this._stopped) return;
-    let current: FileStamp | null;
+    let current: string | null;
     try {
-      current = statStamp(this._path);
+      current = this._probe();
     } catch {
       return; // the folder is unreadable for a moment; the next check tries again
     }
-    if (sameStamp(current, this._seen)) return;
+    if (current === this._seen) return;
     this._seen = current;
     if (this._isOwn(current)) return;
     this._onChange(current);

@@ -1,16 +1,16 @@
 // Damage deep inside the file (a late page overwritten) is invisible until a query reads that
 // page, and later writes would build on it. So, when the scheduler is idle and at most once a day
-// over every process sharing the file, SQLite's `PRAGMA quick_check` reads every page; a sound
-// file is then copied, byte for byte what was checked, to `<database>.last-good`, which
-// `night-pilot db restore` and the extension offer back when the database is found damaged. Putting
-// a copy back (that one, or the database a legacy migration backed up) is restoreDatabaseCopy.
+// over every process sharing the file, SQLite's `PRAGMA quick_check` reads every page (of the
+// file and of its page log); a sound database is then written, exactly the state that was
+// checked, as one self-contained file to `<database>.last-good`, which `night-pilot db restore`
+// and the extension offer back when the database is found damaged. Putting a copy back (that
+// one, or the database a legacy migration backed up) is restoreDatabaseCopy.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { keepAside } from './databaseImage';
-import type { FileStamp } from './durableFile';
-import { replaceFileDurably, sameStamp } from './durableFile';
+import { replaceBase } from './baseFile';
 import { StorageError, storageErrorFor } from './errors';
 import { acquireFileLock } from './fileLock';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations';
@@ -47,31 +47,6 @@ export function quickCheckProblems(db: Database): string[] {
   const result = db.exec('PRAGMA quick_check');
   const lines = result[0]?.values.map((row) => String(row[0])) ?? [];
   return lines.length === 1 && lines[0] === 'ok' ? [] : lines.slice(0, 5);
-}
-
-/**
- * Copies `source` to `target` durably if `source` is still the file with `stamp` (the one that was
- * checked). Saves replace the file by rename, never in place, so the descriptor opened here keeps
- * reading exactly those bytes. Returns whether it copied.
- */
-export function copyVerifiedFile(source: string, stamp: FileStamp, target: string): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(source, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const s = fs.fstatSync(fd, { bigint: true });
-    if (!sameStamp({ ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs }, stamp)) return false;
-    const { fd: written } = replaceFileDurably(target, (out) => copyDescriptor(fd, out));
-    fs.closeSync(written);
-    return true;
-  } catch (err) {
-    throw storageErrorFor(err, `Cannot write the last-good copy ${target}`);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 function copyDescriptor(from: number, to: number): void {
@@ -153,8 +128,18 @@ export async function restoreDatabaseCopy(
     const keptAs = fs.existsSync(databasePath) ? keepAside(databasePath, new Date(), options.keepAs) : null;
     const source = fs.openSync(copyPath, 'r');
     try {
-      const { fd } = replaceFileDurably(databasePath, (out) => copyDescriptor(source, out));
-      fs.closeSync(fd);
+      // The copy becomes a new base file and retires the page log (kept aside above with the
+      // file), exactly as a checkpoint does; a log too damaged to mark is removed instead.
+      const base = replaceBase(databasePath, (out) => copyDescriptor(source, out), {
+        fence: () => {
+          if (!lock.verify())
+            throw new StorageError(
+              `Another process took the lock ${databasePath}.lock; nothing was restored.`,
+            );
+        },
+        unreadableLog: 'remove',
+      });
+      fs.closeSync(base.fd);
     } finally {
       fs.closeSync(source);
     }

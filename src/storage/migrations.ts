@@ -2,6 +2,16 @@ import type { Database } from 'sql.js';
 import { errorMessage } from '../core/errorMessage';
 
 /**
+ * The page log (`<database>.wal`, pageLog.ts). No table changes: the version number itself is the
+ * point. A Night Pilot from before the log reads only the base file; it refuses a newer schema
+ * version, so it refuses this database instead of missing the commits in the log and saving over
+ * them. A migration is always saved as a whole new base file (never into the log), so every base
+ * that has a log carries this version or a later one.
+ */
+const PAGE_LOG_MIGRATION = `-- the page log: see PAGE_LOG_MIGRATION in migrations.ts
+SELECT 1;`;
+
+/**
  * Numbered schema migrations. Migration N brings `PRAGMA user_version` from N-1 to N and runs in
  * its own transaction. Never edit a released migration: add the next number.
  */
@@ -202,9 +212,17 @@ export const MIGRATIONS: readonly string[] = [
     SELECT unhex(substr(fingerprint, 1, 16)) FROM legacy_imports WHERE target_table = 'job_runs';
   DELETE FROM legacy_imports WHERE target_table = 'job_runs';
   `,
+  // The page log beside the file (see PAGE_LOG_MIGRATION above): the version number is the point.
+  PAGE_LOG_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * The first schema version whose base file may have a page log over it (whatever number the
+ * migration ends up with when other migrations are added before it).
+ */
+export const PAGE_LOG_SCHEMA_VERSION = MIGRATIONS.indexOf(PAGE_LOG_MIGRATION) + 1;
 
 export function schemaVersion(db: Database): number {
   const result = db.exec('PRAGMA user_version');

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { NightPilotDatabase } from '../../src/storage/database';
 import { buildCliBundle, isAlive } from '../unit/cliBundle';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -30,6 +31,7 @@ export interface Bundles {
   cli: string;
   writer: string;
   frozenWriter: string;
+  stepWriter: string;
 }
 
 /** Builds the CLI and the writer fixtures as they run in production (esbuild, wasm beside). */
@@ -52,6 +54,7 @@ export async function buildBundles(dir: string): Promise<Bundles> {
     cli,
     writer: await bundle('test/fixtures/storageWriter.ts', 'writer.js'),
     frozenWriter: await bundle('test/fixtures/frozenWriter.ts', 'frozenWriter.js'),
+    stepWriter: await bundle('test/fixtures/stepWriter.ts', 'stepWriter.js'),
   };
 }
 
@@ -142,7 +145,12 @@ export function leftovers(dbPath: string): string[] {
   const base = path.basename(dbPath);
   return fs
     .readdirSync(path.dirname(dbPath))
-    .filter((name) => name.startsWith(`${base}.lock`) || name.startsWith(`${base}.tmp-`));
+    .filter(
+      (name) =>
+        name.startsWith(`${base}.lock`) ||
+        name.startsWith(`${base}.tmp-`) ||
+        name.startsWith(`${base}.wal.tmp-`),
+    );
 }
 
 export function figure(
@@ -160,4 +168,23 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** A fresh database in its own temp folder, with one job for the writers to claim runs of. */
+export async function databaseWithJob(
+  prefix: string,
+): Promise<{ dir: string; dbPath: string; db: NightPilotDatabase; jobId: string }> {
+  const dir = tempDir(prefix);
+  const dbPath = path.join(dir, 'night-pilot.db');
+  const db = await NightPilotDatabase.open(dbPath, { lockTimeoutMs: 120_000 });
+  const job = await db.write((tx) => {
+    const prompt = tx.prompts.insert({ title: 'faults', content: 'p' });
+    return tx.jobs.insert({
+      name: 'faults',
+      promptId: prompt.id,
+      cronExpression: '0 2 * * *',
+      timezone: 'UTC',
+    });
+  });
+  return { dir, dbPath, db, jobId: job.id };
 }

@@ -8,10 +8,13 @@ import type { Bundles, Figure, ScenarioResult } from './faultSupport';
 import { buildBundles, killChildren, removeTempDirs, tempDir } from './faultSupport';
 import { damagedPages, fullDisk, permissions } from './fileScenarios';
 import { deletedMidRun, racingSchedulers } from './schedulerScenarios';
+import { concurrentCheckpoints, killedInSteps } from './logScenarios';
 import { frozenWriter, killedWriters } from './storageScenarios';
 
 const SCENARIOS: Array<[string, (b: Bundles) => Promise<ScenarioResult>]> = [
   ['kill -9 of writers', (b) => killedWriters(b, 120)],
+  ['kill -9 inside saves and checkpoints', (b) => killedInSteps(b, 240)],
+  ['two writers and a reader across checkpoints', (b) => concurrentCheckpoints(b)],
   ['writer SIGSTOPped mid-save', (b) => frozenWriter(b)],
   ['3 schedulers, one killed', (b) => racingSchedulers(b, 5, 64)],
   ['job deleted mid-run', (b) => deletedMidRun(b)],

@@ -1,30 +1,10 @@
 // Writers killed with SIGKILL at random moments, and a writer frozen (SIGSTOP) in the middle of
 // its save for longer than the old stale-lock timeout: no acknowledged write may be lost.
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { NightPilotDatabase } from '../../src/storage/database';
 import { OTHER_HOST_STALE_MS } from '../../src/storage/fileLock';
 import { waitFor } from '../unit/cliBundle';
 import type { Bundles, ScenarioResult } from './faultSupport';
-import { figure, leftovers, percentile, sleep, start, tempDir } from './faultSupport';
-
-async function databaseWithJob(
-  prefix: string,
-): Promise<{ dir: string; dbPath: string; db: NightPilotDatabase; jobId: string }> {
-  const dir = tempDir(prefix);
-  const dbPath = path.join(dir, 'night-pilot.db');
-  const db = await NightPilotDatabase.open(dbPath, { lockTimeoutMs: 120_000 });
-  const job = await db.write((tx) => {
-    const prompt = tx.prompts.insert({ title: 'faults', content: 'p' });
-    return tx.jobs.insert({
-      name: 'faults',
-      promptId: prompt.id,
-      cronExpression: '0 2 * * *',
-      timezone: 'UTC',
-    });
-  });
-  return { dir, dbPath, db, jobId: job.id };
-}
+import { databaseWithJob, figure, leftovers, percentile, sleep, start } from './faultSupport';
 
 const instant = (k: number) => new Date(Date.UTC(2026, 0, 1) + k * 1000).toISOString();
 
@@ -40,7 +20,8 @@ export async function killedWriters(bundles: Bundles, trials: number): Promise<S
   try {
     for (let t = 0; t < trials; t++) {
       const attempt = 100 + t;
-      const child = start(bundles.writer, [dbPath, jobId, String(attempt), '100000'], { cwd: dir });
+      // A checkpoint every 7 writes: a kill at a random moment lands in some of them too.
+      const child = start(bundles.writer, [dbPath, jobId, String(attempt), '100000', '7'], { cwd: dir });
       await waitFor(
         'the writer to commit',
         () => (/committed 0\n/.test(child.stdout()) ? true : undefined),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Job, Run } from '../../src/core/model';
+import { logPathOf } from '../../src/storage/pageLog';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { NotFoundError } from '../../src/storage/errors';
 import { runLogDirectory } from '../../src/storage/paths';
@@ -163,7 +164,9 @@ describe('storage: process log_file stored relative to the run log folder', () =
     db.close();
     const movedFile = path.join(tmp.dir, 'moved', path.basename(databaseFile()));
     fs.mkdirSync(path.dirname(movedFile));
+    // The database is its file and, between checkpoints, its page log: both move.
     fs.copyFileSync(databaseFile(), movedFile);
+    fs.copyFileSync(logPathOf(databaseFile()), logPathOf(movedFile));
     const moved = await NightPilotDatabase.open(movedFile);
     try {
       assert.equal(

@@ -67,7 +67,7 @@ describe('storage: several processes on one file', function () {
     db.close();
     assert.deepEqual(
       fs.readdirSync(tmp.dir).sort(),
-      ['claude-night-pilot.db'],
+      ['claude-night-pilot.db', 'claude-night-pilot.db.wal'],
       'no lock or temp file left behind',
     );
   });
@@ -109,7 +109,7 @@ describe('storage: several processes on one file', function () {
     const db = await NightPilotDatabase.open(tmp.file);
     await addJob(db, 'after');
     db.close();
-    assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['claude-night-pilot.db']);
+    assert.deepEqual(fs.readdirSync(tmp.dir).sort(), ['claude-night-pilot.db', 'claude-night-pilot.db.wal']);
   });
 });
 

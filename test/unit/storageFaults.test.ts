@@ -191,7 +191,7 @@ describe('storage faults: a full disk (defect 14)', function () {
       assert.equal(refused.code, 3, refused.stderr);
       assert.match(refused.stderr, /disk \(or your quota\) is full/);
       assert.deepEqual(
-        fs.readdirSync(dir).filter((n) => n !== 'night-pilot.db'),
+        fs.readdirSync(dir).filter((n) => n !== 'night-pilot.db' && n !== 'night-pilot.db.wal'),
         [],
         'no lock file and no temp file left',
       );

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Job } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
+import { copySnapshot } from '../../src/storage/diskSnapshot';
 
 /** A fresh temp folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'np-test-'): { dir: string; cleanup: () => void } {
@@ -63,4 +64,18 @@ export function useTempDatabaseFile(relativePath = 'claude-night-pilot.db'): Tem
       return path.join(tmp.dir, relativePath);
     },
   };
+}
+
+/**
+ * The committed state of the database at `file` (its base file with the page log over it) as the
+ * bytes of one SQLite file: what any other SQLite would need to see the same data.
+ */
+export function committedBytes(file: string): Buffer {
+  const out = path.join(os.tmpdir(), `np-committed-${process.pid}-${Date.now()}-${Math.random()}`);
+  try {
+    if (!copySnapshot(file, out)) throw new Error(`no database at ${file}`);
+    return fs.readFileSync(out);
+  } finally {
+    fs.rmSync(out, { force: true });
+  }
 }

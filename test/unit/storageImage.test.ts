@@ -7,7 +7,8 @@ import { statStamp } from '../../src/storage/durableFile';
 import { FileImage } from '../../src/storage/fileImage';
 import { migrate } from '../../src/storage/migrations';
 import { loadSqlJs } from '../../src/storage/sqlJs';
-import { addJob, useTempDir } from './storageHelpers';
+import { logPathOf } from '../../src/storage/pageLog';
+import { addJob, committedBytes, useTempDir } from './storageHelpers';
 
 /** Every row of every user table, in a stable order: what "the same database" means here. */
 function contentOf(db: Database): unknown {
@@ -19,8 +20,9 @@ function contentOf(db: Database): unknown {
   ]);
 }
 
+/** The committed database (base file and page log) opened by a plain sql.js, as any SQLite would. */
 function openPlain(SQL: Awaited<ReturnType<typeof loadSqlJs>>, file: string): Database {
-  return new SQL.Database(new Uint8Array(fs.readFileSync(file)));
+  return new SQL.Database(new Uint8Array(committedBytes(file)));
 }
 
 /** Builds through an image over `file` (created plainly first), saving the image back at the end. */
@@ -91,12 +93,14 @@ describe('storage: the database file image (sql.js reads and writes the file thr
     await db.write((tx) => {
       for (let i = 0; i < 500; i++) tx.prompts.insert({ title: `bulk ${i}`, content: 'x'.repeat(2000) });
     });
-    const grown = fs.statSync(file).size;
+    const grown = committedBytes(file).length;
     await db.write((tx) => {
       tx.sql.run("DELETE FROM prompts WHERE title LIKE 'bulk %'");
       tx.sql.all('PRAGMA incremental_vacuum');
     });
+    // A shrink is saved as a whole new file (the log only ever adds pages).
     assert.ok(fs.statSync(file).size < grown / 4, 'the saved file shrank with the database');
+    assert.equal(fs.existsSync(logPathOf(file)), false, 'and the log was folded into it');
     // The writes after the shrink reach the file too.
     await db.write((tx) => tx.jobs.update(job.id, { name: 'after the shrink' }));
     await db.write((tx) => tx.jobs.update(job.id, { name: 'and once more' }));
@@ -125,6 +129,7 @@ describe('storage: the database file image (sql.js reads and writes the file thr
         tx.processes.update(p.id, { status: 'completed', outputTail: `output of run ${i} `.repeat(60) });
       }
     });
+    await writer.checkpoint();
     writer.close();
     const size = fs.statSync(file).size;
     assert.ok(size > 4 * 1024 * 1024, `the test database is large (${size} bytes)`);
@@ -137,12 +142,16 @@ describe('storage: the database file image (sql.js reads and writes the file thr
     assert.ok(grew < size / 4, `opening took ${grew} bytes of buffers for a ${size}-byte file`);
     assert.equal(db.read((tx) => tx.runs.list({ jobId: job.id, limit: 5000 })).length, 4000);
 
-    // A write that changes nothing leaves the file alone; a real change replaces it.
+    // A write that changes nothing leaves the files alone; a real change goes into the page log,
+    // a few pages, and leaves the file as it is.
     const stamp = statStamp(file);
     await db.write((tx) => tx.jobs.list());
     assert.deepEqual(statStamp(file), stamp);
+    assert.equal(fs.existsSync(logPathOf(file)), false);
     await db.write((tx) => tx.jobs.update(job.id, { name: 'renamed' }));
-    assert.notDeepEqual(statStamp(file), stamp);
+    assert.deepEqual(statStamp(file), stamp);
+    const logSize = fs.statSync(logPathOf(file)).size;
+    assert.ok(logSize < 64 * 1024, `the change took ${logSize} bytes of log`);
     db.close();
 
     const SQL = await loadSqlJs();

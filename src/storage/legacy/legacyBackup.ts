@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { copySnapshot } from '../diskSnapshot';
 import { StorageError } from '../errors';
 import { LegacySourceError } from './legacyErrors';
 import { errorMessage } from '../../core/errorMessage';
@@ -70,11 +71,9 @@ export function backUp(
         'it changed after the preview (is the old app still running?); close the old app and preview again',
       );
     }
-    if (fs.existsSync(databasePath)) {
-      const to = path.join(folder, DATABASE_BEFORE);
-      fs.copyFileSync(databasePath, to, fs.constants.COPYFILE_EXCL);
-      files.push(to);
-    }
+    // The committed state (the file and its page log) as one file: restoring it needs nothing else.
+    const to = path.join(folder, DATABASE_BEFORE);
+    if (copySnapshot(databasePath, to)) files.push(to);
     return { folder, files };
   } catch (err) {
     fs.rmSync(folder, { recursive: true, force: true });

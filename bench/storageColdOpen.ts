@@ -1,0 +1,221 @@
+// Cold open, measured in fresh processes (the storage bench's bundle run again with --child=...):
+// sql.js initialises once per process and WebAssembly runs slower until V8 has compiled and tiered
+// it up, so a warm process would hide most of the cost.
+
+import { spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { NightPilotDatabase } from '../src/storage/database';
+import { openDiskImage } from '../src/storage/diskSnapshot';
+import { JobRepository } from '../src/storage/jobRepository';
+import { Sql } from '../src/storage/sql';
+import { loadSqlJs } from '../src/storage/sqlJs';
+import { ROOT } from './benchSupport';
+import { LABEL, line, median, mib, pad, row } from './benchStats';
+
+/** What an `open` child measures: the real path a starting extension or CLI takes. */
+export interface OpenFigures {
+  initMs: number;
+  openQueryMs: number;
+  totalMs: number;
+  /** CPU time of the process over the same span (user + system, all threads). */
+  cpuMs: number;
+  rss: number;
+  jobs: number;
+}
+
+/** What a `parts` child measures: the steps of an open one by one, cold. */
+export interface OpenPartsFigures {
+  initMs: number;
+  imageMs: number;
+  loadMs: number;
+  queryMs: number;
+  logPages: number;
+}
+
+/** sql.js init plus its first statement on an empty in-memory database: no database design goes below it. */
+export interface FloorFigures {
+  floorMs: number;
+  cpuMs: number;
+}
+
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+export async function coldOpenChild(dbPath: string): Promise<void> {
+  const c0 = cpuNow();
+  const t0 = performance.now();
+  await loadSqlJs();
+  const t1 = performance.now();
+  const db = await NightPilotDatabase.open(dbPath);
+  const jobs = db.read((tx) => tx.jobs.list());
+  const t2 = performance.now();
+  const figures: OpenFigures = {
+    initMs: t1 - t0,
+    openQueryMs: t2 - t1,
+    totalMs: t2 - t0,
+    cpuMs: cpuNow() - c0,
+    rss: process.memoryUsage().rss,
+    jobs: jobs.length,
+  };
+  db.close();
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+export async function coldFloorChild(): Promise<void> {
+  const c0 = cpuNow();
+  const t0 = performance.now();
+  const SQL = await loadSqlJs();
+  const empty = new SQL.Database();
+  // The first statement compiles SQLite's WebAssembly (V8 compiles lazily); any statement does.
+  empty.exec('SELECT 1');
+  const figures: FloorFigures = { floorMs: performance.now() - t0, cpuMs: cpuNow() - c0 };
+  empty.close();
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+export async function coldOpenPartsChild(dbPath: string): Promise<void> {
+  const t0 = performance.now();
+  const SQL = await loadSqlJs();
+  const t1 = performance.now();
+  const { image } = openDiskImage(dbPath, true)!;
+  const t2 = performance.now();
+  const raw = new SQL.Database(image.sqlJsInput());
+  raw.exec('SELECT count(*) FROM sqlite_master');
+  const t3 = performance.now();
+  new JobRepository(new Sql(raw), () => new Date().toISOString()).list();
+  const t4 = performance.now();
+  const figures: OpenPartsFigures = {
+    initMs: t1 - t0,
+    imageMs: t2 - t1,
+    loadMs: t3 - t2,
+    queryMs: t4 - t3,
+    logPages: image.loggedPages,
+  };
+  raw.close();
+  image.close();
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+export function freshChild<T>(bundle: string, kind: 'open' | 'parts' | 'floor', dbPath: string): T {
+  const child = spawnSync(process.execPath, [bundle, `--child=${kind}`, dbPath], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, NIGHT_PILOT_BENCH_ROOT: ROOT },
+    timeout: 60_000,
+  });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) {
+    throw new Error(
+      `the cold-open child (${kind}) failed (exit ${child.status}): ${child.stderr || child.stdout}`,
+    );
+  }
+  return JSON.parse(last) as T;
+}
+
+/** One database file to open cold, and what it is. */
+export interface OpenCase {
+  label: string;
+  path: string;
+  size: number;
+}
+
+export interface ColdOpenResult {
+  label: string;
+  opens: OpenFigures[];
+  parts: OpenPartsFigures[];
+}
+
+/**
+ * Opens each case and the floor in turn, `times` rounds, each in a fresh process (interleaved so
+ * that a busy moment of the machine lands on all of them alike).
+ */
+export function measureColdOpens(
+  bundle: string,
+  cases: OpenCase[],
+  times: number,
+): { results: ColdOpenResult[]; floors: FloorFigures[] } {
+  const results = cases.map((c) => ({
+    label: c.label,
+    opens: [] as OpenFigures[],
+    parts: [] as OpenPartsFigures[],
+  }));
+  const floors: FloorFigures[] = [];
+  for (let i = 0; i < times; i++) {
+    floors.push(freshChild<FloorFigures>(bundle, 'floor', cases[0]!.path));
+    cases.forEach((c, k) => {
+      results[k]!.opens.push(freshChild<OpenFigures>(bundle, 'open', c.path));
+      results[k]!.parts.push(freshChild<OpenPartsFigures>(bundle, 'parts', c.path));
+    });
+  }
+  return { results, floors };
+}
+
+export function printColdOpens(cases: OpenCase[], results: ColdOpenResult[], floors: FloorFigures[]): void {
+  const floor = median(floors.map((f) => f.floorMs));
+  const floorCpu = median(floors.map((f) => f.cpuMs));
+  console.log(
+    `\n  cold open, ${floors.length} fresh processes each (plain node, esbuild bundle), ` +
+      'sql.js init -> NightPilotDatabase.open -> jobs.list():',
+  );
+  console.log(
+    row(
+      'the floor: sql.js init + SELECT 1 on an empty database',
+      floors.map((f) => f.floorMs),
+    ),
+  );
+  console.log(line('  its CPU time (user + system, median)', `${floorCpu.toFixed(1)} ms`));
+  results.forEach((r, i) => {
+    const c = cases[i]!;
+    const total = r.opens.map((o) => o.totalMs);
+    console.log(`\n    ${c.label} (${mib(c.size)}):`);
+    console.log(row('  init + open + first query', total));
+    console.log(
+      row(
+        '    sql.js init',
+        r.opens.map((o) => o.initMs),
+      ),
+    );
+    console.log(
+      row(
+        '    NightPilotDatabase.open + jobs.list',
+        r.opens.map((o) => o.openQueryMs),
+      ),
+    );
+    console.log(
+      line(
+        '  / the floor (medians, wall) | (CPU)',
+        `${(median(total) / floor).toFixed(2)} | ${(median(r.opens.map((o) => o.cpuMs)) / floorCpu).toFixed(2)}`,
+      ),
+    );
+    console.log(line('  RSS of the child after open (median)', mib(median(r.opens.map((o) => o.rss)))));
+    console.log(`      the same steps one by one, cold, in other fresh processes:`);
+    console.log(
+      row(
+        '    sql.js init',
+        r.parts.map((p) => p.initMs),
+      ),
+    );
+    console.log(
+      row(
+        '    open the files: descriptors, the log read to its end',
+        r.parts.map((p) => p.imageMs),
+      ),
+    );
+    console.log(
+      row(
+        '    new SQL.Database(image) + read the schema',
+        r.parts.map((p) => p.loadMs),
+      ),
+    );
+    console.log(
+      row(
+        '    first query (jobs.list)',
+        r.parts.map((p) => p.queryMs),
+      ),
+    );
+    console.log(line('    pages the log holds over the file', String(r.parts[0]?.logPages ?? 0)));
+  });
+  console.log(`    ${pad('jobs listed', LABEL)} ${results[0]?.opens[0]?.jobs}`);
+}
