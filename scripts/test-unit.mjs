@@ -5,11 +5,16 @@ import path from 'node:path';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
-const specs = args.some((a) => a.endsWith('.ts')) ? [] : ['test/unit/**/*.test.ts'];
+const whole = !args.some((a) => a.endsWith('.ts'));
+const specs = whole ? ['test/unit/**/*.test.ts'] : [];
+// The whole tier in 3 worker processes: most of its time is spent waiting on the child processes
+// it runs (the real CLI, scheduler processes, kill and timeout tests), not on a core.
+const parallel =
+  whole && !args.includes('-g') && !args.includes('--grep') ? ['--parallel', '--jobs', '3'] : [];
 const started = Date.now();
 const child = spawn(
   process.execPath,
-  [path.join(ROOT, 'node_modules/mocha/bin/mocha.js'), ...specs, ...args],
+  [path.join(ROOT, 'node_modules/mocha/bin/mocha.js'), ...specs, ...parallel, ...args],
   {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
