@@ -29,10 +29,19 @@ export function ownerProcess(owner: string): ProcessIdentity | null {
  * (a database on a shared folder) can only be judged by its heartbeat.
  */
 export function ownerIsGone(run: Run, now: Date, staleAfterMs: number): boolean {
-  if (run.owner === null) return true;
-  const identity = ownerProcess(run.owner);
+  return ownerIdIsGone(run.owner, run.heartbeatAt ?? run.startedAt ?? run.createdAt, now, staleAfterMs);
+}
+
+/** {@link ownerIsGone} for any owned record: `lastSeen` is when its owner last showed a sign of life. */
+export function ownerIdIsGone(
+  owner: string | null,
+  lastSeen: string,
+  now: Date,
+  staleAfterMs: number,
+): boolean {
+  if (owner === null) return true;
+  const identity = ownerProcess(owner);
   const state = identity === null ? 'other-host' : liveness(identity);
   if (state !== 'other-host') return state === 'dead';
-  const heartbeat = Date.parse(run.heartbeatAt ?? run.startedAt ?? run.createdAt);
-  return now.getTime() - heartbeat > staleAfterMs;
+  return now.getTime() - Date.parse(lastSeen) > staleAfterMs;
 }
