@@ -368,7 +368,7 @@ export class Scheduler {
    * committing a large worktree must not delay a fire.
    */
   private _recoverWorktrees(): void {
-    if (this._worktreeRecovery !== null || this._stopped) return;
+    if (this._worktreeRecovery !== null) return;
     const { settings } = this._deps;
     const found = this._db.read((tx) =>
       findAbandonedWorktrees(tx, this._clock.now(), settings.staleAfterMs, this.owner),

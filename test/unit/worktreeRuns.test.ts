@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Job, NewJob, Run, RunWorktree } from '../../src/core/model';
+import type { Job, Run, RunWorktree } from '../../src/core/model';
+import type { NewJob } from '../../src/storage/jobRepository';
 import { runWorktreePath } from '../../src/storage/paths';
 import { GIT_TEST_ENV, commitFiles, gitIn, makeRepo, nightPilotBranches, treeSnapshot } from './gitRepos';
 import { runsOf, tickAndSettle, useHarness } from './schedulerHarness';
