@@ -3,18 +3,13 @@
 
 import type { RunWorktree } from '../core/model';
 import { PENDING_REVIEW_STATES } from '../core/model';
-import { describeWorktreeStats } from '../core/runBranch';
+import { describeWorktreeState, describeWorktreeStats } from '../core/runBranch';
 import { changedFiles, streamDiff } from '../git/diff';
 import type { GitDeps } from '../git/gitCommand';
 import { GitError } from '../git/gitCommand';
 import { branchCommit } from '../git/repository';
 import { runSupervisedProcess } from '../scheduler/processSupervisor';
-import {
-  ReviewRefused,
-  describeState,
-  discardRunWorktree,
-  mergeRunWorktree,
-} from '../scheduler/worktreeReview';
+import { ReviewRefused, discardRunWorktree, mergeRunWorktree } from '../scheduler/worktreeReview';
 import type { PositionalSpec } from './args';
 import type { CommandContext } from './context';
 import { CliError, ExitCode, UsageError } from './exitCodes';
@@ -88,7 +83,7 @@ const diff: CommandSpec = {
     const head = live ?? row.headCommit;
     if (head === null)
       throw new CliError(
-        `run ${row.runId}'s worktree is ${describeState(row)}: it has no commits to show`,
+        `run ${row.runId}'s worktree is ${describeWorktreeState(row)}: it has no commits to show`,
         ExitCode.failure,
       );
     try {

@@ -5,7 +5,7 @@
 
 import { wallTime } from './calendar';
 import { jobSlug } from './jobSlug';
-import type { ExecutionOptions, Isolation, WorktreeStats } from './model';
+import type { ExecutionOptions, Isolation, RunWorktree, WorktreeStats } from './model';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -75,4 +75,18 @@ export function letsClaudeEdit(options: Pick<ExecutionOptions, 'permissionMode' 
 export function describeWorktreeStats(stats: WorktreeStats): string {
   const files = `${stats.filesChanged} file${stats.filesChanged === 1 ? '' : 's'}`;
   return `${files} +${stats.insertions} -${stats.deletions}`;
+}
+
+/** "merged", "discarded", "removed (no changes)"... as a sentence part. */
+export function describeWorktreeState(row: Pick<RunWorktree, 'state'>): string {
+  switch (row.state) {
+    case 'no_changes':
+      return 'removed (the run changed nothing)';
+    case 'creating':
+    case 'active':
+    case 'finishing':
+      return 'still in use by its run';
+    default:
+      return row.state;
+  }
 }

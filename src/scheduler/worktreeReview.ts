@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import type { RunWorktree } from '../core/model';
+import { describeWorktreeState } from '../core/runBranch';
 import { PENDING_REVIEW_STATES } from '../core/model';
 import type { GitDeps } from '../git/gitCommand';
 import { GitError } from '../git/gitCommand';
@@ -24,22 +25,10 @@ function pending(db: NightPilotDatabase, runId: string): RunWorktree {
   const row = db.read((tx) => tx.worktrees.get(runId));
   if (row === undefined) throw new ReviewRefused(`run ${runId} did not run in a worktree`);
   if (!PENDING_REVIEW_STATES.includes(row.state))
-    throw new ReviewRefused(`run ${runId}'s worktree is ${describeState(row)}: there is nothing to review`);
+    throw new ReviewRefused(
+      `run ${runId}'s worktree is ${describeWorktreeState(row)}: there is nothing to review`,
+    );
   return row;
-}
-
-/** "merged", "discarded", "removed (no changes)"... as a sentence part. */
-export function describeState(row: Pick<RunWorktree, 'state'>): string {
-  switch (row.state) {
-    case 'no_changes':
-      return 'removed (the run changed nothing)';
-    case 'creating':
-    case 'active':
-    case 'finishing':
-      return 'still in use by its run';
-    default:
-      return row.state;
-  }
 }
 
 /** What a merge did, with the row as it is afterwards. */

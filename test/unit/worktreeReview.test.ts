@@ -55,6 +55,11 @@ describe('morning review from the CLI (real git)', function () {
       new RegExp(`${row.runId.slice(0, 8)}.*Nightly Review.*${row.branch}.*2 files \\+2 -0`),
     );
 
+    const shown = await run('run', 'show', row.runId);
+    assert.match(
+      shown.stdout,
+      /Worktree: +night-pilot\/nightly-review\/20261127-0200 from main: 2 files \+2 -0, to review/,
+    );
     const stat = await run('run', 'diff', row.runId, '--stat');
     assert.equal(stat.code, 0, stat.stderr);
     assert.match(stat.stdout, /a\.txt +\| 1 \+/);
