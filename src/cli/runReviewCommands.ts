@@ -29,6 +29,10 @@ function cliGit(ctx: CommandContext): GitDeps {
 /** The worktree row of the run `reference` names; a run without one is a usage error. */
 async function worktreeOf(ctx: CommandContext, reference: string): Promise<RunWorktree> {
   return ctx.store.read((tx) => {
+    // A run pruned by retention, or of a deleted job, is still found by its worktree.
+    const orphans =
+      tx.runs.resolve(reference.trim()).length === 0 ? tx.worktrees.resolve(reference.trim()) : [];
+    if (orphans.length === 1) return orphans[0]!;
     const run = resolveRun(tx, reference);
     const row = tx.worktrees.get(run.id);
     if (row === undefined)

@@ -178,6 +178,31 @@ export class WorktreeRepository {
     return changed === 0 ? null : this.require(runId);
   }
 
+  /** The rows whose run id is `reference` or starts with it (at least 4 characters). */
+  resolve(reference: string): RunWorktree[] {
+    const exact = this.get(reference);
+    if (exact) return [exact];
+    if (reference.length < 4) return [];
+    return this._sql
+      .all('SELECT * FROM run_worktrees WHERE substr(run_id, 1, ?) = ? ORDER BY created_at', [
+        reference.length,
+        reference,
+      ])
+      .map(toWorktree);
+  }
+
+  /** Rows waiting for review whose run is gone (pruned by retention, or its job deleted). */
+  listWithoutRun(states: readonly WorktreeState[]): RunWorktree[] {
+    if (states.length === 0) return [];
+    return this._sql
+      .all(
+        `SELECT * FROM run_worktrees WHERE state IN (${states.map(() => '?').join(', ')})
+           AND run_id NOT IN (SELECT id FROM job_runs) ORDER BY created_at DESC, run_id`,
+        [...states],
+      )
+      .map(toWorktree);
+  }
+
   /** Forgets a row whose worktree and branch never came to exist (or were removed again). */
   delete(runId: string): boolean {
     return this._sql.run('DELETE FROM run_worktrees WHERE run_id = ?', [runId]) > 0;

@@ -161,6 +161,19 @@ describe('morning review from the CLI (real git)', function () {
     assert.deepEqual(treeSnapshot(repo), before);
   });
 
+  it("keeps a pruned run's worktree for review: listed, and discarded by its run id", async () => {
+    const row = await reviewedRun("printf 'new\\n' > new.txt");
+    // What retention does to an old run: its row goes, its worktree and branch stay.
+    await h.db.write((tx) => tx.sql.run('DELETE FROM job_runs WHERE id = ?', [row.runId]));
+    assert.ok(fs.existsSync(row.path));
+    const listed = await run('run', 'list', '--to-review');
+    assert.match(listed.stdout, new RegExp(row.runId.slice(0, 8)));
+    const discarded = await run('run', 'discard', row.runId.slice(0, 8), '--yes');
+    assert.equal(discarded.code, 0, discarded.stderr);
+    assert.equal(fs.existsSync(row.path), false);
+    assert.deepEqual(nightPilotBranches(repo), []);
+  });
+
   it('says which run did not work in a worktree', async () => {
     const job = await h.addJob({
       name: 'plain',
