@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     ensureVscodeEnv(): string;
     build(): void;
     startTestWorkbench(o: object): Promise<Bench>;
-    workbenchUrl(authority: string, o: object): string;
+    openWorkbenchPage(bench: object): Promise<Page>;
   };
   const envDir = run.ensureVscodeEnv();
   execFileSync(process.execPath, [path.join(ROOT, 'esbuild.mjs'), '--production'], {
@@ -77,14 +77,7 @@ async function main(): Promise<void> {
     },
   });
   try {
-    const page = await bench.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(
-      run.workbenchUrl(bench.server.authority, {
-        folder: bench.dirs.workspace,
-        extensionDevelopmentPath: ROOT,
-      }),
-    );
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const page = await run.openWorkbenchPage(bench);
     await page.locator('.statusbar-item', { hasText: 'held' }).waitFor({ timeout: 60_000 });
     const frame = () =>
       page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');

@@ -349,6 +349,20 @@ export async function startTestWorkbench({ envDir, settings = {}, prefix, worksp
 }
 
 /**
+ * Opens the workbench of a test workbench (startTestWorkbench) in a new 1280x800 page, with this
+ * repository as the development extension and the throwaway workspace open; resolves once the
+ * workbench is there.
+ */
+export async function openWorkbenchPage(bench, extensionDevelopmentPath = ROOT) {
+  const page = await bench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(
+    workbenchUrl(bench.server.authority, { folder: bench.dirs.workspace, extensionDevelopmentPath }),
+  );
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  return page;
+}
+
+/**
  * Runs an extension's test module (its exported `run()`) inside the real extension host and resolves
  * with the exit code VS Code reports (0 when `run()` resolved). Every console line of the workbench
  * and the extension host goes to `onLog(line, level)` (string-first console calls only: that is what
@@ -360,10 +374,17 @@ export async function runExtensionTests({
   extensionTestsPath,
   workspaceTemplate,
   settings,
+  seed,
   timeoutMs = 300_000,
   onLog = (line) => console.log(line),
 }) {
-  const bench = await startTestWorkbench({ envDir, settings, workspaceTemplate, prefix: 'night-pilot-int-' });
+  const bench = await startTestWorkbench({
+    envDir,
+    settings,
+    workspaceTemplate,
+    seed,
+    prefix: 'night-pilot-int-',
+  });
   let code = 3;
   try {
     const page = await bench.browser.newPage();

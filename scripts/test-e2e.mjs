@@ -1,14 +1,16 @@
 // npm run test:e2e: drives the real VS Code workbench (code-server) in headless chromium with Night
 // Pilot loaded as a development extension. Each test/e2e/*.e2e.mjs gets its own fresh workbench and
 // exports `tests: { name, run({ page, shot }) }[]` (run in order) and optionally
-// `workbench: { settings?, seed?(dirs) }` (extra settings; files to create before VS Code starts).
+// `workbench: { settings?, seed?(dirs), teardown?() }` (extra settings; files to create, or helper
+// processes to start, before VS Code starts; what to stop after its tests).
 // Screenshots go to a temp folder that is kept and printed. Prints "N passed, N failed" last.
 //   NIGHT_PILOT_TEST_GREP=<text>   run only the tests whose name contains <text>
+//   NIGHT_PILOT_TEST_FILE=<text>   run only the files whose name contains <text>
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, build, ensureVscodeEnv, startTestWorkbench, tail, workbenchUrl } from './run-vscode.mjs';
+import { ROOT, build, ensureVscodeEnv, openWorkbenchPage, startTestWorkbench, tail } from './run-vscode.mjs';
 
 const TEST_TIMEOUT_MS = 45_000;
 
@@ -35,12 +37,8 @@ async function runFile(file) {
     seed: mod.workbench?.seed,
   });
   try {
-    const page = await bench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await openWorkbenchPage(bench);
     page.setDefaultTimeout(20_000);
-    await page.goto(
-      workbenchUrl(bench.server.authority, { folder: bench.dirs.workspace, extensionDevelopmentPath: ROOT }),
-    );
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const prefix = path.basename(file, '.e2e.mjs');
     const shot = async (name) => {
       const target = path.join(shots, `${prefix}-${name}.png`);
@@ -81,12 +79,13 @@ async function runFile(file) {
     );
   } finally {
     await bench.close();
+    await mod.workbench?.teardown?.();
   }
 }
 
 for (const file of fs
   .readdirSync(path.join(ROOT, 'test/e2e'))
-  .filter((f) => f.endsWith('.e2e.mjs'))
+  .filter((f) => f.endsWith('.e2e.mjs') && f.includes(process.env.NIGHT_PILOT_TEST_FILE ?? ''))
   .sort()) {
   await runFile(file);
 }

@@ -1,27 +1,50 @@
 // What `activate()` returns: `vscode.extensions.getExtension('night-pilot.night-pilot').exports`.
-// The integration tests use it; other extensions may too, so keep it small and stable.
-import type { ClaudeLocation } from './scheduler/claudeLocator';
-import type { NightPilotDatabase } from './storage/database';
-import type { JobsTreeProvider } from './views/jobsTree';
-import type { SchedulerHost } from './views/schedulerHost';
-import type { UsageDashboard } from './views/usageDashboard';
-import type { UsageStatusBar } from './views/usageStatusBar';
+// Other extensions (and scripts) may use it: it is small on purpose and stays compatible within
+// `apiVersion`. Times are ISO-8601 UTC strings; statuses are the lower-case strings of the CLI's JSON.
+import type * as vscode from 'vscode';
+
+export interface JobInfo {
+  readonly id: string;
+  readonly name: string;
+  /** `active`, `paused`, `completed` or `failed`. */
+  readonly status: string;
+  readonly cronExpression: string;
+  /** The IANA zone the cron expression is read in. */
+  readonly timezone: string;
+  /** The job whose success triggers this one, if any. */
+  readonly parentJobId: string | null;
+  readonly nextRunTime: string | null;
+  readonly lastRunTime: string | null;
+}
+
+export interface RunInfo {
+  readonly id: string;
+  readonly jobId: string;
+  /** `queued`, `running`, `waiting_for_limit`, `succeeded`, `failed`, `cancelled` or `skipped`. */
+  readonly status: string;
+  /** `schedule`, `manual`, `retry`, `catch_up`, `parent` or `limit_resume`. */
+  readonly trigger: string;
+  readonly scheduledFor: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly error: string | null;
+  /** What the run's Claude usage cost in US dollars, as recorded; null when nothing was recorded. */
+  readonly costUsd: number | null;
+}
 
 export interface NightPilotApi {
-  /** The database file this window uses (in the extension's global storage folder). */
-  readonly databasePath: string;
-  /** The open database, or undefined when it could not be opened (see `activationError`). */
-  readonly database: NightPilotDatabase | undefined;
-  /** Why activation could not open the database, as shown to the user; undefined when it could. */
-  readonly activationError: string | undefined;
-  /** The provider behind the Jobs view. */
-  readonly jobsTree: JobsTreeProvider;
-  /** The scheduler of this window (its `started` flag, `scheduler.status()`); undefined without a database. */
-  readonly scheduler: SchedulerHost | undefined;
-  /** Where the Claude CLI is, or why it was not found (settles after the first search). */
-  claudeLocation(): Promise<ClaudeLocation>;
-  /** The usage dashboard webview (its `panel` while open). */
-  readonly usageDashboard: UsageDashboard;
-  /** The usage status bar item; undefined without a database. */
-  readonly usageStatusBar: UsageStatusBar | undefined;
+  /** Bumped when a change would break a caller. */
+  readonly apiVersion: 1;
+  /** Every job. Waits for the database to open; rejects with the reason when it cannot be. */
+  jobs(): Promise<JobInfo[]>;
+  /** Runs, newest first: of one job when `jobId` is given; at most `limit` (default 100). */
+  runs(options?: { jobId?: string; limit?: number }): Promise<RunInfo[]>;
+  /**
+   * Runs a job now in this window and resolves with the run once it has ended (a usage-limit wait
+   * included); `undefined` when nothing ran. Rejects when the job cannot be run (unknown id,
+   * Restricted Mode, no database), with the error the user is also shown.
+   */
+  runJob(jobId: string): Promise<RunInfo | undefined>;
+  /** Fires when runs may have changed (started, ended, added by any window or the CLI). */
+  readonly onDidChangeRuns: vscode.Event<void>;
 }

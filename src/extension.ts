@@ -1,106 +1,108 @@
 // The composition root: builds the services, registers everything into context.subscriptions and
-// returns the public API. Behaviour lives in src/views and src/commands.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+// returns the public API. It never waits for the database: that opens in the background and
+// `whenOpen` wires what needs it. Behaviour lives in src/services, src/views and src/commands.
 import * as vscode from 'vscode';
 import type { NightPilotApi } from './api';
 import type { CommandContext } from './commands/commandContext';
-import { requireDatabase } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
-import { NightPilotDatabase } from './storage/database';
-import { CorruptDatabaseError } from './storage/errors';
-import { DatabaseHealth } from './views/databaseHealth';
-import { ClaudeCheck } from './views/claudeCheck';
-import { registerMigration } from './views/migration/registerMigration';
+import { errorMessage } from './core/errorMessage';
+import type { NightPilotDatabase } from './storage/database';
+import { ClaudeCheck } from './services/claudeCheck';
+import { setContextKey } from './services/contextKeys';
+import { DatabaseHealth } from './services/databaseHealth';
+import { DatabaseHost } from './services/databaseHost';
+import type { NightPilotInternals } from './services/internals';
+import { INTERNALS_KEY } from './services/internals';
+import { componentLogger } from './services/logger';
+import { createPublicApi } from './services/publicApi';
+import { SchedulerHost } from './services/schedulerHost';
 import { JobsTreeProvider } from './views/jobsTree';
-import type { Logger } from './views/logger';
-import { componentLogger, errorMessage } from './views/logger';
-import { SchedulerHost } from './views/schedulerHost';
+import type { WizardDeps } from './views/migration/migrationWizard';
+import {
+  disposeMigrationWizard,
+  showMigrationWizard,
+  startMigrationOffer,
+} from './views/migration/registerMigration';
+import { RunNotifications } from './views/notifications';
+import { SeenFailures } from './views/seenFailures';
 import { NightPilotStatusBar } from './views/statusBar';
-import { readJobsSummary, setContextKey, updateContextKeys } from './views/summary';
+import { readJobsSummary, updateContextKeys } from './views/summary';
+import { TranscriptProvider } from './views/transcriptDocument';
 import { registerPrompts } from './prompts/registerPrompts';
 import { createUsageViews } from './views/usageViews';
-
-const DATABASE_FILE = 'claude-night-pilot.db';
 
 /** The orderly stop of this activation; `deactivate` returns it (see SchedulerHost.shutdown). */
 let shutdown: (() => Promise<void>) | undefined;
 
-async function openDatabase(
-  context: vscode.ExtensionContext,
-  databasePath: string,
-  log: Logger,
-): Promise<{ database?: NightPilotDatabase; error?: string; damaged?: boolean }> {
-  try {
-    fs.mkdirSync(path.dirname(databasePath), { recursive: true });
-    const database = await NightPilotDatabase.open(databasePath, {
-      wasmPath: context.asAbsolutePath('dist/sql-wasm.wasm'),
-      lockLabel: `VS Code extension host (pid ${process.pid})`,
-    });
-    log.info(`Database: ${databasePath}`);
-    return { database };
-  } catch (err) {
-    // StorageError messages already name the file and the fix; anything else gets the path added.
-    const message = errorMessage(err).includes(databasePath)
-      ? errorMessage(err)
-      : `Night Pilot could not open its database ${databasePath}: ${errorMessage(err)}`;
-    log.error(message, err);
-    return { error: message, damaged: err instanceof CorruptDatabaseError };
-  }
-}
-
-export async function activate(context: vscode.ExtensionContext): Promise<NightPilotApi> {
+export function activate(context: vscode.ExtensionContext): NightPilotApi {
   const started = Date.now();
   const channel = vscode.window.createOutputChannel('Night Pilot', { log: true });
   context.subscriptions.push(channel);
   const log = componentLogger(channel, 'extension');
+  const showLog = () => channel.show(true);
   log.info(`Activating Night Pilot ${context.extension.packageJSON.version} in ${vscode.env.appName}.`);
 
-  const databasePath = path.join(context.globalStorageUri.fsPath, DATABASE_FILE);
-  const { database, error, damaged } = await openDatabase(context, databasePath, log);
-
-  const statusBar = new NightPilotStatusBar();
-  const health = new DatabaseHealth(
-    databasePath,
-    context.asAbsolutePath('dist/sql-wasm.wasm'),
+  const wasm = context.asAbsolutePath('dist/sql-wasm.wasm');
+  const databaseHost = new DatabaseHost(
+    context.globalStorageUri.fsPath,
+    wasm,
     componentLogger(channel, 'storage'),
-    statusBar,
-    () => channel.show(true),
   );
-  const jobsTree = new JobsTreeProvider(database, componentLogger(channel, 'tree'));
-  const claude = new ClaudeCheck(componentLogger(channel, 'claude'), statusBar, () => channel.show(true));
-  context.subscriptions.push(statusBar, jobsTree, jobsTree.createView(), claude);
+  const statusBar = new NightPilotStatusBar();
+  const jobsTree = new JobsTreeProvider(
+    databaseHost,
+    componentLogger(channel, 'tree'),
+    context.extensionUri,
+    context.globalState,
+    started,
+  );
+  const view = jobsTree.createView();
+  const seenFailures = new SeenFailures(context.globalState);
+  seenFailures.watch(view);
+  const transcripts = new TranscriptProvider(databaseHost, componentLogger(channel, 'transcript'));
+  const claude = new ClaudeCheck(componentLogger(channel, 'claude'), showLog);
+  const health = new DatabaseHealth(
+    databaseHost.path,
+    wasm,
+    componentLogger(channel, 'storage'),
+    (message) => statusBar.setDatabaseError(message),
+    showLog,
+  );
+  const usage = createUsageViews(context, databaseHost, componentLogger(channel, 'usage'));
+  const runsChanged = new vscode.EventEmitter<void>();
+  // The tree view belongs to the provider: disposing the provider disposes it, once.
+  context.subscriptions.push(statusBar, jobsTree, seenFailures, transcripts, claude, runsChanged);
+  context.subscriptions.push(claude.onDidChange((location) => statusBar.setClaude(location)));
 
-  const usage = createUsageViews(context, database, error, componentLogger(channel, 'usage'));
-  const schedulerHost = database
-    ? new SchedulerHost(
-        database,
-        componentLogger(channel, 'scheduler'),
-        () => jobsTree.refresh(),
-        usage.cachePath,
-      )
-    : undefined;
-  if (schedulerHost) context.subscriptions.push(schedulerHost);
-
+  let schedulerHost: SchedulerHost | undefined;
+  let notifications: RunNotifications | undefined;
+  let wizard: WizardDeps | undefined;
   const commandContext: CommandContext = {
-    database,
-    databasePath,
-    databaseError: error,
+    get database() {
+      return databaseHost.database;
+    },
+    databasePath: databaseHost.path,
+    get databaseError() {
+      return databaseHost.failure?.message;
+    },
+    ready: databaseHost.ready,
     channel,
     log: componentLogger(channel, 'commands'),
-    schedulerHost,
+    get schedulerHost() {
+      return schedulerHost;
+    },
+    jobsTree,
+    transcripts,
     refresh: () => jobsTree.refresh(),
     openUsageDashboard: () => usage.dashboard.open(),
     revealRun: (run) => jobsTree.revealRun(run),
     restoreDatabase: () => health.restore(),
+    migrateLegacy: async (file) => {
+      await databaseHost.require();
+      return wizard ? showMigrationWizard(wizard, file) : undefined;
+    },
   };
-  context.subscriptions.push(...registerCommands(commandContext));
-  const migrationDeps = database
-    ? { extensionUri: context.extensionUri, database, jobsTree, log: componentLogger(channel, 'migration') }
-    : undefined;
-  context.subscriptions.push(
-    ...registerMigration(migrationDeps, context.globalState, () => void requireDatabase(commandContext)),
-  );
+  context.subscriptions.push(...registerCommands(commandContext), disposeMigrationWizard);
 
   // VS Code disposes the subscriptions right after calling deactivate without waiting for it:
   // both paths share one stop, which closes the database only once the runs have stopped.
@@ -108,15 +110,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
   shutdown = () =>
     (closing ??= (async () => {
       await schedulerHost?.shutdown();
-      database?.close();
+      await databaseHost.close();
     })());
   context.subscriptions.push({ dispose: () => void shutdown?.() });
 
-  if (database) {
+  const whenOpen = (db: NightPilotDatabase) => {
+    if (closing) return;
+    schedulerHost = new SchedulerHost(
+      db,
+      componentLogger(channel, 'scheduler'),
+      () => {
+        jobsTree.refresh();
+        runsChanged.fire();
+      },
+      usage.cachePath,
+    );
+    const notify = new RunNotifications(db);
+    notifications = notify;
+    usage.attach(db);
+    wizard = {
+      extensionUri: context.extensionUri,
+      database: db,
+      jobsTree,
+      log: componentLogger(channel, 'migration'),
+    };
     // The tree's refresh is the one coalesced repaint; the status bar and menus follow it.
     const updateSummary = () => {
       try {
-        const summary = readJobsSummary(database);
+        const summary = readJobsSummary(db, new Date(), seenFailures.seenAt);
         statusBar.setSummary(summary);
         updateContextKeys(summary);
         usage.update();
@@ -126,33 +147,61 @@ export async function activate(context: vscode.ExtensionContext): Promise<NightP
     };
     updateSummary();
     // Prompt files: diagnostics, CodeLens, stored prompts in editor tabs, renames followed.
-    const prompts = registerPrompts(database, componentLogger(channel, 'prompts'), () => jobsTree.refresh());
+    const prompts = registerPrompts(db, componentLogger(channel, 'prompts'), () => jobsTree.refresh());
     context.subscriptions.push(
       ...prompts.disposables,
       jobsTree.onDidChangeTreeData(() => prompts.refresh()),
     );
     context.subscriptions.push(
+      schedulerHost,
+      schedulerHost.scheduler.onDidEndRun((run) => {
+        void notify.notify(run).catch((err: unknown) => log.error(`Notification: ${errorMessage(err)}`, err));
+      }),
       jobsTree.onDidChangeTreeData(updateSummary),
-      database.onDidChange(() => jobsTree.refresh()),
-      health.watch(database),
+      seenFailures.onDidChange(updateSummary),
+      db.onDidChange(() => {
+        jobsTree.refresh();
+        transcripts.checkLive();
+        runsChanged.fire();
+      }),
+      health.watch(db),
     );
-  } else {
-    health.report(error ?? 'Night Pilot could not open its database.', damaged === true);
-  }
-  setContextKey('nightPilot:databaseError', database === undefined);
-  setContextKey('nightPilot:ready', true);
-  log.info(`Activated in ${Date.now() - started} ms.`);
-
-  return {
-    databasePath,
-    database,
-    activationError: error,
-    jobsTree,
-    scheduler: schedulerHost,
-    claudeLocation: () => claude.location(),
-    usageDashboard: usage.dashboard,
-    usageStatusBar: usage.statusBar,
+    startMigrationOffer(wizard, context.globalState);
+    setContextKey('nightPilot:databaseError', false);
+    setContextKey('nightPilot:ready', true);
   };
+  void databaseHost.ready.then((db) => {
+    if (db) whenOpen(db);
+    else {
+      const failure = databaseHost.failure;
+      health.report(
+        failure?.message ?? vscode.l10n.t('Night Pilot could not open its database.'),
+        failure?.damaged === true,
+      );
+      setContextKey('nightPilot:ready', true);
+    }
+  });
+
+  const api = createPublicApi(databaseHost, runsChanged.event);
+  const returned = Date.now();
+  log.info(`Activated in ${returned - started} ms (the database opens in the background).`);
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    const internals: NightPilotInternals = {
+      databaseHost,
+      jobsTree,
+      transcripts,
+      statusBar,
+      seenFailures,
+      usageDashboard: usage.dashboard,
+      usageStatusBar: () => usage.statusBar(),
+      schedulerHost: () => schedulerHost,
+      notifications: () => notifications,
+      claudeLocation: () => claude.location(),
+      activation: { started, returned },
+    };
+    Object.defineProperty(api, INTERNALS_KEY, { value: internals, enumerable: false });
+  }
+  return api;
 }
 
 /** Stops the scheduler in order (runs cancelled, cleanups run, outcomes saved), then closes the database. */

@@ -27,6 +27,7 @@ import { jobJson, runJson } from './output';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
 import { formatJobDetail, formatJobTable } from './textOutput';
+import { errorMessage } from '../core/errorMessage';
 
 export const JOB_ID: PositionalSpec = {
   name: 'ID',
@@ -285,7 +286,7 @@ function nextRunFrom(job: Job, now: Date): string | null {
     return nextRunTimeFor(job, now);
   } catch (err) {
     throw new UsageError(
-      `job "${job.name}" cannot be scheduled: ${(err as Error).message}; fix it with "night-pilot job edit ${job.id} --cron EXPR"`,
+      `job "${job.name}" cannot be scheduled: ${errorMessage(err)}; fix it with "night-pilot job edit ${job.id} --cron EXPR"`,
     );
   }
 }

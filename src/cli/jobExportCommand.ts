@@ -6,6 +6,7 @@ import { CliError, ExitCode, UsageError } from './exitCodes';
 import { JOB_ID } from './jobCommands';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
+import { errorMessage } from '../core/errorMessage';
 
 const TARGETS = ['github-actions'] as const;
 
@@ -75,7 +76,7 @@ export const jobExportCommand: CommandSpec = {
         force: args.flag('force'),
       });
     } catch (err) {
-      throw new CliError(`the workflow could not be written: ${(err as Error).message}`, ExitCode.failure);
+      throw new CliError(`the workflow could not be written: ${errorMessage(err)}`, ExitCode.failure);
     }
     if (!result.ok) {
       throw new UsageError(

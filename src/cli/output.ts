@@ -5,6 +5,7 @@ import { describeCron } from '../core/cron';
 import type { ExecutionProcess, Job, Prompt, Run, UsageRecord } from '../core/model';
 import { summarizeRunUsage } from '../usage/runUsage';
 import type { UsageJson } from '../usage/runUsage';
+import { errorMessage } from '../core/errorMessage';
 
 export interface PromptJson {
   id: string;
@@ -50,7 +51,7 @@ export function describeSchedule(job: Pick<Job, 'cronExpression' | 'timezone' | 
   try {
     text = describeCron(job.cronExpression, job.timezone);
   } catch (err) {
-    return `Invalid schedule: ${(err as Error).message}`;
+    return `Invalid schedule: ${errorMessage(err)}`;
   }
   return job.jobType === 'one_time' ? `Once: ${text}` : text;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PromptSettings } from '../core/frontMatter';
 import { loadPromptFile } from '../scheduler/promptText';
 import { UsageError } from './exitCodes';
+import { errorMessage } from '../core/errorMessage';
 
 export interface PromptFile {
   /** Absolute path. */
@@ -26,7 +27,7 @@ export function readPromptFile(value: string, cwd: string): PromptFile {
   try {
     loaded = loadPromptFile(filePath);
   } catch (err) {
-    throw new UsageError(`${option}: ${(err as Error).message.replace(/\.$/, '')}`);
+    throw new UsageError(`${option}: ${errorMessage(err).replace(/\.$/, '')}`);
   }
   const { settings } = loaded.prompt;
   return { filePath, content: loaded.content, title: settings.title ?? path.basename(filePath), settings };

@@ -13,6 +13,7 @@ import { migrate } from '../storage/migrations';
 import { createTx } from '../storage/repositories';
 import { loadSqlJs } from '../storage/sqlJs';
 import { CliError } from './exitCodes';
+import { errorMessage } from '../core/errorMessage';
 
 /** Opens the database lazily, at most once, and closes it at the end of the invocation. */
 export class CliStore {
@@ -99,7 +100,7 @@ async function guard<T>(dbPath: string, fn: () => Promise<T>): Promise<T> {
     if (err instanceof StorageError || err instanceof CliError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (typeof code === 'string')
-      throw new StorageError(`Cannot use the database ${dbPath}: ${(err as Error).message}`);
+      throw new StorageError(`Cannot use the database ${dbPath}: ${errorMessage(err)}`);
     throw err;
   }
 }

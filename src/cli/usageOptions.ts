@@ -13,6 +13,7 @@ import type { OptionSpec, ParsedArgs } from './args';
 import type { CommandContext } from './context';
 import { UsageError } from './exitCodes';
 import { oneOf } from './jobOptions';
+import { errorMessage } from '../core/errorMessage';
 
 export const USAGE_OPTIONS: readonly OptionSpec[] = [
   { name: 'since', value: 'YYYYMMDD', description: 'Only usage on or after this local date.' },
@@ -107,7 +108,7 @@ function readPrices(ctx: CommandContext, raw: string | undefined): PriceRule[] {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`--prices: cannot read ${file} as JSON: ${(err as Error).message}`);
+    throw new UsageError(`--prices: cannot read ${file} as JSON: ${errorMessage(err)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`--prices: ${file} must hold an object of model names to prices`);
@@ -115,7 +116,7 @@ function readPrices(ctx: CommandContext, raw: string | undefined): PriceRule[] {
   try {
     return priceTable(data as Record<string, unknown>);
   } catch (err) {
-    throw new UsageError(`--prices: ${file}: ${(err as Error).message}`);
+    throw new UsageError(`--prices: ${file}: ${errorMessage(err)}`);
   }
 }
 

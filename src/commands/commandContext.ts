@@ -4,20 +4,30 @@ import type { CancelOptions } from '../scheduler/runCancel';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import { StorageError } from '../storage/errors';
-import type { Logger } from '../views/logger';
-import type { SchedulerHost } from '../views/schedulerHost';
+import type { Logger } from '../services/logger';
+import type { SchedulerHost } from '../services/schedulerHost';
+import type { JobsTreeProvider } from '../views/jobsTree';
+import type { TranscriptProvider } from '../views/transcriptDocument';
 
-/** What the command handlers share, built once by the composition root. */
+/**
+ * What the command handlers share, built once by the composition root. The database opens after
+ * activation: the command wrapper waits for it before a handler runs, so `database` and
+ * `schedulerHost` are final by then.
+ */
 export interface CommandContext {
   /** Undefined when the database could not be opened; `requireDatabase` explains that. */
   readonly database: NightPilotDatabase | undefined;
   readonly databasePath: string;
   /** Why the database could not be opened, as shown at activation. */
   readonly databaseError: string | undefined;
+  /** Resolves once the database has opened or failed to (see DatabaseHost.ready). */
+  readonly ready: Promise<unknown>;
   readonly channel: vscode.LogOutputChannel;
   readonly log: Logger;
   /** Runs jobs in this window; undefined when the database could not be opened. */
   readonly schedulerHost: SchedulerHost | undefined;
+  readonly jobsTree: JobsTreeProvider;
+  readonly transcripts: TranscriptProvider;
   /** Repaints the views after a change this window made. */
   refresh(): void;
   /** Opens the usage dashboard (or brings it to the front). */
@@ -26,6 +36,8 @@ export interface CommandContext {
   revealRun(run: Run): Promise<void>;
   /** Puts the database's last-good copy back (with a confirmation); true when it did. */
   restoreDatabase(): Promise<boolean>;
+  /** Opens the legacy migration wizard (at a file's preview, when given). */
+  migrateLegacy(file?: string): unknown;
 }
 
 /** How this window cancels runs: through its scheduler when it has one (its own stop at once). */

@@ -21,15 +21,14 @@ export async function exportJobToGitHubActions(
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const result = exportJobToFile(job, prompt, { cwd: folder, now: new Date() });
   if (!result.ok) {
-    ctx.log.warn(`Job "${job.name}" cannot be exported to GitHub Actions: ${result.reasons.join('; ')}`);
-    void vscode.window.showErrorMessage(
+    // The command wrapper shows it and rejects: a caller can tell a refusal from a cancel.
+    throw new Error(
       vscode.l10n.t(
         'Night Pilot cannot export "{0}" to GitHub Actions: {1}.',
         job.name,
         result.reasons.join('; '),
       ),
     );
-    return undefined;
   }
   const { written } = result;
   ctx.log.info(

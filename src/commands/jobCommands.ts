@@ -9,10 +9,12 @@ import { formatWhen } from '../views/format';
 import type { CommandContext } from './commandContext';
 import { cancelOptionsOf, requireDatabase } from './commandContext';
 import { resolveActiveRunId, resolveJobId } from './pickers';
+import { runStatusLabel } from '../views/labels';
+import { errorMessage } from '../core/errorMessage';
 
 export async function pauseJob(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {
   const db = requireDatabase(ctx);
-  const id = await resolveJobId(db, arg, 'Pause which job?', (j) => j.status === 'active');
+  const id = await resolveJobId(db, arg, vscode.l10n.t('Pause which job?'), (j) => j.status === 'active');
   if (!id) return undefined;
   const job = await db.write((tx) => tx.jobs.update(id, { status: 'paused' }));
   ctx.log.info(`Paused job "${job.name}" (${job.id}).`);
@@ -22,7 +24,7 @@ export async function pauseJob(ctx: CommandContext, arg: unknown): Promise<Job |
 
 export async function resumeJob(ctx: CommandContext, arg: unknown): Promise<Job | undefined> {
   const db = requireDatabase(ctx);
-  const id = await resolveJobId(db, arg, 'Resume which job?', (j) => j.status !== 'active');
+  const id = await resolveJobId(db, arg, vscode.l10n.t('Resume which job?'), (j) => j.status !== 'active');
   if (!id) return undefined;
   // The next fire counts from now: resuming must not replay the fires missed while paused. A
   // triggered child job has no schedule of its own: it fires when its parent succeeds.
@@ -33,11 +35,7 @@ export async function resumeJob(ctx: CommandContext, arg: unknown): Promise<Job 
       nextRunTime = nextRunTimeFor(current, new Date(tx.now()));
     } catch (err) {
       throw new Error(
-        vscode.l10n.t(
-          'Cannot resume "{0}": {1}. Fix its schedule first.',
-          current.name,
-          (err as Error).message,
-        ),
+        vscode.l10n.t('Cannot resume "{0}": {1}. Fix its schedule first.', current.name, errorMessage(err)),
       );
     }
     return tx.jobs.update(id, { status: 'active', nextRunTime });
@@ -58,7 +56,7 @@ export async function deleteJob(
   options: { confirm?: boolean } = {},
 ): Promise<boolean> {
   const db = requireDatabase(ctx);
-  const id = await resolveJobId(db, arg, 'Delete which job?');
+  const id = await resolveJobId(db, arg, vscode.l10n.t('Delete which job?'));
   if (!id) return false;
   const { job, runCount, childCount, activeCount } = db.read((tx) => {
     const found = tx.jobs.require(id);
@@ -70,19 +68,22 @@ export async function deleteJob(
     };
   });
   if (options.confirm !== false) {
-    const children = childCount ? ` Its ${childCount} child job(s) are kept and move to the top level.` : '';
+    const children = childCount
+      ? ` ${vscode.l10n.t('Its {0} child job(s) are kept and move to the top level.', childCount)}`
+      : '';
     const active = activeCount
       ? ` ${vscode.l10n.t('Its {0} unfinished run(s) are cancelled first; their cleanup phases run.', activeCount)}`
       : '';
+    const remove = vscode.l10n.t('Delete');
     const answer = await vscode.window.showWarningMessage(
-      `Delete the job "${job.name}"?`,
+      vscode.l10n.t('Delete the job "{0}"?', job.name),
       {
         modal: true,
-        detail: `Its ${runCount} run(s) and their history are deleted; token and cost totals are kept.${children}${active}`,
+        detail: `${vscode.l10n.t('Its {0} run(s) and their history are deleted; token and cost totals are kept.', runCount)}${children}${active}`,
       },
-      'Delete',
+      remove,
     );
-    if (answer !== 'Delete') return false;
+    if (answer !== remove) return false;
   }
   const result = await vscode.window.withProgress(
     {
@@ -120,13 +121,15 @@ export async function deleteJob(
  */
 export async function cancelRun(ctx: CommandContext, arg: unknown): Promise<Run | undefined> {
   const db = requireDatabase(ctx);
-  const id = await resolveActiveRunId(db, arg, 'Cancel which run?');
+  const id = await resolveActiveRunId(db, arg, vscode.l10n.t('Cancel which run?'));
   if (!id) return undefined;
   const host = ctx.schedulerHost;
   const run = host ? await host.scheduler.cancelRun(id) : await cancelAnyRun(db, id, cancelOptionsOf(ctx));
   ctx.log.info(`Cancel requested for run ${run.id} (now ${run.status}).`);
   if (FINAL_RUN_STATUSES.includes(run.status) && run.status !== 'cancelled') {
-    void vscode.window.showInformationMessage(`That run had already finished (${run.status}).`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('That run had already finished ({0}).', runStatusLabel(run.status)),
+    );
   }
   ctx.refresh();
   return run;
@@ -139,8 +142,10 @@ export async function setQuiet(ctx: CommandContext, on: boolean): Promise<void> 
   ctx.log.info(on ? 'Quiet mode on: no job starts until it is turned off.' : 'Quiet mode off.');
   void vscode.window.showInformationMessage(
     on
-      ? 'Night Pilot: quiet mode is on. No job starts until you resume all jobs; runs already going continue.'
-      : 'Night Pilot: quiet mode is off. Jobs run on their schedules again.',
+      ? vscode.l10n.t(
+          'Night Pilot: quiet mode is on. No job starts until you resume all jobs; runs already going continue.',
+        )
+      : vscode.l10n.t('Night Pilot: quiet mode is off. Jobs run on their schedules again.'),
   );
   ctx.refresh();
 }
@@ -157,7 +162,7 @@ function progressMessage(run: Run, now: Date): string {
     case 'running':
       return run.cancelRequested ? vscode.l10n.t('cancelling: cleanup runs') : vscode.l10n.t('running');
     default:
-      return run.status;
+      return runStatusLabel(run.status);
   }
 }
 
@@ -169,14 +174,14 @@ function progressMessage(run: Run, now: Date): string {
 export async function runJob(ctx: CommandContext, arg: unknown): Promise<Run | undefined> {
   const db = requireDatabase(ctx);
   const host = ctx.schedulerHost;
-  if (!host) throw new Error('Night Pilot cannot run jobs: its database is not open.');
-  const id = await resolveJobId(db, arg, 'Run which job now?', () => true);
+  if (!host) throw new Error(vscode.l10n.t('Night Pilot cannot run jobs: its database is not open.'));
+  const id = await resolveJobId(db, arg, vscode.l10n.t('Run which job now?'), () => true);
   if (!id) return undefined;
   const job = db.read((tx) => tx.jobs.require(id));
   const result = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Night Pilot: running "${job.name}"`,
+      title: vscode.l10n.t('Night Pilot: running "{0}"', job.name),
       cancellable: true,
     },
     (progress, token) => {
@@ -219,9 +224,10 @@ export async function runJob(ctx: CommandContext, arg: unknown): Promise<Run | u
     return run;
   }
   ctx.log.info(`Manual run of "${job.name}" ended: ${run.status}${run.error ? ` (${run.error})` : ''}.`);
+  // A failure or a usage limit is told by the run notifications (views/notifications.ts).
   if (run.status === 'succeeded')
-    void vscode.window.showInformationMessage(`Night Pilot: "${job.name}" succeeded.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Night Pilot: "{0}" succeeded.', job.name));
   else if (run.status === 'cancelled')
-    void vscode.window.showInformationMessage(`Night Pilot: "${job.name}" was cancelled.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Night Pilot: "{0}" was cancelled.', job.name));
   return run;
 }

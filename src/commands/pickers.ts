@@ -6,6 +6,7 @@ import type { NightPilotDatabase } from '../storage/database';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import { formatWhen } from '../views/format';
 import type { JobsTreeNode } from '../views/treeItems';
+import { runStatusLabel } from '../views/labels';
 
 function isNode(arg: unknown): arg is JobsTreeNode {
   return typeof arg === 'object' && arg !== null && 'kind' in arg;
@@ -25,7 +26,9 @@ export async function resolveJobId(
   if (typeof arg === 'string' && arg) return arg;
   const jobs = db.read((tx) => tx.jobs.list()).filter(filter);
   if (jobs.length === 0) {
-    void vscode.window.showInformationMessage('Night Pilot: no job to choose from for this command.');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Night Pilot: no job to choose from for this command.'),
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -35,30 +38,47 @@ export async function resolveJobId(
   return picked?.id;
 }
 
-/** Like resolveJobId, for runs that have not finished. */
-export async function resolveActiveRunId(
+/**
+ * The run id a command was invoked for: a run or phase tree item, a run id, or one the user picks
+ * among the runs `statuses` allows (all when omitted, newest first).
+ */
+export async function resolveRunId(
   db: NightPilotDatabase,
   arg: unknown,
   placeHolder: string,
+  statuses?: readonly Run['status'][],
 ): Promise<string | undefined> {
-  if (isNode(arg) && arg.kind === 'run') return arg.run.id;
+  if (isNode(arg) && (arg.kind === 'run' || arg.kind === 'process')) return arg.run.id;
   if (typeof arg === 'string' && arg) return arg;
   const { runs, names } = db.read((tx) => ({
-    runs: tx.runs.list({ statuses: ACTIVE_RUN_STATUSES }),
+    runs: tx.runs.list({ statuses, limit: 200 }),
     names: new Map(tx.jobs.list().map((j) => [j.id, j.name])),
   }));
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('Night Pilot: no run is queued or running.');
+    void vscode.window.showInformationMessage(
+      statuses === ACTIVE_RUN_STATUSES
+        ? vscode.l10n.t('Night Pilot: no run is queued or running.')
+        : vscode.l10n.t('Night Pilot: no run to choose from for this command.'),
+    );
     return undefined;
   }
   const now = new Date();
   const picked = await vscode.window.showQuickPick(
     runs.map((run: Run) => ({
       label: names.get(run.jobId) ?? run.jobId,
-      description: `${run.status}, ${formatWhen(run.startedAt ?? run.scheduledFor, now)}`,
+      description: `${runStatusLabel(run.status)}, ${formatWhen(run.startedAt ?? run.scheduledFor, now)}`,
       id: run.id,
     })),
-    { placeHolder },
+    { placeHolder, matchOnDescription: true },
   );
   return picked?.id;
+}
+
+/** Like resolveRunId, for runs that have not finished. */
+export function resolveActiveRunId(
+  db: NightPilotDatabase,
+  arg: unknown,
+  placeHolder: string,
+): Promise<string | undefined> {
+  return resolveRunId(db, arg, placeHolder, ACTIVE_RUN_STATUSES);
 }

@@ -129,28 +129,17 @@ export async function setJobBudget(
   return updated;
 }
 
-/** `nightPilot.openRun`: opens a run's Claude log (the dashboard's table links here). */
+/** `nightPilot.openRun`: opens a run's transcript (the dashboard's table links here). */
 export async function openRun(ctx: CommandContext, runId: unknown): Promise<Run | undefined> {
   const db = requireDatabase(ctx);
   if (typeof runId !== 'string') return undefined;
-  const found = db.read((tx) => {
-    const run = tx.runs.get(runId);
-    return run ? { run, processes: tx.processes.listByRun(runId) } : undefined;
-  });
-  if (!found) {
+  const run = db.read((tx) => tx.runs.get(runId));
+  if (!run) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t('Night Pilot: the run {0} no longer exists (retention may have removed it).', runId),
     );
     return undefined;
   }
-  const log = [...found.processes].reverse().find((p) => p.processType === 'execution' && p.logFile)?.logFile;
-  if (log) {
-    await vscode.window.showTextDocument(vscode.Uri.file(log), { preview: true });
-  } else {
-    const reason = found.run.waitReason ?? found.run.error ?? found.run.status;
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Night Pilot: this run has no log yet ({0}).', reason),
-    );
-  }
-  return found.run;
+  await ctx.transcripts.open(run.id);
+  return run;
 }

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { ISOLATION_MODES, PERMISSION_MODES } from './model';
 import type { Isolation, PermissionMode } from './model';
 import { splitToolRules } from './toolRules';
+import { errorMessage } from './errorMessage';
 
 /** A prompt file split into its front matter and the Markdown body Claude is given. */
 export interface FrontMatterSplit {
@@ -43,7 +44,7 @@ export function splitFrontMatter(text: string): FrontMatterSplit {
   try {
     parsed = raw.trim() === '' ? {} : parseYaml(raw, { prettyErrors: false });
   } catch (err) {
-    return { raw, data: {}, body, error: `the front matter is not valid YAML: ${(err as Error).message}` };
+    return { raw, data: {}, body, error: `the front matter is not valid YAML: ${errorMessage(err)}` };
   }
   if (parsed === null || parsed === undefined) return { raw, data: {}, body, error: null };
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {

@@ -15,6 +15,7 @@ import { formatOffset, localMatchFields, utcSchedules } from './utcSchedule';
 import type { CronMatchFields, UtcSchedule } from './utcSchedule';
 import { workflowYaml } from './workflowYaml';
 import { zoneOffsetsBetween } from './zoneOffsets';
+import { errorMessage } from '../core/errorMessage';
 
 /** The Claude Code CLI version this project tests with (package.json's devDependency; a test keeps them equal). */
 export const TESTED_CLAUDE_CODE_VERSION = '2.1.332';
@@ -76,7 +77,7 @@ export function exportJob(input: ExportInput): ExportResult {
   try {
     claudeArgs = buildClaudeArgs(options, { promptViaStdin: true });
   } catch (err) {
-    reasons.push(`its options cannot be passed to Claude Code: ${(err as Error).message}`);
+    reasons.push(`its options cannot be passed to Claude Code: ${errorMessage(err)}`);
   }
   if (input.maxBudgetUsd !== undefined && input.maxBudgetUsd !== null) {
     claudeArgs.push('--max-budget-usd', String(input.maxBudgetUsd));

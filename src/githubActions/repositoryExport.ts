@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Job, Prompt } from '../core/model';
 import { exportJob } from './exportJob';
 import type { ExportInput } from './exportJob';
+import { errorMessage } from '../core/errorMessage';
 
 /** The header line every exported workflow carries; a file with it may be overwritten. */
 const OWN_FILE_MARKER = 'Written by Night Pilot';
@@ -89,7 +90,7 @@ export function repositoryInput(
         promptInput = { path: relative, text: fs.readFileSync(prompt.filePath, 'utf8') };
       } catch (err) {
         const reason =
-          (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message;
+          (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : errorMessage(err);
         promptInput = { problem: `its prompt file ${prompt.filePath} cannot be read: ${reason}` };
       }
     }

@@ -8,6 +8,7 @@ import type { Job, Prompt } from '../core/model';
 import { resolvePromptOptions } from '../core/promptGrants';
 import { PromptUnavailableError, readRunPrompt } from '../scheduler/promptText';
 import { isDirectory } from '../scheduler/workingFolder';
+import { escapeMarkdown } from '../views/format';
 
 /** What needs the user's attention, most serious first. */
 export type JobAttention =
@@ -103,62 +104,56 @@ export function jobAttention(job: Job, prompt: Prompt | undefined): JobAttention
   return folder !== null && !folderExists(folder, now) ? { kind: 'folderMissing', folder } : undefined;
 }
 
-/**
- * Adds what the user must know about the job's prompt and folder to its tree item: a short note
- * before the description, a warning or error icon, lines in the tooltip (the folder and the
- * prompt always), and `+promptReview` in the contextValue when the prompt's permissions wait for
- * review (the menu offers "Review Prompt Permissions").
- */
-export function decorateJobItem(
-  item: vscode.TreeItem,
-  tooltip: vscode.MarkdownString,
-  job: Job,
-  prompt: Prompt | undefined,
-): void {
-  const attention = jobAttention(job, prompt);
-  const folder = job.options.workingDirectory;
-  tooltip.appendMarkdown('\n\n');
-  tooltip.appendMarkdown(
-    `${vscode.l10n.t('Folder: {0}', folder === null ? vscode.l10n.t('(home folder)') : `\`${folder}\``)}  \n`,
-  );
-  if (prompt) {
-    tooltip.appendMarkdown(
-      `${prompt.filePath ? vscode.l10n.t('Prompt file: {0}', `\`${prompt.filePath}\``) : vscode.l10n.t('Prompt: stored in Night Pilot ("{0}")', escapeMarkdown(prompt.title))}  \n`,
-    );
+interface AttentionNote {
+  /** Before the row's description. */
+  short: string;
+  /** In the tooltip. */
+  long: string;
+  error: boolean;
+}
+
+function noteOf(attention: JobAttention): AttentionNote {
+  switch (attention.kind) {
+    case 'promptMissing':
+      return {
+        short: vscode.l10n.t('prompt file missing'),
+        long: vscode.l10n.t(
+          'The prompt file {0} does not exist: the next run fails. Restore it, or choose another prompt with Edit Job.',
+          attention.file,
+        ),
+        error: true,
+      };
+    case 'promptBroken':
+      return { short: vscode.l10n.t('prompt has errors'), long: attention.message, error: true };
+    case 'folderMissing':
+      return {
+        short: vscode.l10n.t('folder missing'),
+        long: vscode.l10n.t(
+          'The working folder {0} does not exist: the next run fails. Restore it, or choose another folder with Edit Job.',
+          attention.folder,
+        ),
+        error: true,
+      };
+    case 'review':
+      return {
+        short: vscode.l10n.t('review prompt permissions'),
+        long: vscode.l10n.t(
+          "The prompt's permissions changed since you confirmed them: its next run waits until you review them (Review Prompt Permissions).",
+        ),
+        error: false,
+      };
   }
+}
+
+/**
+ * Marks a job's row when its prompt or folder needs the user: a short note before the
+ * description, a warning or error icon, and `+promptReview` in the contextValue when the prompt's
+ * permissions wait for review (the menu offers "Review Prompt Permissions").
+ */
+export function decorateJobItem(item: vscode.TreeItem, job: Job, prompt: Prompt | undefined): void {
+  const attention = jobAttention(job, prompt);
   if (!attention) return;
-  const note = (() => {
-    switch (attention.kind) {
-      case 'promptMissing':
-        return {
-          short: vscode.l10n.t('prompt file missing'),
-          long: vscode.l10n.t(
-            'The prompt file {0} does not exist: the next run fails. Restore it, or choose another prompt with Edit Job.',
-            attention.file,
-          ),
-          error: true,
-        };
-      case 'promptBroken':
-        return { short: vscode.l10n.t('prompt has errors'), long: attention.message, error: true };
-      case 'folderMissing':
-        return {
-          short: vscode.l10n.t('folder missing'),
-          long: vscode.l10n.t(
-            'The working folder {0} does not exist: the next run fails. Restore it, or choose another folder with Edit Job.',
-            attention.folder,
-          ),
-          error: true,
-        };
-      case 'review':
-        return {
-          short: vscode.l10n.t('review prompt permissions'),
-          long: vscode.l10n.t(
-            "The prompt's permissions changed since you confirmed them: its next run waits until you review them (Review Prompt Permissions).",
-          ),
-          error: false,
-        };
-    }
-  })();
+  const note = noteOf(attention);
   const description = String(item.description ?? '');
   // A run already held for the review says so in the description (the tree's hold label).
   const said = attention.kind === 'review' && description.includes(vscode.l10n.t('waits for your review'));
@@ -167,10 +162,17 @@ export function decorateJobItem(
     note.error ? 'error' : 'warning',
     new vscode.ThemeColor(note.error ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'),
   );
-  tooltip.appendMarkdown(`\n$(${note.error ? 'error' : 'warning'}) ${escapeMarkdown(note.long)}`);
   if (attention.kind === 'review') item.contextValue = `${item.contextValue ?? 'job'}+promptReview`;
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
+/** The tooltip's line about what needs the user, when something does. */
+export function appendJobAttention(
+  tooltip: vscode.MarkdownString,
+  job: Job,
+  prompt: Prompt | undefined,
+): void {
+  const attention = jobAttention(job, prompt);
+  if (!attention) return;
+  const note = noteOf(attention);
+  tooltip.appendMarkdown(`\n\n$(${note.error ? 'error' : 'warning'}) ${escapeMarkdown(note.long)}`);
 }

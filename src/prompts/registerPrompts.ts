@@ -3,8 +3,8 @@
 // change of the jobs (the tree's coalesced repaint).
 import * as vscode from 'vscode';
 import type { NightPilotDatabase } from '../storage/database';
-import type { Logger } from '../views/logger';
-import { errorMessage } from '../views/logger';
+import type { Logger } from '../services/logger';
+import { errorMessage } from '../core/errorMessage';
 import { PromptCodeLensProvider } from './promptCodeLens';
 import { PromptDiagnostics } from './promptDiagnostics';
 import { PROMPT_SCHEME, PromptDocuments } from './promptDocuments';

@@ -3,6 +3,7 @@ import type { Job, Run } from '../core/model';
 import type { Tx } from '../storage/database';
 import { ACTIVE_RUN_STATUSES } from '../storage/runRepository';
 import type { SchedulerSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
 
 export interface ClaimSummary {
   queued: Run[];
@@ -47,7 +48,7 @@ export function claimDueFires(tx: Tx, now: Date, settings: SchedulerSettings): C
         scheduledFor: job.nextRunTime!,
         status: 'failed',
         endedAt: nowIso,
-        error: `The schedule "${job.cronExpression}" (${job.timezone}) cannot be evaluated: ${(err as Error).message}`,
+        error: `The schedule "${job.cronExpression}" (${job.timezone}) cannot be evaluated: ${errorMessage(err)}`,
       });
       continue;
     }

@@ -13,6 +13,9 @@ import { logFailure, recordFailedPhase, runPhase, tail } from './phaseRunner';
 import type { SupervisedProcessOutcome } from './processSupervisor';
 import type { RunOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
+import type { LogFn } from '../core/log';
+import { USAGE_LIMIT_MESSAGE } from '../core/phases';
 
 export interface ClaudePhaseInput {
   job: Job;
@@ -25,7 +28,7 @@ export interface ClaudePhaseInput {
   defaultZone: string;
   settings: SchedulerSettings;
   signal: AbortSignal;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /** null: the phase succeeded and the run goes on to validation. */
@@ -51,14 +54,14 @@ export async function runClaudePhase(ctx: PhaseContext, input: ClaudePhaseInput)
       promptViaStdin: true,
     });
   } catch (err) {
-    const message = `The job's Claude options are invalid: ${(err as Error).message}`;
+    const message = `The job's Claude options are invalid: ${errorMessage(err)}`;
     await recordFailedPhase(ctx, 'execution', message);
     return { status: 'failed', error: message, retryable: false };
   }
   // The executor checked the folder before the first phase.
   const cwd = job.options.workingDirectory ?? os.homedir();
 
-  const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`) });
+  const parser = new ClaudeStreamParser({ onDiagnostic: (m) => input.log(`run ${run.id}: ${m}`, 'warn') });
   const timeoutSeconds = job.options.timeoutSeconds;
   let result: ClaudePhaseResult = null;
   await runPhase(
@@ -121,7 +124,7 @@ function classify(
     return {
       status: 'waiting_for_limit',
       resumeAt,
-      message: `Usage limit reached (${limit.message.trim()}; ${when}); waiting until ${resumeAt.toISOString()}.`,
+      message: `${USAGE_LIMIT_MESSAGE} (${limit.message.trim()}; ${when}); waiting until ${resumeAt.toISOString()}.`,
     };
   }
   if (o.timedOut)

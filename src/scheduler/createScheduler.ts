@@ -10,6 +10,7 @@ import { runSupervisedProcess } from './processSupervisor';
 import { Scheduler } from './scheduler';
 import type { SchedulerSettings } from './settings';
 import { DEFAULT_SCHEDULER_SETTINGS } from './settings';
+import type { LogFn } from '../core/log';
 
 export interface SchedulerOptions {
   db: NightPilotDatabase;
@@ -20,7 +21,7 @@ export interface SchedulerOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the transcript cache lives (smart start reads Claude Code's transcripts). */
   usageCachePath?: string;
-  log: (message: string) => void;
+  log: LogFn;
 }
 
 /**

@@ -18,6 +18,8 @@ import { RunLease } from './runLease';
 import type { OutcomeEffects, RunOutcome } from './runOutcome';
 import { ownedBy, recordOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
+import { errorMessage } from '../core/errorMessage';
+import type { LogFn } from '../core/log';
 import { isDirectory } from './workingFolder';
 import type { WorktreeWork } from './worktreeRun';
 import { openRunWorktree, settleRunWorktree } from './worktreeRun';
@@ -33,7 +35,7 @@ export interface ExecutorDeps {
   baseEnv: NodeJS.ProcessEnv;
   /** Zone for usage-limit reset times printed without one. */
   defaultZone: string;
-  log: (message: string) => void;
+  log: LogFn;
   /** The git executable worktree runs use (default: `git` on PATH). */
   gitPath?: string;
 }
@@ -71,7 +73,7 @@ export async function executeRun(
   const heartbeat = setInterval(() => {
     lease
       .write((tx) => tx.runs.update(run.id, { heartbeatAt: clock.now().toISOString() }))
-      .catch((err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${(err as Error).message}`));
+      .catch((err: unknown) => deps.log(`run ${run.id}: heartbeat not saved: ${errorMessage(err)}`, 'warn'));
   }, settings.heartbeatMs);
   heartbeat.unref();
   const cancelWatch = setInterval(() => {
@@ -100,7 +102,7 @@ export async function executeRun(
   } catch (err) {
     outcome = {
       status: 'failed',
-      error: `Night Pilot could not run the job: ${(err as Error).message}`,
+      error: `Night Pilot could not run the job: ${errorMessage(err)}`,
       retryable: false,
     };
   } finally {
@@ -312,7 +314,7 @@ async function runCleanup(
       (o) => commandVerdict('The cleanup command', o, CLEANUP_TIMEOUT_MS / 1000),
     );
   } catch (err) {
-    deps.log(`run ${run.id}: cleanup could not be recorded: ${(err as Error).message}`);
+    deps.log(`run ${run.id}: cleanup could not be recorded: ${errorMessage(err)}`, 'error');
   }
 }
 

@@ -128,6 +128,7 @@ export async function runPhase(
     const outcome = notStarted();
     return { outcome, process: null, verdict: judge(outcome) };
   }
+  if (typeof request.stdin === 'string') keepStdin(row.logFile!, request.stdin);
   const outcome = await ctx.runner({
     minFreeBytes: diskReserveBytes(ctx.lease.db.path),
     ...request,
@@ -149,6 +150,25 @@ export async function runPhase(
     }),
   );
   return { outcome, process, verdict };
+}
+
+/** Where the text a phase was given on stdin (Claude's prompt) is kept: beside its log. */
+export function stdinFileFor(logFile: string): string {
+  return logFile.replace(/\.log$/, '') + '.stdin.txt';
+}
+
+/**
+ * Keeps the prompt a Claude phase was sent, for the run's transcript: the stream Claude prints
+ * does not repeat it, and the prompt file may have changed since. Best effort: a run never fails
+ * because this copy could not be written (the transcript then says so).
+ */
+function keepStdin(logFile: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(logFile), { recursive: true });
+    fs.writeFileSync(stdinFileFor(logFile), text);
+  } catch {
+    // The disk is full or the folder is gone: the runner reports that for the log itself.
+  }
 }
 
 /** Records a phase that could not even start (no Claude CLI, invalid options) as failed. */

@@ -1,4 +1,5 @@
 import type { NightPilotDatabase, Tx } from '../storage/database';
+import type { LogFn } from '../core/log';
 
 /** How a lease ended early: someone else cancelled, recovered, or deleted the run. */
 export type LeaseLoss = 'cancelled elsewhere' | 'taken over' | 'deleted';
@@ -17,7 +18,7 @@ export class RunLease {
     readonly runId: string,
     readonly owner: string,
     private readonly _abort: AbortController,
-    private readonly _log: (message: string) => void,
+    private readonly _log: LogFn,
   ) {}
 
   get db(): NightPilotDatabase {
@@ -59,6 +60,7 @@ export class RunLease {
     this._lost = loss;
     this._log(
       `run ${this.runId}: no longer this process's (${loss}); its processes are stopped and nothing more is recorded`,
+      'warn',
     );
     this._abort.abort();
   }

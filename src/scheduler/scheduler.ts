@@ -26,6 +26,7 @@ import type { SchedulerSettings } from './settings';
 import type { GateContext } from './startGate';
 import { SMART_START_OFF, checkStartGate } from './startGate';
 import { defaultTimeZone } from '../core/timeZone';
+import { errorMessage } from '../core/errorMessage';
 
 /** The timer never sleeps longer than this, so suspend/resume and clock jumps are noticed soon. */
 export const MAX_TIMER_MS = 30_000;
@@ -130,7 +131,7 @@ export class Scheduler {
       this._db.onDidWrite(() => this.poke()),
       // Damaged or deleted: nothing can be recorded any more, so nothing may keep running.
       this._db.onDidFail((err) => {
-        this._deps.log(`scheduler: stopping: ${err.message}`);
+        this._deps.log(`scheduler: stopping: ${err.message}`, 'error');
         void this.stop();
       }),
     ];
@@ -274,7 +275,7 @@ export class Scheduler {
       try {
         context = { ...(await this._deps.gateContext(now)), now };
       } catch (err) {
-        this._deps.log(`scheduler: the start gate could not read the usage: ${(err as Error).message}`);
+        this._deps.log(`scheduler: the start gate could not read the usage: ${errorMessage(err)}`, 'warn');
       }
     }
     // The prompt's review first: a budget hold would otherwise hide that the user must act.
@@ -302,7 +303,7 @@ export class Scheduler {
       try {
         await this._tickOnce();
       } catch (err) {
-        this._deps.log(`scheduler: tick failed: ${(err as Error).message}`);
+        this._deps.log(`scheduler: tick failed: ${errorMessage(err)}`, 'error');
       }
     } while (this._again && !this._stopped);
   }
@@ -336,7 +337,7 @@ export class Scheduler {
     });
     if (abandoned.length > 0) {
       for (const { run } of abandoned)
-        this._deps.log(`scheduler: recovering run ${run.id} of ${run.owner ?? 'no owner'}`);
+        this._deps.log(`scheduler: recovering run ${run.id} of ${run.owner ?? 'no owner'}`, 'warn');
       // Their processes are stopped before anything else: a retry never runs beside an orphan.
       await recoverAbandonedRuns(this._db, abandoned, settings.killGraceMs, () => this._clock.now());
     }
@@ -381,8 +382,8 @@ export class Scheduler {
       found,
       settings.killGraceMs,
     )
-      .then((said) => said.forEach((line) => this._deps.log(`scheduler: ${line}`)))
-      .catch((err: unknown) => this._deps.log(`scheduler: worktree recovery: ${(err as Error).message}`))
+      .then((said) => said.forEach((line) => this._deps.log(`scheduler: ${line}`, 'warn')))
+      .catch((err: unknown) => this._deps.log(`scheduler: worktree recovery: ${errorMessage(err)}`, 'error'))
       .finally(() => {
         this._worktreeRecovery = null;
         this._notify();
@@ -413,7 +414,7 @@ export class Scheduler {
         return effects;
       })
       .catch((err: unknown) => {
-        this._deps.log(`run ${run.id}: could not be recorded: ${(err as Error).message}`);
+        this._deps.log(`run ${run.id}: could not be recorded: ${errorMessage(err)}`, 'error');
         return null;
       })
       .finally(() => {
@@ -433,7 +434,7 @@ export class Scheduler {
         ids.filter((id) => tx.runs.transition(id, ownedBy(this.owner), patch) !== null),
       );
     } catch (err) {
-      this._deps.log(`scheduler: could not mark its runs (${(err as Error).message})`);
+      this._deps.log(`scheduler: could not mark its runs (${errorMessage(err)})`, 'error');
       return [];
     }
   }
@@ -452,7 +453,10 @@ export class Scheduler {
     } catch {
       // The database is failing: nothing recorded to look up.
     }
-    this._deps.log(`scheduler: left ${ids.length} run(s) to the next scheduler: they did not stop in time`);
+    this._deps.log(
+      `scheduler: left ${ids.length} run(s) to the next scheduler: they did not stop in time`,
+      'warn',
+    );
   }
 
   private _armForNextEvent(): void {
@@ -466,7 +470,7 @@ export class Scheduler {
         next = iso === null ? null : Date.parse(iso);
       }
     } catch (err) {
-      this._deps.log(`scheduler: could not read the next event: ${(err as Error).message}`);
+      this._deps.log(`scheduler: could not read the next event: ${errorMessage(err)}`, 'error');
     }
     const delayMs = next === null ? MAX_TIMER_MS : next - now.getTime();
     this._arm(Math.min(Math.max(delayMs, 0), MAX_TIMER_MS));
@@ -494,7 +498,7 @@ export class Scheduler {
     if (!retention || this._stopped) return;
     pruneRuns(this._db, retention, this._clock.now())
       .then((r) => r.runsDeleted > 0 && this._deps.log(`retention: pruned ${r.runsDeleted} old runs`))
-      .catch((err: unknown) => this._deps.log(`retention: ${(err as Error).message}`));
+      .catch((err: unknown) => this._deps.log(`retention: ${errorMessage(err)}`, 'error'));
     this._pruneTimer = this._clock.setTimeout(() => this._prune(), PRUNE_EVERY_MS);
   }
 
@@ -515,7 +519,7 @@ export class Scheduler {
       this._deps.log(`storage: checked ${this._db.path} (quick_check ok) and kept a last-good copy`);
     } catch (err) {
       // A damaged file fails the database: onDidFail stops this scheduler and tells the user.
-      this._deps.log(`storage: integrity check: ${(err as Error).message}`);
+      this._deps.log(`storage: integrity check: ${errorMessage(err)}`, 'error');
     }
   }
 

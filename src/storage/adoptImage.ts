@@ -7,6 +7,7 @@ import { CorruptDatabaseError, NewerSchemaError, StorageError } from './errors';
 import type { FileImage } from './fileImage';
 import { lastGoodCopy } from './integrityCheck';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations';
+import { errorMessage } from '../core/errorMessage';
 
 /** A sound database file as sql.js's database: over its image, or over a whole copy (`image` undefined). */
 export interface Adopted {
@@ -56,7 +57,7 @@ export function adoptDiskImage(SQL: SqlJsStatic, filePath: string, loaded: DiskI
       db.exec('SELECT count(*) FROM sqlite_master');
       schemaVersion(db);
     } catch (err) {
-      problem = `SQLite cannot read it: ${(err as Error).message}`;
+      problem = `SQLite cannot read it: ${errorMessage(err)}`;
     }
   }
   const failure = image?.failure;

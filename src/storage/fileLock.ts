@@ -17,6 +17,7 @@ import { TEMP_MARK } from './durableFile';
 import { LockTimeoutError, StorageError, storageErrorFor } from './errors';
 import type { ProcessIdentity } from './processIdentity';
 import { liveness, thisProcess } from './processIdentity';
+import { errorMessage } from '../core/errorMessage';
 
 /** What a lock file holds: enough to tell whether its holder is still alive. */
 interface LockOwner {
@@ -222,7 +223,7 @@ function releaseIfOurs(lockPath: string, token: string): void {
     try {
       fs.rmSync(lockPath, { force: true });
     } catch (err) {
-      throw new StorageError(`Cannot release the database lock ${lockPath}: ${(err as Error).message}`);
+      throw new StorageError(`Cannot release the database lock ${lockPath}: ${errorMessage(err)}`);
     }
   }
 }

@@ -14,6 +14,7 @@ import { StorageError, storageErrorFor } from './errors';
 import { acquireFileLock } from './fileLock';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations';
 import { loadSqlJs } from './sqlJs';
+import { errorMessage } from '../core/errorMessage';
 
 /** How old the last-good copy may get before the next idle moment checks and refreshes it. */
 export const INTEGRITY_CHECK_EVERY_MS = 24 * 3600_000;
@@ -146,7 +147,7 @@ async function checkCopy(file: string, wasmPath: string | undefined): Promise<st
       return `it has schema version ${version}, newer than this Night Pilot`;
     return null;
   } catch (err) {
-    return `SQLite cannot read it: ${(err as Error).message}`;
+    return `SQLite cannot read it: ${errorMessage(err)}`;
   } finally {
     db?.close();
   }

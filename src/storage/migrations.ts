@@ -1,4 +1,5 @@
 import type { Database } from 'sql.js';
+import { errorMessage } from '../core/errorMessage';
 
 /**
  * Numbered schema migrations. Migration N brings `PRAGMA user_version` from N-1 to N and runs in
@@ -249,7 +250,7 @@ export function migrate(db: Database): number {
       db.exec('COMMIT');
     } catch (err) {
       db.exec('ROLLBACK');
-      throw new Error(`Schema migration ${version + 1} failed: ${(err as Error).message}`);
+      throw new Error(`Schema migration ${version + 1} failed: ${errorMessage(err)}`);
     }
     version += 1;
   }

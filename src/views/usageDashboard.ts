@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { DashboardData, DashboardFilters } from '../usage/dashboardData';
 import { DASHBOARD_RANGES, DEFAULT_FILTERS } from '../usage/dashboardData';
 import type { UsageMonitor } from '../usage/usageMonitor';
-import type { Logger } from './logger';
-import { errorMessage } from './logger';
+import type { Logger } from '../services/logger';
+import { errorMessage } from '../core/errorMessage';
 import { dashboardStrings } from './webview/usageDashboardStrings';
 import type { DashboardPageState, HostToPage, PageToHost } from './webview/usageDashboardProtocol';
 import { USAGE_DASHBOARD_VIEW_TYPE } from './webview/usageDashboardProtocol';
@@ -31,11 +31,18 @@ export class UsageDashboard implements vscode.Disposable {
   /** Data computed while the page loads, for the filters the panel opened with. */
   private _prefetch: { filters: DashboardFilters; data: Promise<DashboardData> } | undefined;
 
+  /**
+   * @param _source  the monitor once the database is open (`ready` resolves then), and why there is
+   *   none when the database could not be opened.
+   */
   constructor(
     private readonly _extensionUri: vscode.Uri,
-    private readonly _monitor: UsageMonitor | undefined,
+    private readonly _source: {
+      ready: Promise<unknown>;
+      monitor(): UsageMonitor | undefined;
+      databaseError(): string | undefined;
+    },
     private readonly _log: Logger,
-    private readonly _databaseError: string | undefined,
   ) {
     this._disposables.push(
       vscode.window.registerWebviewPanelSerializer(USAGE_DASHBOARD_VIEW_TYPE, {
@@ -115,8 +122,9 @@ export class UsageDashboard implements vscode.Disposable {
       if (panel.visible) this.update();
     }, AUTO_REFRESH_MS);
     // The page takes a few hundred milliseconds to load: read the data meanwhile.
-    if (this._monitor) {
-      const data = this._monitor.dashboard(filters, new Date());
+    const monitor = this._source.monitor();
+    if (monitor) {
+      const data = monitor.dashboard(filters, new Date());
       data.catch(() => undefined);
       this._prefetch = { filters, data };
     }
@@ -156,10 +164,15 @@ export class UsageDashboard implements vscode.Disposable {
   }
 
   private async _send(): Promise<void> {
-    if (!this._monitor) {
+    await this._source.ready;
+    const monitor = this._source.monitor();
+    if (!monitor) {
       await this._post({
         type: 'error',
-        message: vscode.l10n.t('Night Pilot could not open its database: {0}', this._databaseError ?? ''),
+        message: vscode.l10n.t(
+          'Night Pilot could not open its database: {0}',
+          this._source.databaseError() ?? '',
+        ),
       });
       return;
     }
@@ -170,7 +183,7 @@ export class UsageDashboard implements vscode.Disposable {
       const data =
         prefetched && sameFilters(prefetched.filters, this._filters)
           ? await prefetched.data
-          : await this._monitor.dashboard(this._filters, new Date());
+          : await monitor.dashboard(this._filters, new Date());
       const first = this._openedAt > 0;
       await this._post({ type: 'data', data, renderedInMs: first ? Date.now() - this._openedAt : undefined });
       this._openedAt = 0;

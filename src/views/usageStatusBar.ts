@@ -7,8 +7,8 @@ import { formatDuration } from '../core/timeFormat';
 import type { DashboardData } from '../usage/dashboardData';
 import { DEFAULT_FILTERS } from '../usage/dashboardData';
 import type { UsageMonitor } from '../usage/usageMonitor';
-import type { Logger } from './logger';
-import { errorMessage } from './logger';
+import type { Logger } from '../services/logger';
+import { errorMessage } from '../core/errorMessage';
 
 const UPDATE_EVERY_MS = 60_000;
 /** Database changes come in bursts while a run goes: the figures are read at most this often. */

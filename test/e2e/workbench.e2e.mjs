@@ -156,7 +156,15 @@ export const tests = [
       await center.getByRole('button', { name: 'Set Path' }).first().waitFor();
       await center.getByRole('button', { name: 'Show Log' }).first().waitFor();
       await shot('05-claude-missing');
-      await page.keyboard.press('Escape');
+      // A remote window (code-server is one) keeps the machine setting in the remote settings:
+      // "Set Path" opens those, on the setting, not the user settings' "No Settings Found".
+      await center.getByRole('button', { name: 'Set Path' }).first().click();
+      const settings = page.locator('.settings-editor');
+      await settings.getByText('Path to the', { exact: false }).first().waitFor();
+      await settings.getByText('1 Setting Found').waitFor();
+      assert.equal(await settings.getByText('No Settings Found').isVisible(), false);
+      await shot('05b-set-path-remote-settings');
+      await runCommand(page, 'View: Close All Editors');
     },
   },
   {
@@ -164,9 +172,9 @@ export const tests = [
     async run({ page, shot }) {
       await runCommand(page, 'Night Pilot: Show Log');
       const panel = page.locator('.part.panel');
-      // The panel shows the end of the log: the activation summary and the scheduler's start are there.
-      await panel.getByText('[extension] Activated in', { exact: false }).waitFor();
+      // The panel shows the end of the log: the database, the scheduler's start and the view's first read.
       await panel.getByText('[scheduler] Scheduler started in this window', { exact: false }).waitFor();
+      await panel.getByText('[tree] Jobs view: first read of', { exact: false }).waitFor();
       await shot('06-log');
     },
   },

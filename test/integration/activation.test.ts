@@ -3,43 +3,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import { COMMAND, COMMAND_IDS } from '../../src/commands/commandIds';
 import type { Job } from '../../src/core/model';
-import { isQuietMode } from '../../src/scheduler/limitHold';
-import type { NightPilotDatabase } from '../../src/storage/database';
-import { insertJob } from './testJobs';
-import type { JobsTreeNode } from '../../src/views/treeItems';
-
-const EXTENSION_ID = 'night-pilot.night-pilot';
-const COMMANDS = [
-  'nightPilot.refresh',
-  'nightPilot.showLog',
-  'nightPilot.openDatabaseFolder',
-  'nightPilot.createJob',
-  'nightPilot.runJob',
-  'nightPilot.pauseJob',
-  'nightPilot.resumeJob',
-  'nightPilot.deleteJob',
-  'nightPilot.cancelRun',
-  'nightPilot.exportJobToGitHubActions',
-  'nightPilot.pauseAll',
-  'nightPilot.resumeAll',
-  'nightPilot.migrateLegacy',
-  'nightPilot.openUsageDashboard',
-  'nightPilot.setBudgets',
-  'nightPilot.setJobBudget',
-  'nightPilot.openRun',
-  'nightPilot.restoreDatabase',
-  'nightPilot.editJob',
-  'nightPilot.renameJob',
-  'nightPilot.duplicateJob',
-  'nightPilot.exportJobs',
-  'nightPilot.importJobs',
-  'nightPilot.createJobFromPrompt',
-  'nightPilot.openPrompt',
-  'nightPilot.reviewPromptPermissions',
-  'nightPilot.newPrompt',
-];
+import { openSettingCommand } from '../../src/services/claudeCheck';
+import { INTERNALS_KEY } from '../../src/services/internals';
+import type { NightPilotUnderTest } from './nightPilot';
+import { EXTENSION_ID, openNightPilot } from './nightPilot';
 
 interface Manifest {
   contributes: {
@@ -49,52 +18,94 @@ interface Manifest {
   };
 }
 
-function jobNode(nodes: JobsTreeNode[], jobId: string): Extract<JobsTreeNode, { kind: 'job' }> | undefined {
-  return nodes.find(
-    (n): n is Extract<JobsTreeNode, { kind: 'job' }> => n.kind === 'job' && n.job.id === jobId,
-  );
-}
-
 describe('Night Pilot in a real VS Code', () => {
-  let extension: vscode.Extension<NightPilotApi>;
-  let api: NightPilotApi;
-  let db: NightPilotDatabase;
+  let np: NightPilotUnderTest;
 
   before(async () => {
-    const found = vscode.extensions.getExtension<NightPilotApi>(EXTENSION_ID);
-    assert.ok(found, `extension ${EXTENSION_ID} is not installed in this VS Code`);
-    extension = found;
-    api = await extension.activate();
-    assert.ok(api.database, `the database did not open: ${api.activationError}`);
-    db = api.database;
+    np = await openNightPilot();
+    assert.ok(np.database, `the database did not open: ${np.activationError}`);
   });
 
-  it('activates without an error', () => {
-    assert.equal(extension.isActive, true);
-    assert.equal(api.activationError, undefined);
+  it('activates without an error, returning before the database opened', () => {
+    assert.equal(np.extension.isActive, true);
+    assert.equal(np.activationError, undefined);
+    const { activation } = np.internals;
+    const opened = np.internals.databaseHost.timings.opened;
+    assert.ok(opened !== undefined, 'the database opened');
+    assert.ok(activation.returned <= opened, 'activate() returned before the database was open');
+  });
+
+  it('returns a small typed API, not its internals', async () => {
+    assert.deepEqual(Object.keys(np.api).sort(), ['apiVersion', 'jobs', 'onDidChangeRuns', 'runJob', 'runs']);
+    assert.equal(np.api.apiVersion, 1);
+    assert.equal(Object.prototype.propertyIsEnumerable.call(np.api, INTERNALS_KEY), false);
+    const job = await np.database!.write((tx) =>
+      tx.jobs.insert({
+        name: 'Seen through the API',
+        promptId: tx.prompts.insert({ title: 'api', content: 'x' }).id,
+        cronExpression: '0 2 * * *',
+        timezone: 'UTC',
+        nextRunTime: '2099-01-01T02:00:00.000Z',
+      }),
+    );
+    const jobs = await np.api.jobs();
+    const seen = jobs.find((j) => j.id === job.id);
+    assert.deepEqual(seen, {
+      id: job.id,
+      name: 'Seen through the API',
+      status: 'active',
+      cronExpression: '0 2 * * *',
+      timezone: 'UTC',
+      parentJobId: null,
+      nextRunTime: '2099-01-01T02:00:00.000Z',
+      lastRunTime: null,
+    });
+    await assert.rejects(np.api.runJob('no-such-job'), /There is no job with the id no-such-job/);
+    let fired = 0;
+    const listener = np.api.onDidChangeRuns(() => fired++);
+    try {
+      await np.database!.write((tx) =>
+        tx.runs.claim({
+          jobId: job.id,
+          trigger: 'manual',
+          scheduledFor: '2024-01-01T00:00:00.000Z',
+          status: 'skipped',
+        }),
+      );
+      // A write of another process reaches the window through the file watcher; ours through the refresh.
+      await vscode.commands.executeCommand(COMMAND.refresh);
+      const runs = await np.api.runs({ jobId: job.id });
+      assert.deepEqual(
+        runs.map((r) => [r.status, r.trigger, r.costUsd]),
+        [['skipped', 'manual', null]],
+      );
+    } finally {
+      listener.dispose();
+    }
   });
 
   it('keeps its SQLite database in the extension global storage folder', () => {
-    const folder = path.dirname(api.databasePath);
-    assert.equal(path.basename(api.databasePath), 'claude-night-pilot.db');
+    const folder = path.dirname(np.databasePath);
+    assert.equal(path.basename(np.databasePath), 'claude-night-pilot.db');
     assert.equal(path.basename(folder), EXTENSION_ID);
     assert.equal(path.basename(path.dirname(folder)), 'globalStorage');
-    const header = fs.readFileSync(api.databasePath).subarray(0, 16).toString('latin1');
+    const header = fs.readFileSync(np.databasePath).subarray(0, 16).toString('latin1');
     assert.equal(header, 'SQLite format 3\0');
   });
 
-  it('contributes and registers every Night Pilot command', async () => {
-    const manifest = extension.packageJSON as Manifest;
+  it('registers exactly the commands it contributes (one list: src/commands/commandIds.ts)', async () => {
+    const manifest = np.extension.packageJSON as Manifest;
     const contributed = manifest.contributes.commands.map((c) => c.command).sort();
-    assert.deepEqual(contributed, [...COMMANDS].sort());
-    const registered = new Set(await vscode.commands.getCommands(true));
-    const missing = COMMANDS.filter((c) => !registered.has(c));
-    assert.deepEqual(missing, [], `commands contributed but not registered: ${missing.join(', ')}`);
+    assert.deepEqual(contributed, [...COMMAND_IDS].sort());
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('nightPilot.'));
+    // VS Code adds the view's own commands (focus, collapse all...): ours are the rest.
+    const ours = registered.filter((c) => !c.startsWith('nightPilot.jobs.')).sort();
+    assert.deepEqual(ours, [...COMMAND_IDS].sort());
   });
 
   it('contributes the Jobs view in a Night Pilot activity bar container and can focus it', async () => {
-    const { viewsContainers, views } = (extension.packageJSON as Manifest).contributes;
-    assert.ok(viewsContainers.activitybar.some((c) => c.id === 'nightPilot' && c.title === 'Night Pilot'));
+    const { viewsContainers, views } = (np.extension.packageJSON as Manifest).contributes;
+    assert.ok(viewsContainers.activitybar.some((c) => c.id === 'nightPilot'));
     assert.deepEqual(
       views.nightPilot?.map((v) => v.id),
       ['nightPilot.jobs'],
@@ -102,142 +113,29 @@ describe('Night Pilot in a real VS Code', () => {
     await vscode.commands.executeCommand('nightPilot.jobs.focus');
   });
 
-  it('runs the refresh and show-log commands', async () => {
-    await vscode.commands.executeCommand('nightPilot.refresh');
-    await vscode.commands.executeCommand('nightPilot.showLog');
-  });
-
-  it('shows a job written to the database in the Jobs tree', async () => {
-    const job = await insertJob(db, 'Inserted directly');
-    const node = jobNode(api.jobsTree.getChildren(), job.id);
-    assert.ok(node, 'the inserted job is not among the tree roots');
-    const item = api.jobsTree.getTreeItem(node);
-    assert.equal(item.label, 'Inserted directly');
-    assert.equal(item.contextValue, 'job+active');
-    assert.match(String(item.description), /^next /);
-  });
-
-  it('creates a job with the createJob command and stores its prompt and next fire', async () => {
-    const job = await vscode.commands.executeCommand<Job | undefined>('nightPilot.createJob', {
-      name: 'Created by command',
-      prompt: 'Summarise the open TODOs.',
-      cron: '30 1 * * *',
-      timezone: 'UTC',
-    });
-    assert.ok(job, 'createJob returned nothing');
-    const stored = db.read((tx) => {
-      const j = tx.jobs.require(job.id);
-      return { job: j, prompt: tx.prompts.require(j.promptId) };
-    });
-    assert.equal(stored.job.cronExpression, '30 1 * * *');
-    assert.equal(stored.job.status, 'active');
-    assert.equal(stored.prompt.content, 'Summarise the open TODOs.');
-    assert.ok(stored.job.nextRunTime, 'no next fire time');
-    assert.match(stored.job.nextRunTime, /T01:30:00\.000Z$/);
-    assert.ok(new Date(stored.job.nextRunTime).getTime() > Date.now());
-  });
-
-  it('refuses an invalid cron expression and stores nothing', async () => {
-    const before = db.read((tx) => tx.jobs.list().length);
-    const job = await vscode.commands.executeCommand<Job | undefined>('nightPilot.createJob', {
-      name: 'Bad schedule',
-      prompt: 'x',
-      cron: '61 * * * *',
-    });
-    assert.equal(job, undefined);
+  it('rejects a failing command with its error, so a caller tells a failure from a cancel', async () => {
+    const before = np.database!.read((tx) => tx.jobs.list().length);
+    await assert.rejects(
+      async () =>
+        vscode.commands.executeCommand<Job | undefined>(COMMAND.createJob, {
+          name: 'Bad schedule',
+          prompt: 'x',
+          cron: '61 * * * *',
+        }),
+      /minute: 61 is out of range 0-59/,
+    );
     assert.equal(
-      db.read((tx) => tx.jobs.list().length),
+      np.database!.read((tx) => tx.jobs.list().length),
       before,
+      'nothing stored',
     );
   });
 
-  it('pauses and resumes a job from its tree node', async () => {
-    const job = await insertJob(db, 'Pause me');
-    const node = jobNode(api.jobsTree.getChildren(), job.id);
-    assert.ok(node);
-    await vscode.commands.executeCommand('nightPilot.pauseJob', node);
-    const paused = jobNode(api.jobsTree.getChildren(), job.id);
-    assert.ok(paused);
-    assert.equal(paused.job.status, 'paused');
-    assert.equal(api.jobsTree.getTreeItem(paused).contextValue, 'job+paused');
-
-    await vscode.commands.executeCommand('nightPilot.resumeJob', job.id);
-    const resumed = db.read((tx) => tx.jobs.require(job.id));
-    assert.equal(resumed.status, 'active');
-    assert.ok(resumed.nextRunTime && new Date(resumed.nextRunTime).getTime() > Date.now());
-  });
-
-  it('nests a child job under its parent and lists runs newest first with their processes', async () => {
-    const parent = await insertJob(db, 'Parent');
-    const child = await insertJob(db, 'Child', { parentJobId: parent.id });
-    const [older, newer] = await db.write((tx) => {
-      const a = tx.runs.claim({
-        jobId: parent.id,
-        trigger: 'schedule',
-        scheduledFor: '2024-01-01T02:00:00.000Z',
-      });
-      const b = tx.runs.claim({
-        jobId: parent.id,
-        trigger: 'manual',
-        scheduledFor: '2024-01-02T02:00:00.000Z',
-      });
-      assert.ok(a && b);
-      tx.runs.update(b.id, { status: 'running', startedAt: tx.now() });
-      tx.processes.insert({ runId: b.id, jobId: parent.id, processType: 'execution' });
-      return [a, b];
-    });
-
-    const roots = api.jobsTree.getChildren();
-    assert.equal(jobNode(roots, child.id), undefined, 'the child job is also a root');
-    const parentNode = jobNode(roots, parent.id);
-    assert.ok(parentNode);
-    assert.equal(api.jobsTree.getTreeItem(parentNode).contextValue, 'job+active+running');
-
-    const children = api.jobsTree.getChildren(parentNode);
-    assert.deepEqual(
-      children.map((n) => (n.kind === 'job' ? n.job.id : n.kind === 'run' ? n.run.id : n.kind)),
-      [child.id, newer.id, older.id],
-    );
-    const runNode = children[1];
-    assert.ok(runNode && runNode.kind === 'run');
-    assert.equal(api.jobsTree.getTreeItem(runNode).contextValue, 'run+running');
-    const processes = api.jobsTree.getChildren(runNode);
-    assert.deepEqual(
-      processes.map((n) => (n.kind === 'process' ? n.process.processType : n.kind)),
-      ['execution'],
-    );
-  });
-
-  it('deletes a job with the deleteJob command', async () => {
-    const job = await insertJob(db, 'Delete me');
-    const deleted = await vscode.commands.executeCommand<boolean>('nightPilot.deleteJob', job.id, {
-      confirm: false,
-    });
-    assert.equal(deleted, true);
-    assert.equal(
-      db.read((tx) => tx.jobs.get(job.id)),
-      undefined,
-    );
-    assert.equal(jobNode(api.jobsTree.getChildren(), job.id), undefined);
-  });
-
-  it('cancels a queued run with the cancelRun command', async () => {
-    const job = await insertJob(db, 'Queued');
-    const run = await db.write((tx) =>
-      tx.runs.claim({ jobId: job.id, trigger: 'manual', scheduledFor: '2024-03-01T00:00:00.000Z' }),
-    );
-    assert.ok(run);
-    await vscode.commands.executeCommand('nightPilot.cancelRun', run.id);
-    const after = db.read((tx) => tx.runs.require(run.id));
-    assert.equal(after.status, 'cancelled');
-  });
-
-  it('turns quiet mode on and off for every process sharing the database', async () => {
-    const quiet = () => db.read((tx) => isQuietMode(tx));
-    await vscode.commands.executeCommand('nightPilot.pauseAll');
-    assert.equal(quiet(), true);
-    await vscode.commands.executeCommand('nightPilot.resumeAll');
-    assert.equal(quiet(), false);
+  it('opens the remote settings for "Set Path" in a remote window (code-server is one)', () => {
+    assert.ok(vscode.env.remoteName, 'this test runs in a remote window');
+    const open = openSettingCommand('nightPilot.claude.path');
+    assert.equal(open.command, 'workbench.action.openRemoteSettings');
+    assert.deepEqual(open.arguments, [{ query: 'nightPilot.claude.path' }]);
   });
 
   describe('Claude CLI detection', () => {
@@ -254,13 +152,13 @@ describe('Night Pilot in a real VS Code', () => {
     /** The detection re-runs on a settings change; wait until it reports `found`. */
     async function locationWhere(
       found: boolean,
-    ): Promise<Awaited<ReturnType<NightPilotApi['claudeLocation']>>> {
+    ): Promise<Awaited<ReturnType<NightPilotUnderTest['claudeLocation']>>> {
       for (let i = 0; i < 100; i++) {
-        const location = await api.claudeLocation();
+        const location = await np.claudeLocation();
         if (location.found === found) return location;
         await new Promise((r) => setTimeout(r, 100));
       }
-      return api.claudeLocation();
+      return np.claudeLocation();
     }
 
     it('finds the CLI the nightPilot.claude.path setting names', async function () {
@@ -271,12 +169,14 @@ describe('Night Pilot in a real VS Code', () => {
       assert.equal(fs.realpathSync(location.path), fs.realpathSync(original!));
     });
 
-    it('says so, naming the path, when the configured CLI does not exist', async () => {
-      const missing = path.join(path.dirname(api.databasePath), 'no-such-dir', 'claude');
+    it('says so in the status bar, naming the path, when the configured CLI does not exist', async () => {
+      const missing = path.join(path.dirname(np.databasePath), 'no-such-dir', 'claude');
       await setting().update('claude.path', missing, vscode.ConfigurationTarget.Global);
       const location = await locationWhere(false);
       assert.equal(location.found, false);
       if (!location.found) assert.ok(location.message.includes(missing), location.message);
+      assert.match(np.internals.statusBar.text, /Claude CLI not found/);
+      assert.ok(np.internals.statusBar.tooltip.includes(missing));
     });
   });
 });

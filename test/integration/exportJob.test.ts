@@ -7,16 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import type { NightPilotApi } from '../../src/api';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 
 describe('Export Job to GitHub Actions', () => {
-  let api: NightPilotApi;
+  let api: NightPilotUnderTest;
   let repo: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot');
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await openNightPilot();
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'np-export-repo-'));
     execFileSync('git', ['init', '--quiet', repo]);
     fs.mkdirSync(path.join(repo, 'prompts'));
@@ -71,11 +70,11 @@ describe('Export Job to GitHub Actions', () => {
         options: { workingDirectory: repo },
       });
     });
-    const file = await vscode.commands.executeCommand<string | undefined>(
-      'nightPilot.exportJobToGitHubActions',
-      job.id,
+    await assert.rejects(
+      async () =>
+        vscode.commands.executeCommand<string | undefined>('nightPilot.exportJobToGitHubActions', job.id),
+      /cannot export "Inline prompt" to GitHub Actions: .*prompt/,
     );
-    assert.equal(file, undefined);
     assert.equal(
       fs.existsSync(path.join(repo, '.github', 'workflows', 'night-pilot-inline-prompt.yml')),
       false,

@@ -19,10 +19,9 @@ export function run(): Promise<void> {
     timeout: 30_000,
     grep: process.env.NIGHT_PILOT_TEST_GREP,
   });
-  // shutdown.test deactivates the extension (the database is closed after it): it goes last.
   const files = fs
     .readdirSync(__dirname)
-    .filter((file) => file.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js'))
     .sort((a, b) => Number(a === LAST_FILE) - Number(b === LAST_FILE) || a.localeCompare(b));
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   console.log(START_MARKER);

@@ -5,19 +5,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
 import type { Job } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
+import { openNightPilot } from './nightPilot';
 import { insertJob } from './testJobs';
 
 describe('editing jobs in a real VS Code', () => {
-  let api: NightPilotApi;
   let db: NightPilotDatabase;
   let scratch: string;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot')!.activate();
-    db = api.database!;
+    db = (await openNightPilot()).database!;
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'np-edit-'));
   });
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -78,7 +76,7 @@ describe('editing jobs in a real VS Code', () => {
       { retry: { maxAttempts: 2, baseDelaySeconds: 600, maxDelaySeconds: 60 } },
       { cronExpression: '' },
     ]) {
-      assert.equal(await edit(job.id, bad), undefined, JSON.stringify(bad));
+      await assert.rejects(Promise.resolve(edit(job.id, bad)), /was not changed: /, JSON.stringify(bad));
       assert.deepEqual(stored(job.id), before, `changed by ${JSON.stringify(bad)}`);
     }
     const bypass = await edit(job.id, {
@@ -93,7 +91,7 @@ describe('editing jobs in a real VS Code', () => {
     const edited = await edit(child.id, { parentJobId: parent.id, cronExpression: '' });
     assert.equal(edited?.jobType, 'triggered');
     assert.equal(edited?.nextRunTime, null);
-    assert.equal(await edit(parent.id, { parentJobId: child.id }), undefined);
+    await assert.rejects(Promise.resolve(edit(parent.id, { parentJobId: child.id })), /would create a cycle/);
     assert.equal(stored(parent.id).parentJobId, null);
   });
 
@@ -101,9 +99,9 @@ describe('editing jobs in a real VS Code', () => {
     const job = await insertJob(db, 'Old name');
     const renamed = await vscode.commands.executeCommand<Job>('nightPilot.renameJob', job.id, 'New name');
     assert.equal(renamed?.name, 'New name');
-    assert.equal(
-      await vscode.commands.executeCommand('nightPilot.renameJob', job.id, 'two\nlines'),
-      undefined,
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('nightPilot.renameJob', job.id, 'two\nlines')),
+      /the name must be one line/,
     );
     assert.equal(stored(job.id).name, 'New name');
   });
@@ -141,13 +139,17 @@ describe('editing jobs in a real VS Code', () => {
     });
     assert.deepEqual([given?.options.workingDirectory, given?.timezone], [scratch, 'America/New_York']);
     const count = db.read((tx) => tx.jobs.list().length);
-    const refused = await vscode.commands.executeCommand('nightPilot.createJob', {
-      name: 'Missing folder',
-      prompt: 'Look around.',
-      cron: '0 2 * * *',
-      folder: path.join(scratch, 'gone'),
-    });
-    assert.equal(refused, undefined);
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('nightPilot.createJob', {
+          name: 'Missing folder',
+          prompt: 'Look around.',
+          cron: '0 2 * * *',
+          folder: path.join(scratch, 'gone'),
+        }),
+      ),
+      /gone does not exist/,
+    );
     assert.equal(
       db.read((tx) => tx.jobs.list().length),
       count,
@@ -215,14 +217,20 @@ describe('editing jobs in a real VS Code', () => {
     );
     const count = () => db.read((tx) => [tx.jobs.list().length, tx.prompts.list().length]);
     const before = count();
-    assert.equal(await vscode.commands.executeCommand('nightPilot.importJobs', { file }), undefined);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('nightPilot.importJobs', { file })),
+      /jobs\[1\] "Bad": cronExpression: hour: 25 is out of range 0-23\. Nothing was changed/,
+    );
     assert.deepEqual(count(), before);
     assert.equal(
       db.read((tx) => tx.jobs.get('good-job')),
       undefined,
     );
     fs.writeFileSync(file, '{ not json');
-    assert.equal(await vscode.commands.executeCommand('nightPilot.importJobs', { file }), undefined);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('nightPilot.importJobs', { file })),
+      /did not import .*bad-jobs\.json/,
+    );
     assert.deepEqual(count(), before);
   });
 });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 import type { Job, Run } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
 import { insertJob } from './testJobs';
@@ -22,11 +23,11 @@ async function eventually<T>(what: string, probe: () => T | undefined, ms = 10_0
 }
 
 describe('run lifecycle and settings in a real VS Code', () => {
-  let api: NightPilotApi;
+  let api: NightPilotUnderTest;
   let db: NightPilotDatabase;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<NightPilotApi>(EXTENSION_ID)!.activate();
+    api = await openNightPilot();
     db = api.database!;
   });
 
@@ -55,13 +56,18 @@ describe('run lifecycle and settings in a real VS Code', () => {
     });
     assert.equal(created?.name, long, 'a 150-character name is valid, as in the CLI');
     const before = db.read((tx) => tx.jobs.list().length);
-    const refused = await vscode.commands.executeCommand<Job | undefined>('nightPilot.createJob', {
-      name: 'two\tparts',
-      prompt: 'x',
-      cron: '0 2 * * *',
-      timezone: 'UTC',
-    });
-    assert.equal(refused, undefined, 'a control character is refused, as in the CLI');
+    // A failing command rejects (and shows the error): a caller can tell it from a cancel.
+    await assert.rejects(
+      async () =>
+        vscode.commands.executeCommand<Job | undefined>('nightPilot.createJob', {
+          name: 'two\tparts',
+          prompt: 'x',
+          cron: '0 2 * * *',
+          timezone: 'UTC',
+        }),
+      /Keep the name on one line/,
+      'a control character is refused, as in the CLI',
+    );
     assert.equal(
       db.read((tx) => tx.jobs.list().length),
       before,

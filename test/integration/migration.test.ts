@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 import { DEFAULT_DECISIONS } from '../../src/storage/legacy/legacyTypes';
 import type { MigrationWizard } from '../../src/views/migration/migrationWizard';
 import { DONT_ASK_KEY, offerMigration } from '../../src/views/migration/registerMigration';
@@ -17,11 +18,11 @@ import { CHINESE_TITLE, DATA_B, SCHEMA_B, writeSqlJsDatabase } from '../fixtures
 const hash = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('the legacy migration wizard in a real VS Code', () => {
-  let api: NightPilotApi;
+  let api: NightPilotUnderTest;
   let dir: string;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot')!.activate();
+    api = await openNightPilot();
     assert.ok(api.database, api.activationError);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-int-migrate-'));
   });
@@ -65,7 +66,7 @@ describe('the legacy migration wizard in a real VS Code', () => {
     assert.equal(migrated.length, 7);
     const chinese = migrated.find((j) => j.name === CHINESE_TITLE);
     assert.ok(chinese, 'the Chinese-named job is missing');
-    const roots = api.jobsTree.getChildren();
+    const roots = await api.jobsTree.getChildren();
     const node = roots.find(
       (n): n is Extract<JobsTreeNode, { kind: 'job' }> => n.kind === 'job' && n.job.id === chinese.id,
     );

@@ -5,17 +5,22 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
 import type { Job, Run } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
 import type { JobsTreeNode } from '../../src/views/treeItems';
 import { useFakeApiForClaude } from './fakeApiHost';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 import { insertJob } from './testJobs';
 
-async function eventually<T>(what: string, probe: () => T | undefined | false, ms = 15_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -25,14 +30,14 @@ async function eventually<T>(what: string, probe: () => T | undefined | false, m
 describe('prompt files in a real VS Code', function () {
   this.timeout(90_000);
   const fakeApi = useFakeApiForClaude();
-  let api: NightPilotApi;
+  let np: NightPilotUnderTest;
   let db: NightPilotDatabase;
   let folder: string;
   let prompts: string;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot')!.activate();
-    db = api.database!;
+    np = await openNightPilot();
+    db = np.database!;
     folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     prompts = path.join(folder, '.nightpilot', 'prompts');
     fs.mkdirSync(prompts, { recursive: true });
@@ -48,19 +53,21 @@ describe('prompt files in a real VS Code', function () {
     return file;
   }
 
-  function jobItem(jobId: string): vscode.TreeItem {
-    const find = (nodes: JobsTreeNode[]): JobsTreeNode | undefined => {
+  /** The job's row as VS Code draws it, its tooltip resolved as on hover. */
+  async function jobItem(jobId: string): Promise<vscode.TreeItem> {
+    const tree = np.jobsTree;
+    const find = async (nodes: JobsTreeNode[]): Promise<JobsTreeNode | undefined> => {
       for (const node of nodes) {
-        if (node.kind !== 'job') continue;
-        if (node.job.id === jobId) return node;
-        const inner = find(api.jobsTree.getChildren(node));
+        if (node.kind === 'job' && node.job.id === jobId) return node;
+        if (node.kind !== 'job' && node.kind !== 'children') continue;
+        const inner = await find(await tree.getChildren(node));
         if (inner) return inner;
       }
       return undefined;
     };
-    const node = find(api.jobsTree.getChildren());
+    const node = await find(await tree.getChildren());
     assert.ok(node, `job ${jobId} is not in the tree`);
-    return api.jobsTree.getTreeItem(node);
+    return tree.resolveTreeItem(tree.getTreeItem(node), node);
   }
 
   it('applies the front matter at every run: the model, then the edited model', async () => {
@@ -127,8 +134,8 @@ describe('prompt files in a real VS Code', function () {
     });
     await vscode.workspace.fs.delete(vscode.Uri.file(file));
     // The workspace's file watcher reports the deletion.
-    const item = await eventually('the tree to show the missing file', () => {
-      const shown = jobItem(job.id);
+    const item = await eventually('the tree to show the missing file', async () => {
+      const shown = await jobItem(job.id);
       return /^prompt file missing · /.test(String(shown.description)) ? shown : undefined;
     });
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
@@ -197,11 +204,11 @@ describe('prompt files in a real VS Code', function () {
       confirmGrants: true,
     });
     assert.deepEqual(job.options.promptGrants?.allowedTools, ['Read']);
-    assert.equal(jobItem(job.id).contextValue, 'job+active');
+    assert.equal((await jobItem(job.id)).contextValue, 'job+active');
     fs.writeFileSync(file, '---\nallowedTools: [Read, "Bash(rm:*)"]\n---\nRead things.\n');
     // Written outside VS Code (a git pull): the workspace's file watcher reports it.
-    const item = await eventually('the tree to show the review', () => {
-      const shown = jobItem(job.id);
+    const item = await eventually('the tree to show the review', async () => {
+      const shown = await jobItem(job.id);
       return shown.contextValue === 'job+active+promptReview' ? shown : undefined;
     });
     assert.match(String(item.description), /^review prompt permissions · /);
@@ -209,7 +216,7 @@ describe('prompt files in a real VS Code', function () {
       accept: true,
     });
     assert.deepEqual(accepted?.options.promptGrants?.allowedTools, ['Read', 'Bash(rm:*)']);
-    assert.equal(jobItem(job.id).contextValue, 'job+active');
+    assert.equal((await jobItem(job.id)).contextValue, 'job+active');
   });
 
   it('opens a prompt stored in the database in an editor tab and saves it back', async () => {

@@ -6,12 +6,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 import type { Job, Run } from '../../src/core/model';
 import type { NightPilotDatabase } from '../../src/storage/database';
 import { useFakeApiForClaude } from './fakeApiHost';
-
-const EXTENSION_ID = 'night-pilot.night-pilot';
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -29,14 +28,12 @@ function runsOf(db: NightPilotDatabase, jobId: string): Run[] {
 
 describe('the scheduler in a real VS Code', function () {
   this.timeout(90_000);
-  let extension: vscode.Extension<NightPilotApi>;
-  let api: NightPilotApi;
+  let api: NightPilotUnderTest;
   let db: NightPilotDatabase;
   const fakeApi = useFakeApiForClaude();
 
   before(async () => {
-    extension = vscode.extensions.getExtension<NightPilotApi>(EXTENSION_ID)!;
-    api = await extension.activate();
+    api = await openNightPilot();
     db = api.database!;
   });
 
@@ -79,7 +76,7 @@ describe('the scheduler in a real VS Code', function () {
   });
 
   it('picks up a job the CLI adds to the same database while the window is open, and fires it once', async () => {
-    const cli = path.join(extension.extensionPath, 'dist', 'cli.js');
+    const cli = path.join(api.extension.extensionPath, 'dist', 'cli.js');
     const added = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(
         process.execPath,

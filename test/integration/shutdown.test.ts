@@ -5,20 +5,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import { openNightPilot } from './nightPilot';
 import type { Job } from '../../src/core/model';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { useFakeApiForClaude } from './fakeApiHost';
-
-const EXTENSION_ID = 'night-pilot.night-pilot';
 
 describe('deactivation (closing the window)', function () {
   this.timeout(60_000);
   const fakeApi = useFakeApiForClaude();
 
   it('cancels the running run, runs its cleanup, saves the outcome, then closes the database (defect 6)', async () => {
-    const extension = vscode.extensions.getExtension<NightPilotApi>(EXTENSION_ID)!;
-    const api = await extension.activate();
+    const api = await openNightPilot();
     const db = api.database!;
     fakeApi.api.setScenario({ kind: 'slow', delayMs: 'never' });
     const marker = path.join(path.dirname(api.databasePath), 'cleaned-at-shutdown');
@@ -41,7 +38,7 @@ describe('deactivation (closing the window)', function () {
     }
     // What VS Code calls when the window closes (the module it loaded, from the require cache).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same module instance VS Code holds
-    const main = require(path.join(extension.extensionPath, 'dist', 'extension.js')) as {
+    const main = require(path.join(api.extension.extensionPath, 'dist', 'extension.js')) as {
       deactivate(): Promise<void> | undefined;
     };
     const stopping = main.deactivate();

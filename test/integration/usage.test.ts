@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NightPilotApi } from '../../src/api';
+import type { NightPilotUnderTest } from './nightPilot';
+import { openNightPilot } from './nightPilot';
 import type { Job, Run } from '../../src/core/model';
 import { readBudgets } from '../../src/scheduler/budgetState';
 import type { NightPilotDatabase } from '../../src/storage/database';
@@ -47,11 +48,11 @@ async function until<T>(what: string, read: () => T | undefined | false, ms = 15
 }
 
 describe('usage, budgets and the dashboard in a real VS Code', () => {
-  let api: NightPilotApi;
+  let api: NightPilotUnderTest;
   let db: NightPilotDatabase;
 
   before(async () => {
-    api = await vscode.extensions.getExtension<NightPilotApi>('night-pilot.night-pilot')!.activate();
+    api = await openNightPilot();
     assert.ok(api.database, api.activationError);
     db = api.database;
   });
@@ -140,12 +141,17 @@ describe('usage, budgets and the dashboard in a real VS Code', () => {
     assert.equal(held.status, 'queued');
     assert.match(held.waitReason!, /daily budget of \$1\.00 is spent \(\$1\.50 today\)/);
 
-    const node = api.jobsTree
-      .getChildren()
-      .find((n): n is Extract<JobsTreeNode, { kind: 'job' }> => n.kind === 'job' && n.job.id === job.id)!;
+    const node = (await api.jobsTree.getChildren()).find(
+      (n): n is Extract<JobsTreeNode, { kind: 'job' }> => n.kind === 'job' && n.job.id === job.id,
+    )!;
     assert.match(String(api.jobsTree.getTreeItem(node).description), /^held by a budget/);
-    const runNode = api.jobsTree.getChildren(node).find((n) => n.kind === 'run' && n.run.id === run.id)!;
-    assert.match(String(api.jobsTree.getTreeItem(runNode).description), /Queued · Manual · held by a budget/);
+    const runNode = (await api.jobsTree.getChildren(node)).find(
+      (n) => n.kind === 'run' && n.run.id === run.id,
+    )!;
+    assert.match(
+      String(api.jobsTree.getTreeItem(runNode).description),
+      /^Queued · held by a budget · manual/,
+    );
 
     await api.usageStatusBar!.update();
     assert.match(api.usageStatusBar!.text, /^\$\(warning\) 1 run\(s\) held$/);
@@ -162,6 +168,9 @@ describe('usage, budgets and the dashboard in a real VS Code', () => {
       path.join(folder, `${SESSION}.jsonl`),
       `${line(new Date(now - 40 * 60_000), 'msg_1', 100_000, 2000)}\n${line(new Date(now - 5 * 60_000), 'msg_2', 100_000, 2000)}\n`,
     );
+    // An update already in flight (the runs of earlier tests change the database) read the folder
+    // before this file existed: the one after it reads it.
+    await api.usageStatusBar!.update();
     await api.usageStatusBar!.update();
     // 2 x (100,000 x $3 + 2,000 x $15) per million = $0.66.
     assert.match(api.usageStatusBar!.text, /^\$\(pulse\) \$0\.66 · \d+ (h|min)/);

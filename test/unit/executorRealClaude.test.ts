@@ -4,38 +4,23 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Run } from '../../src/core/model';
-import { CLAUDE_BIN, claudeTestEnv } from '../fixtures/claudeEnv';
-import { lastUserTexts, startFakeAnthropicApi } from '../fixtures/fakeAnthropicApi';
-import type { FakeApi } from '../fixtures/fakeAnthropicApi';
-import { tickAndSettle, useHarness } from './schedulerHarness';
+import { lastUserTexts } from '../fixtures/fakeAnthropicApi';
+import { tickAndSettle, useRealClaudeHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
 
 const MODEL = 'claude-sonnet-4-5';
 
 describe('executor with the real Claude Code CLI against a fake API', function () {
   this.timeout(90_000);
-  const fixture = useHarness('np-real-');
-  let api: FakeApi;
+  const fixture = useRealClaudeHarness('np-real-');
   let h: Harness;
-
-  beforeEach(async () => {
-    api = await startFakeAnthropicApi();
-  });
-  afterEach(async () => {
-    await api.close();
-  });
 
   async function harness(
     auth: 'apiKey' | 'oauth' | 'none',
     start = '2026-11-27T10:00:00.000Z',
     settings = {},
   ) {
-    const home = path.join(fixture.dir, 'home');
-    fs.mkdirSync(home, { recursive: true });
-    h = await fixture.create(start, {
-      claude: { path: CLAUDE_BIN, env: claudeTestEnv(api, { auth, home }) },
-      settings,
-    });
+    h = await fixture.createReal(auth, start, settings);
     return h;
   }
 
@@ -46,7 +31,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
   };
 
   it('records a successful run with its session, tokens and the CLI-reported cost', async () => {
-    api.setScenario({ kind: 'success', inputTokens: 1111, outputTokens: 222, text: 'All done.' });
+    fixture.api.setScenario({ kind: 'success', inputTokens: 1111, outputTokens: 222, text: 'All done.' });
     await harness('apiKey');
     const job = await h.addJob({
       name: 'ok',
@@ -74,7 +59,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
   it('waits out the real subscription limit and resumes the same session with --resume', async () => {
     const start = Date.parse('2026-11-27T10:00:00.000Z');
     const resetsAt = Math.floor(start / 1000) + 2 * 3600;
-    api.setScenario([
+    fixture.api.setScenario([
       { kind: 'subscriptionLimit', resetsAt },
       { kind: 'success', inputTokens: 2000, outputTokens: 300 },
     ]);
@@ -102,7 +87,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
     run = onlyRun(job.id);
     assert.equal(run.status, 'succeeded', run.error ?? '');
     assert.equal(run.attempt, 1, 'a limit is not a failed attempt');
-    const requests = api.messageRequests();
+    const requests = fixture.api.messageRequests();
     assert.equal(requests.length, 2);
     assert.ok(
       lastUserTexts(requests[1]!).some((t) => t.includes('Continue where you left off.')),
@@ -120,7 +105,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
   });
 
   it('treats an API-key 429 as a limit with an unknown reset: the fallback wait', async () => {
-    api.setScenario({ kind: 'apiKeyRateLimit' });
+    fixture.api.setScenario({ kind: 'apiKeyRateLimit' });
     await harness('apiKey', '2026-11-27T10:00:00.000Z', { fallbackWaitSeconds: 900 });
     const job = await h.addJob({
       name: 'rate',
@@ -149,11 +134,11 @@ describe('executor with the real Claude Code CLI against a fake API', function (
     const run = onlyRun(job.id);
     assert.equal(run.status, 'failed');
     assert.match(run.error!, /not logged in \(Not logged in · Please run \/login\)/i);
-    assert.equal(api.messageRequests().length, 0);
+    assert.equal(fixture.api.messageRequests().length, 0);
   });
 
   it('fails on an API 5xx and retries per policy', async () => {
-    api.setScenario([{ kind: 'serverError', status: 500 }, { kind: 'success' }]);
+    fixture.api.setScenario([{ kind: 'serverError', status: 500 }, { kind: 'success' }]);
     await harness('apiKey');
     const job = await h.addJob({
       name: 'flaky api',
@@ -177,7 +162,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
   });
 
   it('ends a run whose answer is slower than the job timeout', async () => {
-    api.setScenario({ kind: 'slow', delayMs: 'never' });
+    fixture.api.setScenario({ kind: 'slow', delayMs: 'never' });
     await harness('apiKey');
     const job = await h.addJob({
       name: 'slow',
@@ -208,7 +193,7 @@ describe('executor with the real Claude Code CLI against a fake API', function (
     });
     await tickAndSettle(h);
     assert.equal(onlyRun(job.id).status, 'succeeded');
-    assert.ok(lastUserTexts(api.messageRequests()[0]!).includes(prompt));
+    assert.ok(lastUserTexts(fixture.api.messageRequests()[0]!).includes(prompt));
     assert.ok(!fs.existsSync(path.join(fixture.dir, 'SOMEFILE')));
   });
 });

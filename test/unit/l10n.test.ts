@@ -59,4 +59,57 @@ describe('localization (zh-tw)', () => {
       for (const key of used) assert.ok(nls[key], `${file} lacks ${key}`);
     }
   });
+
+  it('translates every package.nls.json key into zh-tw, keeping its placeholders and command links', () => {
+    const read = (file: string) =>
+      JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as Record<string, string>;
+    const en = read('package.nls.json');
+    const zh = read('package.nls.zh-tw.json');
+    const links = (s: string) =>
+      [...s.matchAll(/\]\((command:[^)]+)\)/g)]
+        .map((m) => m[1])
+        .sort()
+        .join(' ');
+    for (const [key, text] of Object.entries(en)) {
+      assert.ok(zh[key]?.trim(), `package.nls.zh-tw.json lacks ${key}`);
+      assert.equal(placeholders(zh[key]!), placeholders(text), `placeholders of ${key}`);
+      assert.equal(links(zh[key]!), links(text), `command links of ${key}`);
+    }
+    for (const key of Object.keys(zh))
+      assert.ok(key in en, `package.nls.zh-tw.json has ${key}, which package.nls.json lacks`);
+  });
+
+  it('puts no user-facing text into package.json itself: titles, names, descriptions are %keys%', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const literal: string[] = [];
+    const USER_FACING = new Set([
+      'title',
+      'name',
+      'description',
+      'markdownDescription',
+      'contents',
+      'contextualTitle',
+      'displayName',
+      'category',
+    ]);
+    const walk = (value: unknown, where: string): void => {
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`));
+      else if (typeof value === 'object' && value !== null)
+        for (const [k, v] of Object.entries(value)) {
+          if (k === 'enumDescriptions' && Array.isArray(v))
+            v.forEach(
+              (d, i) => typeof d === 'string' && !/^%.+%$/.test(d) && literal.push(`${where}.${k}[${i}]`),
+            );
+          else if (USER_FACING.has(k) && typeof v === 'string' && !/^%.+%$/.test(v))
+            literal.push(`${where}.${k}`);
+          else walk(v, `${where}.${k}`);
+        }
+    };
+    walk(manifest.contributes, 'contributes');
+    walk({ displayName: manifest.displayName, description: manifest.description }, '');
+    assert.deepEqual(literal, []);
+  });
 });

@@ -10,6 +10,9 @@ import { Scheduler } from '../../src/scheduler/scheduler';
 import type { SchedulerDeps } from '../../src/scheduler/scheduler';
 import type { SchedulerSettings } from '../../src/scheduler/settings';
 import { DEFAULT_SCHEDULER_SETTINGS } from '../../src/scheduler/settings';
+import { CLAUDE_BIN, claudeTestEnv } from '../fixtures/claudeEnv';
+import { startFakeAnthropicApi } from '../fixtures/fakeAnthropicApi';
+import type { FakeApi } from '../fixtures/fakeAnthropicApi';
 import { useTempDir } from './storageHelpers';
 
 export const FAKE_CLAUDE = path.resolve(__dirname, '../fixtures/fakeClaude.mjs');
@@ -95,7 +98,8 @@ export async function createHarness(
       Promise.resolve({ found: true, path: options.claude?.path ?? FAKE_CLAUDE, source: 'flag' }),
     baseEnv: options.claude?.env ?? { ...process.env, FAKE_CLAUDE_RECORD: record, ...options.env },
     defaultZone: 'UTC',
-    log: (m) => log.push(m),
+    // Information as it is; warnings and errors with their level, as the extension's log shows them.
+    log: (m, level = 'info') => log.push(level === 'info' ? m : `[${level}] ${m}`),
     gateContext: options.gateContext,
     integrityCheckPauseMs: options.integrityCheckPauseMs,
   });
@@ -181,6 +185,52 @@ export function useHarness(prefix?: string): HarnessFixture {
       const h = await createHarness(tmp.dir, start, options);
       harnesses.push(h);
       return h;
+    },
+  };
+}
+
+/** A HarnessFixture whose Claude is the REAL pinned CLI, talking to a fake Messages API per test. */
+export interface RealClaudeFixture extends HarnessFixture {
+  /** This test's fake API (started before the test, closed after it). */
+  readonly api: FakeApi;
+  /** A harness over this test's folder running the real CLI, authenticated as `auth` (or not). */
+  createReal(
+    auth: 'apiKey' | 'oauth' | 'none',
+    start?: string,
+    settings?: Partial<SchedulerSettings>,
+  ): Promise<Harness>;
+}
+
+/** {@link useHarness} with the real Claude Code CLI against a fake API on 127.0.0.1 for each test. */
+export function useRealClaudeHarness(prefix?: string): RealClaudeFixture {
+  const fixture = useHarness(prefix);
+  let api: FakeApi | undefined;
+  beforeEach(async () => {
+    api = await startFakeAnthropicApi();
+  });
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  const current = () => {
+    if (!api) throw new Error('useRealClaudeHarness: the fake API exists only while a test runs');
+    return api;
+  };
+  return {
+    get dir() {
+      return fixture.dir;
+    },
+    get api() {
+      return current();
+    },
+    create: (start, options) => fixture.create(start, options),
+    createReal: (auth, start = '2026-11-27T10:00:00.000Z', settings = {}) => {
+      const home = path.join(fixture.dir, 'home');
+      fs.mkdirSync(home, { recursive: true });
+      return fixture.create(start, {
+        claude: { path: CLAUDE_BIN, env: claudeTestEnv(current(), { auth, home }) },
+        settings,
+      });
     },
   };
 }

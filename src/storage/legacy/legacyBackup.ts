@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StorageError } from '../errors';
 import { LegacySourceError } from './legacyErrors';
+import { errorMessage } from '../../core/errorMessage';
 
 /** The folder (beside the database) that holds one folder per migration. */
 export const BACKUP_ROOT = 'legacy-migrations';
@@ -43,7 +44,7 @@ export function backUp(
     for (let i = 2; fs.existsSync(folder); i++) folder = path.join(root, `${base}-${i}`);
     fs.mkdirSync(folder);
   } catch (err) {
-    throw new StorageError(`Cannot create the backup folder ${folder}: ${(err as Error).message}`);
+    throw new StorageError(`Cannot create the backup folder ${folder}: ${errorMessage(err)}`);
   }
   const files: string[] = [];
   try {
@@ -78,6 +79,6 @@ export function backUp(
   } catch (err) {
     fs.rmSync(folder, { recursive: true, force: true });
     if (err instanceof LegacySourceError) throw err;
-    throw new StorageError(`Cannot back up into ${folder}: ${(err as Error).message}`);
+    throw new StorageError(`Cannot back up into ${folder}: ${errorMessage(err)}`);
   }
 }

@@ -10,6 +10,7 @@ import { imageProblem } from '../databaseImage';
 import { LegacySourceError } from './legacyErrors';
 import type { WalSummary } from './walReplay';
 import { WalFormatError, replayWal } from './walReplay';
+import { errorMessage } from '../../core/errorMessage';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
@@ -54,7 +55,7 @@ export function openLegacySnapshot(filePath: string, SQL: SqlJsStatic): LegacySn
     stat = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'the file does not exist' : (err as Error).message);
+    return fail(code === 'ENOENT' ? 'the file does not exist' : errorMessage(err));
   }
   if (stat.isDirectory()) fail('it is a folder, not a database file');
   let main: Buffer;
@@ -65,7 +66,7 @@ export function openLegacySnapshot(filePath: string, SQL: SqlJsStatic): LegacySn
     walBytes = readIfExists(`${file}-wal`);
     journal = readIfExists(`${file}-journal`);
   } catch (err) {
-    return fail(`it cannot be read: ${(err as Error).message}`);
+    return fail(`it cannot be read: ${errorMessage(err)}`);
   }
   // A hot rollback journal means a write was interrupted: the main file may hold half of it, and
   // only SQLite rolling it back (opening the file once with the old app or sqlite3) makes it whole.
@@ -111,7 +112,7 @@ export function openLegacySnapshot(filePath: string, SQL: SqlJsStatic): LegacySn
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (err) {
     db?.close();
-    return fail(`SQLite cannot read it: ${(err as Error).message}`);
+    return fail(`SQLite cannot read it: ${errorMessage(err)}`);
   }
   const hash = crypto.createHash('sha256').update(main);
   if (walBytes) hash.update(walBytes);

@@ -26,6 +26,7 @@ import { detectTables, notLegacyReason } from './legacySchema';
 import type { MigrationDecisions, MigrationPlan, MigrationPreview } from './legacyTypes';
 import { DEFAULT_DECISIONS } from './legacyTypes';
 import { verifyMigration } from './legacyVerify';
+import { errorMessage } from '../../core/errorMessage';
 
 /** Night Pilot's database as the migration sees it (NightPilotDatabase or the CLI's store). */
 export interface MigrationTarget {
@@ -69,7 +70,7 @@ export class LegacySource {
       try {
         rows = readLegacyRows(snapshot.db, tables);
       } catch (err) {
-        throw new LegacySourceError(snapshot.path, `SQLite cannot read its rows: ${(err as Error).message}`);
+        throw new LegacySourceError(snapshot.path, `SQLite cannot read its rows: ${errorMessage(err)}`);
       }
       return new LegacySource(snapshot, tables, rows);
     } catch (err) {

@@ -3,6 +3,7 @@
 // See ../shared/reference/legacy-databases.md for the four generations.
 
 import type { Database } from 'sql.js';
+import { errorMessage } from '../../core/errorMessage';
 
 /** What a table is for the migration. */
 export type TableRole =
@@ -237,7 +238,7 @@ export function detectTables(db: Database): DetectedTable[] {
         generation: null,
         columns: [],
         rows: null,
-        note: `cannot be opened here (${(err as Error).message})${
+        note: `cannot be opened here (${errorMessage(err)})${
           module
             ? `; a ${module} virtual table, e.g. a full-text search index, which is rebuilt from its source table`
             : ''

@@ -1,17 +1,12 @@
 // The migration's place in the window: the "Migrate Legacy Database" command, and the offer made
 // once per window when a database of the old app sits in a usual place and was not migrated yet.
 import * as vscode from 'vscode';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../../core/errorMessage';
 import type { WizardDeps } from './migrationWizard';
 import { MigrationWizard, findCandidates } from './migrationWizard';
 
 /** globalState key: the user chose "Don't Ask Again". */
 export const DONT_ASK_KEY = 'nightPilot.legacyMigration.dontAsk';
-
-export interface MigrationArgs {
-  /** Open the wizard at this file's preview. */
-  file?: string;
-}
 
 /**
  * Offers the wizard when a legacy database is found. Resolves with what happened, for tests:
@@ -53,24 +48,19 @@ export async function offerMigration(
   return 'later';
 }
 
-/** Registers the command and makes the offer (without waiting for the user's answer). */
-export function registerMigration(
-  deps: WizardDeps | undefined,
-  state: vscode.Memento,
-  /** Throws the error that explains why the database could not be opened. */
-  assertDatabase: () => void,
-): vscode.Disposable[] {
-  const command = vscode.commands.registerCommand('nightPilot.migrateLegacy', (args?: MigrationArgs) => {
-    if (!deps) {
-      assertDatabase();
-      return undefined;
-    }
-    return MigrationWizard.show(deps, typeof args?.file === 'string' ? args.file : undefined);
-  });
-  if (deps) {
-    void offerMigration(deps, state).catch((err: unknown) =>
-      deps.log.error(`Could not look for a legacy database: ${errorMessage(err)}`, err),
-    );
-  }
-  return [command, { dispose: () => MigrationWizard.current?.dispose() }];
+/** The "Migrate Legacy Database" command's work: the wizard (at a file's preview, when given). */
+export function showMigrationWizard(deps: WizardDeps, file?: string): unknown {
+  return MigrationWizard.show(deps, file);
 }
+
+/** Makes the offer once the database is open (without waiting for the user's answer). */
+export function startMigrationOffer(deps: WizardDeps, state: vscode.Memento): void {
+  void offerMigration(deps, state).catch((err: unknown) =>
+    deps.log.error(`Could not look for a legacy database: ${errorMessage(err)}`, err),
+  );
+}
+
+/** Closes an open wizard when the extension is deactivated. */
+export const disposeMigrationWizard: vscode.Disposable = {
+  dispose: () => MigrationWizard.current?.dispose(),
+};

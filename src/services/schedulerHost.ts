@@ -7,6 +7,7 @@ import type { SchedulerSettings } from '../scheduler/settings';
 import type { NightPilotDatabase } from '../storage/database';
 import type { RetentionPolicy } from '../storage/retention';
 import type { Logger } from './logger';
+import { levelledLog } from './logger';
 import { readSmartStart } from './usageSettings';
 
 /**
@@ -66,11 +67,11 @@ export class SchedulerHost implements vscode.Disposable {
       retention: readRetention(),
       claudePathSource: 'setting',
       usageCachePath,
-      log: (m) => this._log.info(m),
+      log: levelledLog(this._log),
     });
     this._disposables.push(
       this._scheduler.onDidUpdate(onDidUpdate),
-      this._scheduler.onDidEndRun((run) => this._notify(run)),
+      this._scheduler.onDidEndRun((run) => this._logEnd(run)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('nightPilot')) return;
         // Live: the next run, the next prune, the next limit wait use the new values.
@@ -147,23 +148,10 @@ export class SchedulerHost implements vscode.Disposable {
     }
   }
 
-  private _notify(run: Run): void {
-    this._log.info(`Run ${run.id} of job ${run.jobId}: ${run.status}${run.error ? ` (${run.error})` : ''}.`);
-    if (run.status === 'failed') {
-      void vscode.window
-        .showWarningMessage(`Night Pilot: a run failed: ${run.error ?? 'unknown error'}`, 'Show Log')
-        .then((choice) => {
-          if (choice === 'Show Log') void vscode.commands.executeCommand('nightPilot.showLog');
-        });
-    } else if (run.status === 'waiting_for_limit') {
-      void vscode.window.showInformationMessage(
-        `Night Pilot: ${run.error ?? 'waiting for a usage limit to reset.'}`,
-      );
-    } else if (
-      run.status === 'succeeded' &&
-      vscode.workspace.getConfiguration('nightPilot').get('notifications.onSuccess')
-    ) {
-      void vscode.window.showInformationMessage('Night Pilot: a run succeeded.');
-    }
+  /** A run of this window ended or began waiting for a limit; failures are warnings in the log. */
+  private _logEnd(run: Run): void {
+    const line = `Run ${run.id} of job ${run.jobId}: ${run.status}${run.error ? ` (${run.error})` : ''}.`;
+    if (run.status === 'failed') this._log.warn(line);
+    else this._log.info(line);
   }
 }

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { LogFn } from '../core/log';
 
 /** Log lines of one component, tagged so the shared "Night Pilot" channel stays readable. */
 export interface Logger {
@@ -21,7 +22,11 @@ export function componentLogger(channel: vscode.LogOutputChannel, component: str
   };
 }
 
-/** The message of an error, whatever was thrown. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** The scheduler's and the executor's log function, written at the level each line gives. */
+export function levelledLog(log: Logger): LogFn {
+  return (message, level = 'info') => {
+    if (level === 'error') log.error(message);
+    else if (level === 'warn') log.warn(message);
+    else log.info(message);
+  };
 }

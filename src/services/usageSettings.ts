@@ -10,6 +10,7 @@ import type { SmartStartSettings } from '../scheduler/startGate';
 import { claudeConfigCandidates } from '../usage/transcriptFiles';
 import type { UsageMonitorOptions } from '../usage/usageMonitor';
 import { TRANSCRIPT_CACHE_FILE } from '../usage/usageQuery';
+import { errorMessage } from '../core/errorMessage';
 
 /** The price table with the user's overrides; a bad override is reported and ignored, never fatal. */
 function readPrices(onProblem: (message: string) => void): PriceRule[] {
@@ -19,7 +20,7 @@ function readPrices(onProblem: (message: string) => void): PriceRule[] {
   try {
     return priceTable(overrides ?? {});
   } catch (err) {
-    onProblem(vscode.l10n.t('The setting nightPilot.usage.prices is ignored: {0}', (err as Error).message));
+    onProblem(vscode.l10n.t('The setting nightPilot.usage.prices is ignored: {0}', errorMessage(err)));
     return priceTable();
   }
 }

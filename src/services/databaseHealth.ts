@@ -2,10 +2,9 @@ import * as vscode from 'vscode';
 import type { NightPilotDatabase } from '../storage/database';
 import { CorruptDatabaseError } from '../storage/errors';
 import { lastGoodCopy, restoreLastGood } from '../storage/integrityCheck';
+import { errorMessage } from '../core/errorMessage';
+import { setContextKey } from './contextKeys';
 import type { Logger } from './logger';
-import { errorMessage } from './logger';
-import type { NightPilotStatusBar } from './statusBar';
-import { setContextKey } from './summary';
 
 /**
  * What the user sees when the database cannot be used: at activation, or later when it is found
@@ -17,7 +16,8 @@ export class DatabaseHealth {
     private readonly _databasePath: string,
     private readonly _wasmPath: string,
     private readonly _log: Logger,
-    private readonly _statusBar: NightPilotStatusBar,
+    /** Told the message when the database fails (the status bar shows it). */
+    private readonly _onFailure: (message: string) => void,
     private readonly _showLog: () => void,
   ) {}
 
@@ -29,7 +29,7 @@ export class DatabaseHealth {
   /** Shows why the database cannot be used; offers the last-good copy when it was damaged. */
   report(message: string, damaged: boolean): void {
     this._log.error(message);
-    this._statusBar.setDatabaseError(message);
+    this._onFailure(message);
     setContextKey('nightPilot:databaseError', true);
     const showLog = vscode.l10n.t('Show Log');
     const restore = vscode.l10n.t('Restore Last Good Copy');
