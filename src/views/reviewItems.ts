@@ -86,6 +86,19 @@ function problemItem(node: Extract<ReviewNode, { kind: 'reviewProblem' }>): vsco
 
 /** The TreeItem of a To Review row. */
 export function reviewTreeItem(node: ReviewNode, now: Date): vscode.TreeItem {
+  const item = itemOf(node, now);
+  // Screen readers say the row as it reads ("To Review, 2 run(s) with changes"), not its tooltip.
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  item.accessibilityInformation = {
+    label:
+      typeof item.description === 'string' && item.description !== ''
+        ? `${label}, ${item.description}`
+        : label,
+  };
+  return item;
+}
+
+function itemOf(node: ReviewNode, now: Date): vscode.TreeItem {
   switch (node.kind) {
     case 'review':
       return sectionItem(node);
