@@ -3,19 +3,21 @@ import { NotFoundError } from './errors';
 import type { Row, Sql } from './sql';
 import { num, numOrNull, str, strOrNull } from './sql';
 
-export interface NewWorktree {
-  runId: string;
-  jobId: string;
-  jobName: string;
-  repository: string;
-  path: string;
-  subfolder: string;
-  branch: string;
-  baseBranch: string;
-  baseCommit: string;
-  state: WorktreeState;
-  owner: string | null;
-}
+/** What a new row is given; the rest starts empty (null) and comes with the run's progress. */
+export type NewWorktree = Pick<
+  RunWorktree,
+  | 'runId'
+  | 'jobId'
+  | 'jobName'
+  | 'repository'
+  | 'path'
+  | 'subfolder'
+  | 'branch'
+  | 'baseBranch'
+  | 'baseCommit'
+  | 'state'
+  | 'owner'
+>;
 
 export type WorktreePatch = Partial<
   Omit<RunWorktree, 'runId' | 'jobId' | 'jobName' | 'repository' | 'path' | 'createdAt' | 'updatedAt'>

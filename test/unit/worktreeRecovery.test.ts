@@ -19,13 +19,22 @@ describe('worktree runs after kill -9 (real processes, real git)', function () {
   const bundle = useCliBundle(temp);
   after(() => temp.cleanup());
 
-  function nextScheduler(database: NightPilotDatabase, log: string[]) {
-    return createScheduler({
+  /** The next scheduler (here, in this process) looks once and finishes what it started; its log. */
+  async function nextSchedulerTick(database: NightPilotDatabase): Promise<string[]> {
+    const log: string[] = [];
+    const next = createScheduler({
       db: database,
       settings: { killGraceMs: 300, claudePath: FAKE_CLAUDE },
       env: { ...process.env, ...GIT_TEST_ENV, FAKE_CLAUDE_MODE: 'success' },
       log: (m) => log.push(m),
     });
+    try {
+      await next.tick();
+      await next.idle();
+    } finally {
+      await next.stop();
+    }
+    return log;
   }
 
   it('commits what the killed run had changed on its branch, for review, and stops its Claude', async () => {
@@ -90,14 +99,7 @@ describe('worktree runs after kill -9 (real processes, real git)', function () {
       assert.equal(fs.readFileSync(path.join(worktree, 'partial.txt'), 'utf8'), 'partial\n');
       assert.ok(isAlive(grandchild), "Claude's child outlived its owner");
 
-      const log: string[] = [];
-      const next = nextScheduler(database, log);
-      try {
-        await next.tick();
-        await next.idle();
-      } finally {
-        await next.stop();
-      }
+      const log = await nextSchedulerTick(database);
       assert.equal(isAlive(grandchild), false, 'what the killed run left running was stopped');
       const failed = database.read((tx) => tx.runs.require(run.id));
       assert.equal(failed.status, 'failed');
@@ -166,14 +168,7 @@ describe('worktree runs after kill -9 (real processes, real git)', function () {
         runWorktreePath(db, runId),
         'main',
       );
-      const log: string[] = [];
-      const next = nextScheduler(database, log);
-      try {
-        await next.tick();
-        await next.idle();
-      } finally {
-        await next.stop();
-      }
+      const log = await nextSchedulerTick(database);
       const row = database.read((tx) => tx.worktrees.require(runId));
       assert.equal(row.state, 'no_changes', log.join('\n'));
       assert.match(row.detail!, /stopped while its worktree was being made/);
