@@ -1,9 +1,10 @@
 // The legacy migration at scale: a generation C database of the old app with 50,000 execution
 // results, 5,000 of them committed only in its -wal (written by a real SQLite), migrated into an
 // empty Night Pilot database. Prints the preview time (read + WAL replay + plan), the migrate time
-// (backup + one-transaction import + durable save + verify + report) and the peak memory, each in
-// a fresh process running the bundle the CLI ships; and, in the same run, the floors a machine
-// cannot go below (reading and hashing the bytes; writing the result durably once).
+// (backup + one-transaction import + log files + durable save + verify + report), each as wall and
+// CPU time, the peak memory, and the size of the result (database, log files), each in a fresh
+// process running the bundle the CLI ships; and, in the same run, the floors a machine cannot go
+// below (reading and hashing the bytes; writing the result durably once).
 //
 //   node --import tsx bench/legacyBench.ts [--quick]
 import { spawnSync } from 'node:child_process';
@@ -39,6 +40,9 @@ interface ChildFigures {
   runs: number;
   verified: boolean;
   databaseBytes: number;
+  /** The imported runs' log files beside the database (one per job): their number and bytes. */
+  logFiles: number;
+  logBytes: number;
   walFrames: number;
 }
 
@@ -119,11 +123,18 @@ async function child(legacy: string, dbPath: string): Promise<void> {
     runs: report.imported.runs,
     verified: report.verify.ok,
     databaseBytes: fs.statSync(dbPath).size,
+    logFiles: report.logFiles.length,
+    logBytes: report.logFiles.reduce((n, f) => n + fs.statSync(f).size, 0),
     walFrames: plan.source.wal?.appliedFrames ?? 0,
   };
   process.stdout.write(`FIGURES ${JSON.stringify(figures)}\n`);
 }
 
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
@@ -168,6 +179,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
+    console.log(`load average at the start: ${loadAverage()}`);
     const legacy = path.join(base, 'claude-pilot.db');
     const t = performance.now();
     writeLegacy(legacy);
@@ -227,15 +239,15 @@ async function main(): Promise<void> {
     console.log(
       `  floor: write the resulting database once (write, fsync, rename): median ${ms(median(floors.write))} (migrate / floor ${(migrateTime / median(floors.write)).toFixed(1)})`,
     );
-    console.log(`  resulting database: ${(s0.databaseBytes / 1048576).toFixed(1)} MB`);
+    console.log(
+      `  resulting database: ${(s0.databaseBytes / 1048576).toFixed(1)} MB (${(s0.databaseBytes / s0.runs).toFixed(0)} bytes per run); ` +
+        `log files of the imported runs: ${s0.logFiles}, ${(s0.logBytes / 1048576).toFixed(1)} MB`,
+    );
     console.log(
       `  RSS at start ${s0.rssBeforeMb.toFixed(0)} MB; peak RSS (max over the processes) ${peak.toFixed(0)} MB`,
     );
     console.log(
-      `  load average at the end: ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')} (2 cores: above 2, other work competes for the CPU)`,
+      `  load average at the end: ${loadAverage()} (2 cores: above 2, other work competes for the CPU)`,
     );
     target(
       'preview of 50,000 results + WAL',

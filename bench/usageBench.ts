@@ -22,13 +22,39 @@ function target(name: string, value: string, goal: string, met: boolean): void {
   console.log(`  target ${name}: ${value} (target ${goal}) ${met ? 'MET' : 'MISSED'}`);
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; stdout: string } {
+/**
+ * CPU time of this process's reaped children (user + system, ms), from /proc/self/stat's cutime
+ * and cstime: a child's CPU time is what the load of other sessions does not inflate as much as
+ * its wall time. Clock ticks are 10 ms; undefined where /proc is missing.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { ms: number; cpuMs: number; stdout: string } {
+  const cpu0 = childrenCpuMs();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu1 = childrenCpuMs();
   if (r.status !== 0)
     throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
-  return { ms: elapsed, stdout: r.stdout };
+  return {
+    ms: elapsed,
+    cpuMs: cpu0 === undefined || cpu1 === undefined ? NaN : cpu1 - cpu0,
+    stdout: r.stdout,
+  };
 }
 
 type Totals = {
@@ -97,53 +123,85 @@ async function main(): Promise<void> {
     );
   const theirs = () => timed(node24, [ccusage, 'claude', 'daily', '--json', '--offline'], env);
   const floor = () => timed(process.execPath, ['-e', '0'], env);
+  // The floor of a cold report: a fresh process reading every file's bytes once.
+  const readAll = () =>
+    timed(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'); let n = 0; for (const f of ${JSON.stringify(generated.files)}) n += fs.readFileSync(f).length; if (n === 0) process.exit(1);`,
+      ],
+      env,
+    );
 
   // Interleaved, so machine noise lands on every figure alike.
+  type Figure = { wall: number[]; cpu: number[] };
+  const figure = (): Figure => ({ wall: [], cpu: [] });
   const f = {
-    theirs: [] as number[],
-    oursCold: [] as number[],
-    oursCold24: [] as number[],
-    oursWarm: [] as number[],
-    floor: [] as number[],
+    theirs: figure(),
+    oursCold: figure(),
+    oursCold24: figure(),
+    oursWarm: figure(),
+    floor: figure(),
+    readAll: figure(),
+  };
+  const keep = (into: Figure, r: { ms: number; cpuMs: number }) => {
+    into.wall.push(r.ms);
+    into.cpu.push(r.cpuMs);
   };
   let theirTotals: Totals | undefined;
   let ourTotals: Totals | undefined;
   ours(process.execPath, dbCache); // writes the cache the warm runs start from
+  const loadBefore = os.loadavg();
   for (let i = 0; i < RUNS; i++) {
     const a = theirs();
-    f.theirs.push(a.ms);
+    keep(f.theirs, a);
     theirTotals = (JSON.parse(a.stdout) as { totals: Totals }).totals;
     const b = ours(process.execPath, dbNoCache);
-    f.oursCold.push(b.ms);
+    keep(f.oursCold, b);
     ourTotals = (JSON.parse(b.stdout) as { totals: Totals }).totals;
-    f.oursCold24.push(ours(node24, dbNoCache).ms);
+    keep(f.oursCold24, ours(node24, dbNoCache));
     const w = ours(process.execPath, dbCache);
-    f.oursWarm.push(w.ms);
+    keep(f.oursWarm, w);
     if (!sameTotals((JSON.parse(w.stdout) as { totals: Totals }).totals, ourTotals))
       throw new Error('warm and cold totals differ');
-    f.floor.push(floor().ms);
+    keep(f.floor, floor());
+    keep(f.readAll, readAll());
   }
+  const loadAfter = os.loadavg();
   const identical =
     theirTotals !== undefined && ourTotals !== undefined && sameTotals(theirTotals, ourTotals);
-  console.log(`  daily report over ${mb.toFixed(0)} MB, fresh process each, median of ${RUNS}:`);
-  console.log(`    ccusage 19.0.3 (Node 24)                  ${ms(median(f.theirs))}`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`  load average before ${load(loadBefore)}, after ${load(loadAfter)}`);
   console.log(
-    `    night-pilot, no cache (Node ${process.versions.node.split('.')[0]})            ${ms(median(f.oursCold))}`,
+    `  daily report over ${mb.toFixed(0)} MB, fresh process each, median of ${RUNS}: wall, CPU (user + sys)`,
   );
-  console.log(`    night-pilot, no cache (Node 24)           ${ms(median(f.oursCold24))}`);
-  console.log(`    night-pilot, with its transcript cache    ${ms(median(f.oursWarm))}`);
-  console.log(`    floor: node -e 0                          ${ms(median(f.floor))}`);
+  const row = (name: string, x: Figure) =>
+    console.log(`    ${name.padEnd(42)}${ms(median(x.wall)).padStart(9)}  ${ms(median(x.cpu)).padStart(9)}`);
+  row('ccusage 19.0.3 (Node 24)', f.theirs);
+  row(`night-pilot, no cache (Node ${process.versions.node.split('.')[0]})`, f.oursCold);
+  row('night-pilot, no cache (Node 24)', f.oursCold24);
+  row('night-pilot, with its transcript cache', f.oursWarm);
+  row('floor: node -e 0', f.floor);
+  row('floor: node reading every file once', f.readAll);
   console.log(`    totals identical (tokens exactly, cost to the cent): ${identical ? 'yes' : 'NO'}`);
   if (theirTotals) console.log(`    ccusage totals: ${JSON.stringify(theirTotals)}`);
   if (ourTotals) console.log(`    our totals:     ${JSON.stringify(ourTotals)}`);
-  const speedup = median(f.theirs) / median(f.oursCold);
+  const speedup = median(f.theirs.wall) / median(f.oursCold.wall);
+  const cpuSpeedup = median(f.theirs.cpu) / median(f.oursCold.cpu);
+  console.log(
+    `    no cache, ccusage / ours: wall ${speedup.toFixed(2)}x, CPU ${cpuSpeedup.toFixed(2)}x (Node 24 both: wall ${(median(f.theirs.wall) / median(f.oursCold24.wall)).toFixed(2)}x, CPU ${(median(f.theirs.cpu) / median(f.oursCold24.cpu)).toFixed(2)}x)`,
+  );
+  console.log(
+    `    ours above the read floor: ${ms(median(f.oursCold.wall) - median(f.readAll.wall))} wall; ccusage: ${ms(median(f.theirs.wall) - median(f.readAll.wall))}`,
+  );
   target(
     'report over >= 100 MB, no cache, ccusage / ours',
     `${speedup.toFixed(2)}x`,
     '>= 2x with identical totals',
     speedup >= 2 && identical && mb >= TARGET_MB,
   );
-  const warmSpeedup = median(f.theirs) / median(f.oursWarm);
+  const warmSpeedup = median(f.theirs.wall) / median(f.oursWarm.wall);
   console.log(`    with the cache: ${warmSpeedup.toFixed(1)}x faster than ccusage`);
 
   // Incremental refresh in a long-running process (the extension host): append 1,000 lines to

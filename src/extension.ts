@@ -20,6 +20,7 @@ import { JobsTreeProvider } from './views/jobsTree';
 import type { WizardDeps } from './views/migration/migrationWizard';
 import {
   disposeMigrationWizard,
+  runUndoMigration,
   showMigrationWizard,
   startMigrationOffer,
 } from './views/migration/registerMigration';
@@ -103,6 +104,10 @@ export function activate(context: vscode.ExtensionContext): NightPilotApi {
     migrateLegacy: async (file) => {
       await databaseHost.require();
       return wizard ? showMigrationWizard(wizard, file) : undefined;
+    },
+    undoLegacyMigration: async (folder) => {
+      await databaseHost.require();
+      return wizard ? runUndoMigration(wizard, folder === undefined ? undefined : { folder }) : false;
     },
   };
   context.subscriptions.push(...registerCommands(commandContext), disposeMigrationWizard);

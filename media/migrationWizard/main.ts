@@ -1,6 +1,6 @@
 // The migration wizard's page. It shows what the host sends and asks the host for everything
-// else (see src/views/migration/wizardProtocol.ts); it never reads files. Text from the legacy
-// database is only ever set as textContent.
+// else (see src/views/migration/wizardProtocol.ts); it never reads files. Its controls are VS Code's
+// own (@vscode-elements/elements, see controls.ts); its text comes translated from the host.
 
 import type { MigrationStep } from '../../src/storage/legacy/legacyMigration';
 import type { MigrationDecisions, MigrationPreview, WarningCode } from '../../src/storage/legacy/legacyTypes';
@@ -13,6 +13,7 @@ import type {
   WizardStringKey,
   WizardStrings,
 } from '../../src/views/migration/wizardProtocol';
+import { button, el, formatBytes, formatTime, icon, radioGroup, table } from './controls';
 
 interface VsCodeApi {
   postMessage(message: PageMessage): void;
@@ -43,6 +44,7 @@ interface State {
   decisions: MigrationDecisions;
   progress: MigrationStep | null;
   report: ReportView | null;
+  undone: boolean;
   error: { step: WizardStep; message: string } | null;
 }
 
@@ -58,6 +60,7 @@ const state: State = {
   decisions: { utcCron: 'keepUtc', bothDays: 'pause', fiveField: 'pause', orphans: 'import' },
   progress: null,
   report: null,
+  undone: false,
   error: null,
 };
 
@@ -66,49 +69,8 @@ function t(key: WizardStringKey, ...args: (string | number)[]): string {
   return text.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
-  ...children: (Node | null)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function button(label: string, onClick: () => void, primary = false, id?: string): HTMLButtonElement {
-  const b = el('button', {
-    className: primary ? 'primary' : 'secondary',
-    text: label,
-    attrs: id ? { id } : {},
-  });
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 function send(message: PageMessage): void {
   vscode.postMessage(message);
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function formatTime(iso: string, zone?: string): string {
-  try {
-    return new Intl.DateTimeFormat(state.language, {
-      dateStyle: 'medium',
-      timeStyle: 'medium',
-      ...(zone ? { timeZone: zone } : {}),
-    }).format(new Date(iso));
-  } catch {
-    return iso;
-  }
 }
 
 function steps(): HTMLElement {
@@ -123,11 +85,15 @@ function steps(): HTMLElement {
     'ol',
     { className: 'steps', attrs: { 'aria-label': t('title') } },
     ...order.map(([, key], i) =>
-      el('li', {
-        className: i === current ? 'current' : i < current ? 'done' : '',
-        text: `${i + 1}. ${t(key)}`,
-        attrs: i === current ? { 'aria-current': 'step' } : {},
-      }),
+      el(
+        'li',
+        {
+          className: i === current ? 'current' : i < current ? 'done' : '',
+          attrs: i === current ? { 'aria-current': 'step' } : {},
+        },
+        i < current ? icon('check') : el('span', { className: 'number', text: String(i + 1) }),
+        el('span', { text: t(key) }),
+      ),
     ),
   );
 }
@@ -137,9 +103,13 @@ function errorBox(): HTMLElement | null {
   return el(
     'div',
     { className: 'error', attrs: { role: 'alert' } },
-    el('strong', { text: t('errorTitle') }),
-    el('p', { text: state.error.message }),
+    icon('error'),
+    el('div', {}, el('strong', { text: t('errorTitle') }), el('p', { text: state.error.message })),
   );
+}
+
+function actions(...children: HTMLElement[]): HTMLElement {
+  return el('div', { className: 'actions' }, ...children);
 }
 
 function renderLocate(): HTMLElement {
@@ -149,43 +119,50 @@ function renderLocate(): HTMLElement {
     section.append(el('p', { className: 'muted', text: t('noneFound') }));
   else {
     section.append(el('p', { text: t('foundIntro') }));
-    const list = el('div', { className: 'candidates', attrs: { role: 'radiogroup' } });
-    for (const c of state.candidates) {
-      const id = `candidate-${list.childElementCount}`;
-      const input = el('input', { attrs: { type: 'radio', name: 'candidate', id, value: c.path } });
-      input.checked = state.selected === c.path;
-      input.addEventListener('change', () => {
-        state.selected = c.path;
-        render();
-      });
-      const details = [formatBytes(c.bytes), formatTime(c.modified), c.hasWal ? t('withWal') : null]
-        .filter(Boolean)
-        .join(' · ');
-      list.append(
-        el(
-          'label',
-          { className: 'candidate', attrs: { for: id } },
-          input,
-          el('span', { className: 'path', text: c.path }),
-          el('span', { className: 'muted', text: details }),
-          c.migrated ? el('span', { className: 'badge', text: t('alreadyMigrated') }) : null,
-        ),
-      );
-    }
-    section.append(list);
+    section.append(
+      radioGroup(
+        'candidate',
+        state.candidates.map((c) => ({
+          value: c.path,
+          content: [
+            el(
+              'span',
+              { className: 'candidate' },
+              el('span', { className: 'path', text: c.path }),
+              el('span', {
+                className: 'muted',
+                text: [
+                  formatBytes(c.bytes),
+                  formatTime(c.modified, state.language),
+                  c.hasWal ? t('withWal') : null,
+                ]
+                  .filter(Boolean)
+                  .join(' · '),
+              }),
+              c.migrated ? el('vscode-badge', { text: t('alreadyMigrated') }) : null,
+            ),
+          ],
+        })),
+        state.selected,
+        (value) => {
+          state.selected = value;
+          render();
+        },
+        { className: 'candidates' },
+      ),
+    );
   }
   if (state.reading) section.append(el('p', { className: 'muted', text: t('reading', state.reading) }));
-  const actions = el('div', { className: 'actions' });
-  actions.append(button(t('browse'), () => send({ type: 'pickFile' }), false, 'browse'));
-  const preview = button(
-    t('previewButton'),
-    () => state.selected && requestPreview(state.selected),
-    true,
-    'preview',
+  section.append(
+    actions(
+      button(t('browse'), () => send({ type: 'pickFile' }), { id: 'browse', icon: 'folder-opened' }),
+      button(t('previewButton'), () => state.selected && requestPreview(state.selected), {
+        primary: true,
+        id: 'preview',
+        disabled: state.selected === null || state.reading !== null,
+      }),
+    ),
   );
-  preview.disabled = state.selected === null || state.reading !== null;
-  actions.append(preview);
-  section.append(actions);
   return section;
 }
 
@@ -199,50 +176,25 @@ function statusText(status: string): string {
   return state.strings?.ui[key] ?? status;
 }
 
-function table(headers: string[], rows: (string | Node)[][], className = ''): HTMLTableElement {
-  const tableEl = el('table', { className });
-  tableEl.append(
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
-  );
-  const body = el('tbody');
-  for (const row of rows) {
-    body.append(
-      el(
-        'tr',
-        {},
-        ...row.map((cell) => (typeof cell === 'string' ? el('td', { text: cell }) : el('td', {}, cell))),
-      ),
-    );
-  }
-  tableEl.append(body);
-  return tableEl;
-}
-
 function decisionControl(key: keyof MigrationDecisions): HTMLElement {
   const strings = state.strings!;
-  const group = el(
-    'fieldset',
+  return el(
+    'div',
     { className: 'decision', attrs: { 'data-decision': key } },
-    el('legend', { text: strings.decisionTitles[key] }),
+    el('div', { className: 'decision-title', text: strings.decisionTitles[key] }),
+    radioGroup(
+      `decision-${key}`,
+      DECISION_VALUES[key].map((value) => ({
+        value,
+        content: [strings.decisions[`${key}.${value}`] ?? value],
+      })),
+      state.decisions[key],
+      (value) => {
+        state.decisions = { ...state.decisions, [key]: value };
+        if (state.file) requestPreview(state.file);
+      },
+    ),
   );
-  for (const value of DECISION_VALUES[key]) {
-    const id = `decision-${key}-${value}`;
-    const input = el('input', { attrs: { type: 'radio', name: `decision-${key}`, id, value } });
-    input.checked = state.decisions[key] === value;
-    input.addEventListener('change', () => {
-      state.decisions = { ...state.decisions, [key]: value };
-      if (state.file) requestPreview(state.file);
-    });
-    group.append(
-      el(
-        'label',
-        { className: 'choice', attrs: { for: id } },
-        input,
-        el('span', { text: strings.decisions[`${key}.${value}`] ?? value }),
-      ),
-    );
-  }
-  return group;
 }
 
 function warningText(code: WarningCode, count: number): string {
@@ -282,16 +234,19 @@ function renderPreview(): HTMLElement {
       className: `warning ${w.decision ? 'needs-decision' : ''}`,
       attrs: { 'data-code': w.code },
     });
-    box.append(el('p', { text: warningText(w.code, w.count) }));
+    box.append(
+      el(
+        'div',
+        { className: 'warning-text' },
+        icon(w.decision ? 'warning' : 'info'),
+        el('p', { text: warningText(w.code, w.count) }),
+      ),
+    );
     if (w.items.length > 0) {
-      box.append(
-        el(
-          'details',
-          {},
-          el('summary', { text: t('showItems') }),
-          el('ul', {}, ...w.items.map((item) => el('li', { text: item }))),
-        ),
-      );
+      const items = el('vscode-collapsible', { className: 'items' });
+      items.heading = t('showItems');
+      items.append(el('ul', {}, ...w.items.map((item) => el('li', { text: item }))));
+      box.append(items);
     }
     if (w.decision && !decided.has(w.decision)) {
       decided.add(w.decision);
@@ -314,7 +269,7 @@ function renderPreview(): HTMLElement {
             : j.action === 'already'
               ? t('statusAlready')
               : t('statusSkipped'),
-          j.nextRunTime ? formatTime(j.nextRunTime, j.timezone) : '—',
+          j.nextRunTime ? formatTime(j.nextRunTime, state.language, j.timezone) : '—',
           el('code', { text: j.originalSchedule || '—' }),
         ]),
         'jobs',
@@ -345,78 +300,79 @@ function renderPreview(): HTMLElement {
       'tables',
     ),
   );
-  const actions = el('div', { className: 'actions' });
-  actions.append(
-    button(t('back'), () => {
-      state.step = 'locate';
-      state.error = null;
-      render();
-    }),
+  section.append(
+    el('p', { className: 'muted', text: t('migrateNote') }),
+    actions(
+      button(
+        t('back'),
+        () => {
+          state.step = 'locate';
+          state.error = null;
+          render();
+        },
+        { id: 'back', icon: 'arrow-left' },
+      ),
+      button(
+        t('migrateButton'),
+        () => {
+          state.step = 'migrate';
+          state.progress = null;
+          state.error = null;
+          render();
+          send({ type: 'migrate', decisions: state.decisions });
+        },
+        { primary: true, id: 'migrate', disabled: state.reading !== null },
+      ),
+    ),
   );
-  const go = button(
-    t('migrateButton'),
-    () => {
-      state.step = 'migrate';
-      state.progress = null;
-      state.error = null;
-      render();
-      send({ type: 'migrate', decisions: state.decisions });
-    },
-    true,
-    'migrate',
-  );
-  go.disabled = state.reading !== null;
-  actions.append(go);
-  section.append(el('p', { className: 'muted', text: t('migrateNote') }), actions);
   return section;
 }
 
+const PROGRESS: [MigrationStep, WizardStringKey][] = [
+  ['backup', 'progressBackup'],
+  ['import', 'progressImport'],
+  ['verify', 'progressVerify'],
+  ['report', 'progressReport'],
+];
+
 function renderMigrate(): HTMLElement {
-  const order: [MigrationStep, WizardStringKey][] = [
-    ['backup', 'progressBackup'],
-    ['import', 'progressImport'],
-    ['verify', 'progressVerify'],
-    ['report', 'progressReport'],
-  ];
-  const current = state.progress ? order.findIndex(([s]) => s === state.progress) : -1;
+  const current = state.progress ? PROGRESS.findIndex(([s]) => s === state.progress) : -1;
   const section = el('section', { className: 'migrate' });
-  section.append(
-    el(
-      'div',
-      {
-        className: 'progress-bar',
-        attrs: {
-          role: 'progressbar',
-          'aria-valuemin': '0',
-          'aria-valuemax': '4',
-          'aria-valuenow': String(current + 1),
-        },
-      },
-      el('div', { className: 'progress-fill' }),
-    ),
-  );
-  const fill = section.querySelector<HTMLElement>('.progress-fill')!;
-  fill.style.width = `${((current + 1) / order.length) * 100}%`;
+  const bar = el('vscode-progress-bar', { attrs: { 'aria-label': t('stepMigrate') } });
+  bar.max = PROGRESS.length;
+  // The bar stands halfway through the step under way; before the first one it only says "working".
+  if (current >= 0 && !state.error) bar.value = current + 0.5;
+  else if (state.error) bar.value = current + 1;
+  section.append(bar);
   section.append(
     el(
       'ol',
       { className: 'progress' },
-      ...order.map(([, key], i) =>
-        el('li', { className: i < current ? 'done' : i === current ? 'current' : '', text: t(key) }),
+      ...PROGRESS.map(([, key], i) =>
+        el(
+          'li',
+          { className: i < current ? 'done' : i === current ? 'current' : '' },
+          i < current ? icon('pass') : i === current ? icon('loading', t(key)) : icon('circle-large-outline'),
+          el('span', { text: t(key) }),
+        ),
       ),
     ),
   );
+  const spinner = section.querySelector<HTMLElementTagNameMap['vscode-icon']>('li.current vscode-icon');
+  if (spinner && !state.error) spinner.spin = true;
   const error = errorBox();
   if (error) {
     section.append(
       error,
-      el(
-        'div',
-        { className: 'actions' },
-        button(t('back'), () => {
-          state.step = 'preview';
-          render();
-        }),
+      actions(
+        button(
+          t('back'),
+          () => {
+            state.step = 'preview';
+            render();
+          },
+          { id: 'back', icon: 'arrow-left' },
+        ),
       ),
     );
   }
@@ -427,12 +383,22 @@ function renderReport(): HTMLElement {
   const r = state.report!;
   const section = el('section', { className: 'report' });
   section.append(
-    el('p', {
-      className: r.ok ? 'verdict ok' : 'verdict bad',
-      text: r.ok ? t('verifyPassed') : t('verifyFailed'),
-      attrs: { role: 'status' },
-    }),
+    el(
+      'div',
+      { className: r.ok ? 'verdict ok' : 'verdict bad', attrs: { role: 'status' } },
+      icon(r.ok ? 'pass-filled' : 'error'),
+      el('span', { text: r.ok ? t('verifyPassed') : t('verifyFailed') }),
+    ),
   );
+  if (state.undone)
+    section.append(
+      el(
+        'div',
+        { className: 'undone', attrs: { role: 'status' } },
+        icon('discard'),
+        el('span', { text: t('undoneNotice') }),
+      ),
+    );
   section.append(
     el('p', {
       text: t(
@@ -443,8 +409,6 @@ function renderReport(): HTMLElement {
         r.imported.usageRecords,
       ),
     }),
-  );
-  section.append(
     el('p', {
       text: t(
         'activeSummary',
@@ -462,7 +426,12 @@ function renderReport(): HTMLElement {
         c.rows === null ? '?' : String(c.rows),
         String(c.imported),
         String(c.skipped),
-        c.ok ? t('tableCheckOk') : t('tableCheckBad'),
+        el(
+          'span',
+          { className: c.ok ? 'check ok' : 'check bad' },
+          icon(c.ok ? 'check' : 'error'),
+          el('span', { text: c.ok ? t('tableCheckOk') : t('tableCheckBad') }),
+        ),
       ]),
       'tables',
     ),
@@ -472,19 +441,27 @@ function renderReport(): HTMLElement {
   const facts = el('dl', { className: 'facts' });
   facts.append(el('dt', { text: t('backupFolder') }), el('dd', { text: r.backupFolder }));
   section.append(facts);
-  if (r.databaseBackup)
+  if (r.databaseBackup && !state.undone)
     section.append(
       el('p', { className: 'muted', text: t('undoHint', r.databaseBackup.split(/[\\/]/).pop() ?? '') }),
     );
-  const actions = el('div', { className: 'actions' });
-  actions.append(button(t('openReport'), () => send({ type: 'openReport' }), false, 'open-report'));
-  const reveal = button(t('revealJobs'), () => send({ type: 'revealJobs' }), true, 'reveal-jobs');
-  reveal.disabled = r.jobCount === 0;
-  actions.append(
-    reveal,
-    button(t('close'), () => send({ type: 'close' }), false, 'close'),
+  section.append(
+    actions(
+      button(t('openReport'), () => send({ type: 'openReport' }), { id: 'open-report', icon: 'go-to-file' }),
+      button(t('revealJobs'), () => send({ type: 'revealJobs' }), {
+        primary: true,
+        id: 'reveal-jobs',
+        icon: 'list-tree',
+        disabled: r.jobCount === 0 || state.undone,
+      }),
+      button(t('undoButton'), () => send({ type: 'undo' }), {
+        id: 'undo',
+        icon: 'discard',
+        disabled: r.databaseBackup === null || state.undone,
+      }),
+      button(t('close'), () => send({ type: 'close' }), { id: 'close' }),
+    ),
   );
-  section.append(actions);
   return section;
 }
 
@@ -492,6 +469,7 @@ function render(): void {
   vscode.setState({ step: state.step, selected: state.selected, decisions: state.decisions });
   if (!state.strings) return;
   document.title = t('title');
+  app.removeAttribute('aria-busy');
   const content =
     state.step === 'locate'
       ? renderLocate()
@@ -541,7 +519,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'report':
       state.report = m.report;
+      state.undone = false;
       state.step = 'report';
+      break;
+    case 'undone':
+      state.undone = true;
       break;
     case 'error':
       state.reading = null;

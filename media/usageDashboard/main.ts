@@ -1,7 +1,8 @@
 // The usage dashboard page (bundled for the browser by esbuild.mjs into dist/media/usageDashboard.js).
 // Charts are Chart.js, controls are @vscode-elements/elements, colours are the theme's --vscode-*
 // variables (re-read when the theme changes). It speaks the protocol in
-// src/views/webview/usageDashboardProtocol.ts and keeps its filters with setState.
+// src/views/webview/usageDashboardProtocol.ts and keeps its filters with setState. Its first paint
+// comes from the data in its HTML, drawn as soon as the script runs.
 
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { ChartConfiguration } from 'chart.js';
@@ -12,11 +13,13 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type {
   DashboardData,
   DashboardFilters,
+  DashboardInitial,
   DashboardPageState,
   DashboardStrings,
   HostToPage,
   PageToHost,
 } from '../../src/views/webview/usageDashboardProtocol';
+import { DASHBOARD_INITIAL_ID, sameFilters } from '../../src/views/webview/usageDashboardProtocol';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -56,17 +59,36 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/**
+ * One formatter per locale and options: making one is far dearer than using it, and a render
+ * formats hundreds of values (cards, axis ticks, the runs table).
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  const full = `${locale}|${key}`;
+  let f = formatters.get(full) as T | undefined;
+  if (!f) formatters.set(full, (f = make()));
+  return f;
+}
 const money = (n: number) =>
-  new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: 'USD',
-    maximumFractionDigits: n < 1 ? 4 : 2,
-  }).format(n);
+  formatter(n < 1 ? 'usd4' : 'usd2', () =>
+    Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: n < 1 ? 4 : 2 }),
+  ).format(n);
 const tokens = (n: number) =>
-  new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+  formatter('compact', () =>
+    Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }),
+  ).format(n);
+const clock = (ms: number) =>
+  formatter('hh:mm', () => Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })).format(ms);
+const dateTime = (ms: number) =>
+  formatter('short', () => Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' })).format(
+    ms,
+  );
 const minutes = (m: number) => (m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`);
 
-/** The theme's colours, read from the variables VS Code sets on the page. */
+type Theme = ReturnType<typeof theme>;
+
+/** The theme's colours, read from the variables VS Code sets on the page (once per render). */
 function theme() {
   const css = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
@@ -119,7 +141,7 @@ function header(d: DashboardData, s: DashboardStrings): HTMLElement {
     s.refresh,
   );
   refresh.addEventListener('click', () => post({ type: 'refresh' }));
-  const updated = new Date(d.generatedAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  const updated = clock(Date.parse(d.generatedAt));
   return el(
     'header',
     {},
@@ -229,10 +251,10 @@ function drawChart(canvas: HTMLCanvasElement, config: ChartConfiguration<'bar'>)
 
 function stacked(
   d: DashboardData,
+  t: Theme,
   values: (series: DashboardData['series'][number]) => number[],
   format: (n: number) => string,
 ): ChartConfiguration<'bar'> {
-  const t = theme();
   return {
     type: 'bar',
     data: {
@@ -253,7 +275,9 @@ function stacked(
       scales: {
         x: {
           stacked: true,
-          ticks: { color: t.foreground, maxRotation: 0, autoSkip: true },
+          // The labels are dates of one width: measuring a few sizes them all (Chart.js measures
+          // every label otherwise, most of a chart's first draw).
+          ticks: { color: t.foreground, maxRotation: 0, autoSkip: true, sampleSize: 4 },
           grid: { color: t.grid },
         },
         y: {
@@ -270,8 +294,7 @@ function stacked(
   };
 }
 
-function perJob(d: DashboardData): ChartConfiguration<'bar'> {
-  const t = theme();
+function perJob(d: DashboardData, t: Theme): ChartConfiguration<'bar'> {
   return {
     type: 'bar',
     data: {
@@ -309,9 +332,7 @@ function runsTable(d: DashboardData, s: DashboardStrings): HTMLElement {
     ),
   );
   const rows = d.recentRuns.map((r) => {
-    const when = r.startedAt
-      ? new Date(r.startedAt).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })
-      : '-';
+    const when = r.startedAt ? dateTime(Date.parse(r.startedAt)) : '-';
     const link = el('a', { href: '#', 'data-run': r.runId, title: r.waitReason ?? r.runId }, when);
     link.addEventListener('click', (e) => {
       e.preventDefault();
@@ -339,6 +360,8 @@ function render(): void {
   const d = data;
   const s = strings;
   if (!d || !s) return;
+  // Before the new DOM goes in: reading styles then costs a recalculation of the old one only.
+  const t = theme();
   for (const c of charts.values()) c.destroy();
   charts.clear();
   const cost = chartBox('chart-cost', s.costPerDay);
@@ -359,13 +382,13 @@ function render(): void {
   }
   drawChart(
     cost.canvas,
-    stacked(d, (x) => x.cost, money),
+    stacked(d, t, (x) => x.cost, money),
   );
   drawChart(
     toks.canvas,
-    stacked(d, (x) => x.tokens, tokens),
+    stacked(d, t, (x) => x.tokens, tokens),
   );
-  drawChart(jobs.canvas, perJob(d));
+  drawChart(jobs.canvas, perJob(d, t));
   app.setAttribute('aria-busy', 'false');
   app.dataset.rendered = String(Date.now());
   // Where the first paint's time went, relative to the page's navigation (the bench reads these).
@@ -376,21 +399,19 @@ function render(): void {
   });
 }
 
+function showLoading(s: DashboardStrings): void {
+  app.replaceChildren(
+    el('p', { class: 'loading' }, el('vscode-progress-ring' as keyof HTMLElementTagNameMap), s.loading),
+  );
+}
+
 window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
   const m = event.data;
   switch (m.type) {
     case 'strings':
       strings = m.strings;
       locale = m.locale;
-      if (!data)
-        app.replaceChildren(
-          el(
-            'p',
-            { class: 'loading' },
-            el('vscode-progress-ring' as keyof HTMLElementTagNameMap),
-            strings.loading,
-          ),
-        );
+      if (!data) showLoading(strings);
       return;
     case 'loading':
       app.setAttribute('aria-busy', 'true');
@@ -412,4 +433,38 @@ window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
 // The theme changed: the variables did, so the charts are drawn again with the new colours.
 new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-post({ type: 'ready', state: filters ? { filters } : null });
+/** The strings and data the host put in the HTML, if any. */
+function readInitial(): DashboardInitial | undefined {
+  const text = document.getElementById(DASHBOARD_INITIAL_ID)?.textContent;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as DashboardInitial;
+  } catch {
+    return undefined;
+  }
+}
+
+// The first paint from the HTML, unless the page was restored with other filters than those the
+// data was read for (then the host sends the data for these after `ready`).
+const initial = readInitial();
+let shown = false;
+if (initial && (!filters || sameFilters(filters, initial.filters))) {
+  strings = initial.strings;
+  locale = initial.locale;
+  shown = true;
+  if (initial.data) {
+    dataReceived = performance.now();
+    data = initial.data;
+    filters = initial.data.filters;
+    vscode.setState({ filters });
+  } else if (initial.error !== undefined) {
+    app.setAttribute('aria-busy', 'false');
+    app.replaceChildren(el('p', { class: 'error', role: 'alert' }, initial.error));
+  } else {
+    // Still being read: the host sends it after `ready`.
+    shown = false;
+    showLoading(initial.strings);
+  }
+}
+post({ type: 'ready', state: filters ? { filters } : null, shown });
+render();

@@ -87,7 +87,7 @@ function acceptPrompt(tx: Tx, jobId: string): { job: Job; note: string } {
   try {
     review = reviewPrompt(tx, jobId);
   } catch (err) {
-    throw new UsageError(`--accept-prompt: ${(err as Error).message.replace(/\.$/, '')}`);
+    throw new UsageError(`--accept-prompt: ${errorMessage(err).replace(/\.$/, '')}`);
   }
   if (review.bypass) {
     throw new UsageError(

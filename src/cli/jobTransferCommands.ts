@@ -10,6 +10,7 @@ import { UsageError } from './exitCodes';
 import { jobJson } from './output';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
+import { errorMessage } from '../core/errorMessage';
 
 const dump: CommandSpec = {
   path: ['job', 'dump'],
@@ -80,7 +81,7 @@ const importCommand: CommandSpec = {
       text = fs.readFileSync(source, 'utf8');
     } catch (err) {
       if (err instanceof UsageError) throw err;
-      return refuse([(err as Error).message]);
+      return refuse([errorMessage(err)]);
     }
     const parsed = readJobsFileText(text);
     if (!parsed.ok) return refuse(parsed.problems);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { defaultTimeZone } from '../core/timeZone';
 import { LegacySourceError } from '../storage/legacy/legacyErrors';
+import { REPORT_LANGUAGES } from '../storage/legacy/legacyReasons';
 import type { MigrationTarget } from '../storage/legacy/legacyMigration';
 import { LegacySource, migrate, planMigration, previewMigration } from '../storage/legacy/legacyMigration';
 import type { MigrationReport } from '../storage/legacy/legacyReport';
@@ -12,8 +13,9 @@ import type { MigrationDecisions, MigrationPreview } from '../storage/legacy/leg
 import { loadSqlJs } from '../storage/sqlJs';
 import type { ParsedArgs } from './args';
 import type { CommandContext } from './context';
-import { CliError, ExitCode } from './exitCodes';
+import { CliError, ExitCode, UsageError } from './exitCodes';
 import { oneOf } from './jobOptions';
+import { runUndo } from './migrateUndo';
 import type { CommandSpec } from './registry';
 import { formatInZone, keyValues, table } from './textOutput';
 
@@ -141,11 +143,7 @@ function formatReport(report: MigrationReport): string {
     ['Backup', report.backupFolder],
     ['Report', `${report.reportFiles.markdown} (and report.json)`],
   ];
-  if (report.databaseBackup)
-    lines.push([
-      'To undo',
-      `stop Night Pilot, then copy ${path.basename(report.databaseBackup)} from the backup over ${report.database}`,
-    ]);
+  if (report.databaseBackup) lines.push(['To undo', `night-pilot migrate --undo "${report.backupFolder}"`]);
   const out = [keyValues(lines)];
   if (report.warnings.length > 0) {
     out.push('', 'Warnings:');
@@ -157,7 +155,7 @@ function formatReport(report: MigrationReport): string {
 export const migrateCommand: CommandSpec = {
   path: ['migrate'],
   summary: 'Migrate a database of the old Claude Night Pilot desktop app (preview it with --dry-run).',
-  usage: 'FILE [--dry-run] [options]',
+  usage: 'FILE [--dry-run] [options] | --undo FOLDER [--yes | --dry-run]',
   description:
     'Reads FILE (claude-pilot.db or claude-night-pilot.db of the old app, with its -wal when there is one) without ' +
     'ever changing it, and imports its prompts, jobs, run history and usage into the Night Pilot database. ' +
@@ -165,12 +163,25 @@ export const migrateCommand: CommandSpec = {
     'warnings with the decisions they need. Without it, the file and the Night Pilot database are first copied ' +
     'into a timestamped backup folder beside the database, everything is imported in one transaction and ' +
     'verified, and a report (report.md, report.json) is written into the backup folder. Rows imported by an ' +
-    'earlier migration are never imported again. Exit code 0 on success; 1 when the verification found a ' +
-    'mismatch; 2 when FILE is not a legacy Night Pilot database (not SQLite, truncated, a damaged -wal, no ' +
-    'table of the old app); 3 when the Night Pilot database cannot be written.',
-  positionals: [{ name: 'FILE', description: 'The legacy database file.' }],
+    'earlier migration are never imported again. Each imported run keeps the end of its output in the ' +
+    "database and the old content in its job's log file (logs/<job>/legacy-<id>.log beside the database).\n\n" +
+    '--undo FOLDER undoes a migration: the database copied into its backup folder is put back (under the ' +
+    'write lock; VS Code windows and schedulers reload it) and the current one is kept aside as ' +
+    '<database>.before-undo-<time>; the log files of the imported runs are removed. Runs recorded and jobs ' +
+    'created since the migration are lost: the command says how many and changes nothing without --yes.\n\n' +
+    'Exit code 0 on success; 1 when the verification found a mismatch; 2 when FILE is not a legacy Night ' +
+    'Pilot database (not SQLite, truncated, a damaged -wal, no table of the old app), or FOLDER is not a ' +
+    "migration's backup, or --undo lacks --yes; 3 when the Night Pilot database cannot be written.",
+  positionals: [{ name: 'FILE', description: 'The legacy database file.', optional: true }],
   options: [
-    { name: 'dry-run', description: 'Print the preview and write nothing.' },
+    { name: 'dry-run', description: 'Print the preview (or what --undo would do) and write nothing.' },
+    {
+      name: 'undo',
+      value: 'FOLDER',
+      description:
+        'Undo the migration whose backup folder is FOLDER (legacy-migrations/<time>-<file> beside the database; the report\'s "To undo" line names it).',
+    },
+    { name: 'yes', description: 'With --undo: undo even though what was recorded since is lost.' },
     {
       name: 'local-time',
       description:
@@ -194,15 +205,32 @@ export const migrateCommand: CommandSpec = {
       description:
         'Jobs of deleted prompts and results of deleted jobs: import (default, under paused placeholders) or skip.',
     },
+    {
+      name: 'lang',
+      value: 'LANG',
+      description:
+        'The language of report.md: en (default) or zh-tw (Traditional Chinese). report.json and what is printed stay the same.',
+    },
   ],
   examples: [
     'night-pilot migrate ~/claude-night-pilot.db --dry-run',
     'night-pilot migrate ./src-tauri/claude-pilot.db --local-time',
     'night-pilot --json migrate claude-night-pilot.db > report.json',
+    'night-pilot migrate claude-pilot.db --lang zh-tw',
+    'night-pilot migrate --undo ~/.config/Code/User/globalStorage/night-pilot.night-pilot/legacy-migrations/20250901T120000Z-claude-pilot.db --yes',
   ],
   async run(ctx: CommandContext, args) {
-    const file = path.resolve(ctx.io.cwd, args.positionals[0]!);
+    const undo = args.string('undo');
+    if (undo !== undefined) {
+      if (args.positionals[0] !== undefined)
+        throw new UsageError('--undo takes the backup folder, not a legacy FILE: give one or the other');
+      return runUndo(ctx, args, path.resolve(ctx.io.cwd, undo));
+    }
+    if (args.positionals[0] === undefined) throw new UsageError('missing argument FILE (or --undo FOLDER)');
+    const file = path.resolve(ctx.io.cwd, args.positionals[0]);
     const decisions = readDecisions(args);
+    const lang = args.string('lang');
+    const language = lang === undefined ? 'en' : oneOf('--lang', lang.toLowerCase(), REPORT_LANGUAGES);
     let source: LegacySource;
     try {
       source = LegacySource.open(file, await loadSqlJs());
@@ -226,9 +254,13 @@ export const migrateCommand: CommandSpec = {
         );
         return ExitCode.ok;
       }
+      // A database that does not exist yet is created now, not written by a rehearsed import (the
+      // store tries a first write on a scratch copy: 50,000 runs twice); its empty copy in the
+      // backup is then what an undo puts back.
+      await ctx.store.open();
       let report: MigrationReport;
       try {
-        report = await migrate(plan, source, target, { now: () => ctx.now() });
+        report = await migrate(plan, source, target, { now: () => ctx.now(), language });
       } catch (err) {
         if (err instanceof LegacySourceError) throw new CliError(err.message, ExitCode.usage);
         throw err;

@@ -38,6 +38,8 @@ export interface CommandContext {
   restoreDatabase(): Promise<boolean>;
   /** Opens the legacy migration wizard (at a file's preview, when given). */
   migrateLegacy(file?: string): unknown;
+  /** Undoes a legacy migration (the one in this backup folder, when given). */
+  undoLegacyMigration(folder?: string): Promise<boolean>;
 }
 
 /** How this window cancels runs: through its scheduler when it has one (its own stop at once). */

@@ -24,6 +24,7 @@ export const COMMAND = {
   pauseAll: 'nightPilot.pauseAll',
   resumeAll: 'nightPilot.resumeAll',
   migrateLegacy: 'nightPilot.migrateLegacy',
+  undoLegacyMigration: 'nightPilot.undoLegacyMigration',
   openUsageDashboard: 'nightPilot.openUsageDashboard',
   setBudgets: 'nightPilot.setBudgets',
   setJobBudget: 'nightPilot.setJobBudget',

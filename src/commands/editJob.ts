@@ -28,6 +28,7 @@ import { applyJobEdits } from './jobEdits';
 import { resolveJobId } from './pickers';
 import type { Choice } from './quickInput';
 import { askText, pickOne } from './quickInput';
+import { errorMessage } from '../core/errorMessage';
 
 type Property =
   | 'name'
@@ -225,7 +226,7 @@ export async function editJob(
       if (edits) job = await applyJobEdits(ctx, id, edits);
     } catch (err) {
       // Shown, and the list comes back: the user may fix another property first.
-      void vscode.window.showErrorMessage((err as Error).message);
+      void vscode.window.showErrorMessage(errorMessage(err));
     }
   }
 }

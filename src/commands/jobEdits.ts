@@ -15,6 +15,7 @@ import { setJobPrompt } from '../storage/jobPrompt';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
 import { isDirectory } from '../scheduler/workingFolder';
+import { errorMessage } from '../core/errorMessage';
 
 /** What may change; an absent key is left as it is. */
 export interface JobEdits {
@@ -128,7 +129,7 @@ export async function applyJobEdits(ctx: CommandContext, jobId: string, edits: J
       const grants = grantsUsedBy(options, settings);
       if (edits.confirmGrants) options.promptGrants = hasGrants(grants) ? grants : null;
     } catch (err) {
-      reasons.push((err as Error).message.replace(/\.$/, ''));
+      reasons.push(errorMessage(err).replace(/\.$/, ''));
     }
   } else if (edits.promptText !== undefined) {
     if (edits.promptText.trim() === '') reasons.push(vscode.l10n.t('the prompt text is empty'));

@@ -96,6 +96,12 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
           ? (args as { file: string }).file
           : undefined,
       ),
+    undoLegacyMigration: (args) =>
+      ctx.undoLegacyMigration(
+        typeof (args as { folder?: unknown } | undefined)?.folder === 'string'
+          ? (args as { folder: string }).folder
+          : undefined,
+      ),
     openUsageDashboard: () => ctx.openUsageDashboard(),
     setBudgets: (arg) => setBudgets(ctx, arg as Parameters<typeof setBudgets>[1]),
     setJobBudget: (arg, values) => setJobBudget(ctx, arg, values as Parameters<typeof setJobBudget>[2]),

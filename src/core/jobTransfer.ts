@@ -6,6 +6,7 @@ import type { JobDraft } from './jobValidation';
 import { checkJobDraft, isPromptText } from './jobValidation';
 import type { ExecutionOptions, Job, JobStatus, Prompt, RetryConfig } from './model';
 import { DEFAULT_EXECUTION_OPTIONS, DEFAULT_RETRY, JOB_STATUSES } from './model';
+import { errorMessage } from './errorMessage';
 
 export const JOBS_FILE_FORMAT = 'night-pilot-jobs';
 /** A jobs file larger than this is not one Night Pilot wrote. */
@@ -182,7 +183,7 @@ export function readJobsFileText(text: string): ParsedJobsFile {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, problems: [`it is not JSON (${(err as Error).message})`] };
+    return { ok: false, problems: [`it is not JSON (${errorMessage(err)})`] };
   }
   return parseJobsFile(value);
 }

@@ -10,6 +10,7 @@ import { ISOLATION_MODES, MISSED_RUN_POLICIES, PERMISSION_MODES } from './model'
 import { branchNameProblem } from './runBranch';
 import { validateRetryConfig } from './retry';
 import { validateTimeZone } from './timeZone';
+import { errorMessage } from './errorMessage';
 
 /** The longest job name, in characters (after trimming). */
 export const MAX_JOB_NAME_LENGTH = 200;
@@ -217,7 +218,7 @@ export function planJobSchedule(
   try {
     next = nextFireTime(cron, now, input.timezone);
   } catch (err) {
-    return { ok: false, problem: 'cron', detail: (err as Error).message };
+    return { ok: false, problem: 'cron', detail: errorMessage(err) };
   }
   if (next === null) return { ok: false, problem: 'neverFires' };
   return { ok: true, jobType: input.once ? 'one_time' : 'scheduled', nextRunTime: next.toISOString() };

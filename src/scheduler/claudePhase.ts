@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Job, Run } from '../core/model';
+import { outputTail } from '../core/outputTail';
 import { calculateCost } from '../core/pricing';
 import { detectUsageLimit, limitResumeAt } from '../core/usageLimit';
 import type { Tx } from '../storage/database';
@@ -9,7 +10,7 @@ import type { ClaudeLocation } from './claudeLocator';
 import type { ClaudeRunSummary, ModelUsageSummary } from './claudeStream';
 import { ClaudeStreamParser } from './claudeStream';
 import type { PhaseContext, PhaseVerdict } from './phaseRunner';
-import { logFailure, recordFailedPhase, runPhase, tail } from './phaseRunner';
+import { logFailure, recordFailedPhase, runPhase } from './phaseRunner';
 import type { SupervisedProcessOutcome } from './processSupervisor';
 import type { RunOutcome } from './runOutcome';
 import type { SchedulerSettings } from './settings';
@@ -170,13 +171,14 @@ function verdictFor(
   o: SupervisedProcessOutcome,
   s: ClaudeRunSummary,
 ): PhaseVerdict {
-  const outputTail = tail([s.resultText ?? '', o.stderrTail].filter((t) => t.length > 0).join('\n'));
-  if (result === null) return { status: 'completed', errorMessage: null, outputTail };
-  if (result.status === 'cancelled') return { status: 'cancelled', errorMessage: result.error, outputTail };
+  const tail = outputTail([s.resultText ?? '', o.stderrTail].filter((t) => t.length > 0).join('\n'));
+  if (result === null) return { status: 'completed', errorMessage: null, outputTail: tail };
+  if (result.status === 'cancelled')
+    return { status: 'cancelled', errorMessage: result.error, outputTail: tail };
   if (result.status === 'waiting_for_limit')
-    return { status: 'failed', errorMessage: result.message, outputTail };
-  if (result.status === 'succeeded') return { status: 'completed', errorMessage: null, outputTail };
-  return { status: 'failed', errorMessage: result.error, outputTail };
+    return { status: 'failed', errorMessage: result.message, outputTail: tail };
+  if (result.status === 'succeeded') return { status: 'completed', errorMessage: null, outputTail: tail };
+  return { status: 'failed', errorMessage: result.error, outputTail: tail };
 }
 
 function firstLine(text: string | undefined): string {

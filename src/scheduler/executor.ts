@@ -203,7 +203,7 @@ async function runPhases(
     promptText = read.text;
     options = resolved.options;
   } catch (err) {
-    return fail((err as Error).message);
+    return fail(errorMessage(err));
   }
   let baseEnv = deps.baseEnv;
   if (effectiveIsolation(options) === 'worktree') {

@@ -2,13 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ExecutionProcess, ProcessType } from '../core/model';
+import { outputTail } from '../core/outputTail';
 import { processStartToken } from '../storage/processIdentity';
 import type { Clock } from './clock';
 import type { ProcessRunner, SupervisedProcessOutcome, SupervisedProcessRequest } from './processSupervisor';
 import type { RunLease } from './runLease';
-
-/** The database keeps this much of a phase's output; the whole of it is in the log file. */
-export const OUTPUT_TAIL_CHARS = 4096;
 
 export interface PhaseContext {
   /** The run as this process holds it: every phase write goes through it (see RunLease). */
@@ -45,17 +43,13 @@ export interface PhaseVerdict {
   outputTail: string;
 }
 
-export function tail(text: string, max = OUTPUT_TAIL_CHARS): string {
-  return text.length <= max ? text : text.slice(text.length - max);
-}
-
 /** The verdict for a plain command phase: exit 0 is success, anything else names what happened. */
 export function commandVerdict(
   label: string,
   o: SupervisedProcessOutcome,
   timeoutSeconds: number | null,
 ): PhaseVerdict {
-  const output = tail([o.stdoutTail, o.stderrTail].filter((s) => s.length > 0).join('\n'));
+  const output = outputTail([o.stdoutTail, o.stderrTail].filter((s) => s.length > 0).join('\n'));
   if (o.logError)
     return { status: 'failed', errorMessage: `${label} was stopped: ${logFailure(o)}`, outputTail: output };
   if (o.cancelled) return { status: 'cancelled', errorMessage: `${label} was cancelled`, outputTail: output };

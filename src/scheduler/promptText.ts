@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { PromptSettings } from '../core/frontMatter';
 import { readPromptSettings, splitFrontMatter } from '../core/frontMatter';
 import type { Prompt } from '../core/model';
+import { errorMessage } from '../core/errorMessage';
 
 /** Prompts are sent on stdin and parsed on every run: keep them reasonable. */
 export const MAX_PROMPT_BYTES = 1024 * 1024;
@@ -73,10 +74,7 @@ function parsePrompt(where: string, source: string): RunPrompt {
 
 function readPromptFileText(file: string): string {
   const unreadable = (err: unknown) =>
-    new PromptUnavailableError(
-      `The prompt file ${file} cannot be read: ${(err as Error).message}`,
-      'unreadable',
-    );
+    new PromptUnavailableError(`The prompt file ${file} cannot be read: ${errorMessage(err)}`, 'unreadable');
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);

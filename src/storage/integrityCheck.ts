@@ -2,11 +2,12 @@
 // page, and later writes would build on it. So, when the scheduler is idle and at most once a day
 // over every process sharing the file, SQLite's `PRAGMA quick_check` reads every page; a sound
 // file is then copied, byte for byte what was checked, to `<database>.last-good`, which
-// `night-pilot db restore` and the extension offer back when the database is found damaged.
+// `night-pilot db restore` and the extension offer back when the database is found damaged. Putting
+// a copy back (that one, or the database a legacy migration backed up) is restoreDatabaseCopy.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import { keepAside } from './databaseImage';
 import type { FileStamp } from './durableFile';
 import { replaceFileDurably, sameStamp } from './durableFile';
@@ -109,24 +110,55 @@ export async function restoreLastGood(
         'One is kept once the database has been checked while Night Pilot was idle.',
     );
   }
-  const problem = await checkCopy(copy.path, options.wasmPath);
-  if (problem !== null)
-    throw new StorageError(`The last-good copy ${copy.path} cannot be restored: ${problem}.`);
+  const { keptAs } = await restoreDatabaseCopy(databasePath, copy.path, {
+    ...options,
+    keepAs: 'before-restore',
+    lockLabel: 'night-pilot db restore',
+    what: 'The last-good copy',
+  });
+  return { restoredFrom: copy.path, verifiedAt: copy.verifiedAt, keptAs };
+}
+
+export interface RestoreCopyOptions {
+  wasmPath?: string;
+  lockTimeoutMs?: number;
+  /** The label of the kept file: `<database>.<keepAs>-<time>`. */
+  keepAs: string;
+  /** Who holds the lock meanwhile (shown to a process that waits for it). */
+  lockLabel: string;
+  /** The copy, as an error names it ("The last-good copy", "The database before the migration"). */
+  what: string;
+}
+
+/**
+ * Makes the database file at `copyPath` the database, after checking it (PRAGMA quick_check and a
+ * schema this version can use): under the write lock, the current file (if any) kept aside as
+ * `<database>.<keepAs>-<time>`, never deleted, and the copy written in its place by rename, so
+ * every process using the database reloads it. The one way a copy is put back: the last-good copy
+ * after damage, and a migration's backup when it is undone.
+ */
+export async function restoreDatabaseCopy(
+  databasePath: string,
+  copyPath: string,
+  options: RestoreCopyOptions,
+): Promise<{ keptAs: string | null }> {
+  const problem = await checkCopy(copyPath, options.wasmPath);
+  if (problem !== null) throw new StorageError(`${options.what} ${copyPath} cannot be restored: ${problem}.`);
   fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const lock = await acquireFileLock(`${databasePath}.lock`, {
     timeoutMs: options.lockTimeoutMs,
-    label: 'night-pilot db restore',
+    label: options.lockLabel,
   });
   try {
-    const keptAs = fs.existsSync(databasePath) ? keepAside(databasePath, new Date(), 'before-restore') : null;
-    const source = fs.openSync(copy.path, 'r');
+    const keptAs = fs.existsSync(databasePath) ? keepAside(databasePath, new Date(), options.keepAs) : null;
+    const source = fs.openSync(copyPath, 'r');
     try {
       const { fd } = replaceFileDurably(databasePath, (out) => copyDescriptor(source, out));
       fs.closeSync(fd);
     } finally {
       fs.closeSync(source);
     }
-    return { restoredFrom: copy.path, verifiedAt: copy.verifiedAt, keptAs };
+    return { keptAs };
   } catch (err) {
     throw storageErrorFor(err, `Cannot restore ${databasePath}`);
   } finally {
@@ -136,7 +168,14 @@ export async function restoreLastGood(
 
 /** Why the file at `file` is not a sound database this version can use, or null. */
 async function checkCopy(file: string, wasmPath: string | undefined): Promise<string | null> {
-  const SQL = await loadSqlJs(wasmPath);
+  return copyProblem(await loadSqlJs(wasmPath), file);
+}
+
+/**
+ * Why the database file at `file` cannot be put back (PRAGMA quick_check finds damage, SQLite cannot
+ * read it, or it is from a newer Night Pilot), or null when it can. Reads it; never writes it.
+ */
+export function copyProblem(SQL: SqlJsStatic, file: string): string | null {
   let db: Database | undefined;
   try {
     db = new SQL.Database(fs.readFileSync(file));

@@ -191,7 +191,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN prompt_grants TEXT;
   `,
-  // 6: worktree isolation. A job may run each run in a git worktree and branch of its own
+  // 6: a smaller provenance for imported history. A legacy result needs no target (its run may be
+  // pruned later) and no migration id: only "was it imported?". Its key is the first 8 bytes of
+  // its fingerprint, a hash that already covers the table, the id, the job, the time and the
+  // content; 50,000 results then take ~1 MB instead of ~8 MB. Prompts, jobs and running totals
+  // keep their full rows in legacy_imports (the plan needs their targets).
+  `
+  CREATE TABLE legacy_imported_results (key BLOB PRIMARY KEY) WITHOUT ROWID;
+  INSERT OR IGNORE INTO legacy_imported_results
+    SELECT unhex(substr(fingerprint, 1, 16)) FROM legacy_imports WHERE target_table = 'job_runs';
+  DELETE FROM legacy_imports WHERE target_table = 'job_runs';
+  `,
+  // 7: worktree isolation. A job may run each run in a git worktree and branch of its own
   // (isolation 'worktree', NULL: the prompt file decides, else 'none'), started from base_branch
   // (NULL: the repository's current branch). run_worktrees records each such run's worktree from
   // before `git worktree add` until the user merged or discarded it, so that a crash at any point

@@ -31,7 +31,11 @@ function storedLogFile(logFile: string | null | undefined, runDir: string): stri
   return outside ? absolute : relative;
 }
 
-/** The absolute path for a stored `log_file`; absolute values (older rows included) pass as they are. */
+/**
+ * The absolute path for a stored `log_file`; absolute values (older rows included) pass as they are.
+ * Relative ones resolve against the run's folder, `../legacy-<migration>.log` included: the log
+ * in the job's folder that the runs of a legacy import share (legacy/legacyRunLogs.ts).
+ */
 function loadedLogFile(stored: string | null, runDir: () => string): string | null {
   if (stored === null || path.isAbsolute(stored)) return stored;
   return path.resolve(runDir(), stored);

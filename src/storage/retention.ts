@@ -4,7 +4,7 @@ import { localDayFormatter } from '../core/calendar';
 import { defaultTimeZone } from '../core/timeZone';
 import type { NightPilotDatabase, Tx } from './database';
 import { ACTIVE_RUN_STATUSES } from './runRepository';
-import { runLogDirectory } from './paths';
+import { jobLogDirectory, runLogDirectory } from './paths';
 
 export interface RetentionPolicy {
   /** Finished runs that ended (or were created) more than this many days ago are pruned. 0 keeps all. */
@@ -38,11 +38,15 @@ export async function pruneRuns(
     return { runsDeleted: 0, logDirectoriesDeleted: 0 };
   const dayOf = localDayFormatter(policy.timeZone ?? defaultTimeZone());
   let usageRolledUp = 0;
+  let unreferenced: string[] = [];
   const pruned = await db.write((tx) => {
     const victims = findPrunable(tx, policy, now);
     const names = new Map(tx.jobs.list().map((j) => [j.id, j.name]));
     usageRolledUp = tx.usage.rollUp([...victims.keys()], (iso) => dayOf(Date.parse(iso)), names);
+    const before = sharedLogFiles(tx);
     for (const id of victims.keys()) tx.sql.run('DELETE FROM job_runs WHERE id = ?', [id]);
+    const after = sharedLogFiles(tx);
+    unreferenced = [...before].filter((f) => !after.has(f));
     return [...victims];
   });
   let logDirectoriesDeleted = 0;
@@ -52,9 +56,33 @@ export async function pruneRuns(
       fs.rmSync(dir, { recursive: true, force: true });
       logDirectoriesDeleted++;
     }
-    removeIfEmpty(path.dirname(dir));
   }
+  for (const key of unreferenced) {
+    const [jobId, name] = key.split('\u0000') as [string, string];
+    fs.rmSync(path.join(jobLogDirectory(db.path, jobId), name), { force: true });
+  }
+  for (const jobId of new Set(pruned.map(([, jobId]) => jobId)))
+    removeIfEmpty(jobLogDirectory(db.path, jobId));
   return { runsDeleted: pruned.length, logDirectoriesDeleted, usageRolledUp };
+}
+
+/**
+ * The log files that several runs of a job share, as "<job id>\0<file name>": the legacy import
+ * writes one per job (`../legacy-<migration>.log` from each run's folder, see
+ * legacy/legacyRunLogs.ts). Such a file goes when the last run naming it is pruned.
+ */
+function sharedLogFiles(tx: Tx): Set<string> {
+  const rows = tx.sql.all(
+    `SELECT DISTINCT job_id, log_file FROM job_execution_processes WHERE log_file LIKE '../%'`,
+  );
+  const files = new Set<string>();
+  for (const r of rows) {
+    const name = String(r.log_file).slice(3);
+    // Only a plain file name inside the job's folder, never a path that leads elsewhere.
+    if (name !== '' && path.basename(name) === name && name !== '..')
+      files.add(`${String(r.job_id)}\u0000${name}`);
+  }
+  return files;
 }
 
 function removeIfEmpty(dir: string): void {

@@ -7,7 +7,7 @@
 import { localDayFormatter } from '../core/calendar';
 import type { ReportOptions } from './reports';
 import { entryCost } from './reports';
-import type { LocatedEntry } from './transcriptStore';
+import type { LocatedEntry } from './transcriptEntry';
 
 export const BLOCK_HOURS = 5;
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@ import { DEFAULT_PRICES, calculateCost } from '../core/pricing';
 import { localDayFormatter } from '../core/calendar';
 import type { DailyUsageRow } from '../storage/usageRepository';
 import { entryCost } from './reports';
-import type { LocatedEntry } from './transcriptStore';
+import type { LocatedEntry } from './transcriptEntry';
 
 export interface RunUsageRow {
   runId: string;

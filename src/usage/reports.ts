@@ -6,7 +6,7 @@ import type { TokenCounts } from '../core/model';
 import type { CostMode, PriceRule } from '../core/pricing';
 import { DEFAULT_PRICES, costFor } from '../core/pricing';
 import { localDayFormatter } from '../core/calendar';
-import type { LocatedEntry } from './transcriptStore';
+import type { LocatedEntry } from './transcriptEntry';
 import { sessionOfFile } from './transcriptFiles';
 
 /** Not a real model: Claude Code's own messages. Counted in totals, never listed as a model. */

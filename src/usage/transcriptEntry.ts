@@ -19,6 +19,12 @@ export interface TranscriptEntry extends TokenCounts {
   version: string | null;
 }
 
+/** An entry with the file it came from. */
+export interface LocatedEntry extends TranscriptEntry {
+  /** Relative to its `projects` folder. */
+  rel: string;
+}
+
 /** Marks the lines that can carry usage; lines without it are not parsed at all. */
 export const USAGE_MARKER = '"usage":{';
 
@@ -36,7 +42,7 @@ const optNumber = (v: unknown) => v === undefined || typeof v === 'number';
  * Parses one line. Returns null for a line that carries no usage or fails a check (it is then
  * counted as skipped by the caller); throws nothing.
  */
-export function parseTranscriptLine(line: string): TranscriptEntry | null {
+export function parseTranscriptLine(line: string, rel = ''): LocatedEntry | null {
   if (!line.includes(USAGE_MARKER)) return null;
   let raw: unknown;
   try {
@@ -44,11 +50,21 @@ export function parseTranscriptLine(line: string): TranscriptEntry | null {
   } catch {
     return null;
   }
-  return toEntry(raw);
+  return toEntry(raw, rel);
+}
+
+/** The `timestamp` ccusage accepts: UTC, to the second or the millisecond. */
+export function isTranscriptTimestamp(s: string): boolean {
+  return TIMESTAMP.test(s);
+}
+
+/** The `version` ccusage accepts: it starts with major.minor.patch. */
+export function isTranscriptVersion(s: string): boolean {
+  return VERSION.test(s);
 }
 
 /** The checks ccusage 19 applies to a parsed line; null when one fails. */
-export function toEntry(raw: unknown): TranscriptEntry | null {
+export function toEntry(raw: unknown, rel: string): LocatedEntry | null {
   if (!isObj(raw)) return null;
   const { message } = raw;
   if (
@@ -82,19 +98,56 @@ export function toEntry(raw: unknown): TranscriptEntry | null {
     return null;
   }
   const id = message.id as string | undefined;
-  const requestId = raw.requestId as string | undefined;
   const model = message.model as string | undefined;
+  return makeEntry(
+    Date.parse(raw.timestamp),
+    id === undefined ? null : dedupKey(id, raw.requestId as string | undefined),
+    model === undefined ? null : usage.speed === 'fast' ? `${model}-fast` : model,
+    usage.input_tokens,
+    usage.output_tokens,
+    (usage.cache_creation_input_tokens as number | undefined) ?? 0,
+    (usage.cache_read_input_tokens as number | undefined) ?? 0,
+    (raw.costUSD as number | undefined) ?? null,
+    (raw.sessionId as string | undefined) ?? null,
+    (raw.version as string | undefined) ?? null,
+    rel,
+  );
+}
+
+/** The key duplicates share: the message id and the request id (or the message id alone). */
+export function dedupKey(id: string, requestId: string | undefined): string {
+  return requestId === undefined ? id : `${id}:${requestId}`;
+}
+
+/**
+ * An entry from a checked line's values. Every reader makes its entries here, so that they all
+ * have one shape (one hidden class for the reports' loops).
+ */
+export function makeEntry(
+  ts: number,
+  key: string | null,
+  model: string | null,
+  inputTokens: number,
+  outputTokens: number,
+  cacheCreationTokens: number,
+  cacheReadTokens: number,
+  costUsd: number | null,
+  sessionId: string | null,
+  version: string | null,
+  rel: string,
+): LocatedEntry {
   return {
-    ts: Date.parse(raw.timestamp),
-    key: id === undefined ? null : requestId === undefined ? id : `${id}:${requestId}`,
-    model: model === undefined ? null : usage.speed === 'fast' ? `${model}-fast` : model,
-    inputTokens: usage.input_tokens,
-    outputTokens: usage.output_tokens,
-    cacheCreationTokens: (usage.cache_creation_input_tokens as number | undefined) ?? 0,
-    cacheReadTokens: (usage.cache_read_input_tokens as number | undefined) ?? 0,
-    costUsd: (raw.costUSD as number | undefined) ?? null,
-    sessionId: (raw.sessionId as string | undefined) ?? null,
-    version: (raw.version as string | undefined) ?? null,
+    ts,
+    key,
+    model,
+    inputTokens,
+    outputTokens,
+    cacheCreationTokens,
+    cacheReadTokens,
+    costUsd,
+    sessionId,
+    version,
+    rel,
   };
 }
 

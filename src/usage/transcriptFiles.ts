@@ -36,33 +36,37 @@ export interface TranscriptFile {
   rel: string;
 }
 
-/** Every `projects/**\/*.jsonl` under the config folders, each folder's files sorted by path. */
-export async function listTranscriptFiles(configDirs: readonly string[]): Promise<TranscriptFile[]> {
+/**
+ * Every `projects/**\/*.jsonl` under the config folders, each folder's files sorted by path.
+ * Synchronous: a readdir per project folder is microseconds, and the thread pool's first use
+ * (starting its threads) cost a cold report more than all of them.
+ */
+export function listTranscriptFiles(configDirs: readonly string[]): TranscriptFile[] {
   const out: TranscriptFile[] = [];
   for (const dir of configDirs) {
     const root = path.join(dir, 'projects');
     const found: string[] = [];
-    await walk(root, found);
+    walk(root, found);
     found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const file of found) out.push({ path: file, rel: path.relative(root, file) });
+    // Every path found starts with `root` and a separator (walk builds them so).
+    for (const file of found) out.push({ path: file, rel: file.slice(root.length + 1) });
   }
   return out;
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
+function walk(dir: string, out: string[]): void {
   let entries: fs.Dirent[];
   try {
-    entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
     return; // gone or unreadable: nothing to report from it
   }
-  const subdirs: Promise<void>[] = [];
   for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) subdirs.push(walk(full, out));
+    // A name has no separator and `dir` is normalised: no path.join (it normalises again).
+    const full = dir + path.sep + e.name;
+    if (e.isDirectory()) walk(full, out);
     else if (e.isFile() && e.name.endsWith('.jsonl')) out.push(full);
   }
-  await Promise.all(subdirs);
 }
 
 function isDirectory(p: string): boolean {

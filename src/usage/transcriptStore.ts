@@ -6,10 +6,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TranscriptEntry } from './transcriptEntry';
-import { USAGE_MARKER, entryTokens, toEntry } from './transcriptEntry';
+import type { LocatedEntry } from './transcriptEntry';
+import { entryTokens, makeEntry } from './transcriptEntry';
 import type { TranscriptFile } from './transcriptFiles';
 import { listTranscriptFiles } from './transcriptFiles';
+import { ReadBuffer, readTranscript } from './transcriptRead';
 
 /** What the store knows about one file. */
 interface FileState {
@@ -20,15 +21,17 @@ interface FileState {
   ino: number;
   /** Bytes consumed: everything before is in `entries`; a partial last line is read again later. */
   offset: number;
+  /**
+   * The file's entries, with each run of consecutive copies of one message (Claude Code writes a
+   * message several times while it streams) kept as one: the copy with the most tokens, where the
+   * first copy was. entries() would keep exactly that copy there; storing it alone halves what a
+   * store holds.
+   */
   entries: LocatedEntry[];
+  /** The earliest time of any entry read, collapsed copies included (Infinity when none). */
+  firstTs: number;
   /** Lines that could not be read (not JSON, failed the checks). */
   badLines: number;
-}
-
-/** An entry with the file it came from. */
-export interface LocatedEntry extends TranscriptEntry {
-  /** Relative to its `projects` folder. */
-  rel: string;
 }
 
 export interface RefreshStats {
@@ -40,21 +43,18 @@ export interface RefreshStats {
   badLines: number;
 }
 
-const CACHE_VERSION = 1;
-const MARKER = Buffer.from(USAGE_MARKER);
-const CHUNK = 4 * 1024 * 1024;
-const NEWLINE = 0x0a;
+/** 2: runs of streamed copies kept as one, and each file's first time. */
+const CACHE_VERSION = 2;
 
 export class TranscriptStore {
   private readonly _files = new Map<string, FileState>();
   private _dirty = false;
+  private _cacheLoaded = false;
 
   /**
    * @param _configDirs Claude config folders (see claudeConfigDirs), each with a `projects` folder.
    * @param _cachePath where parsed entries are kept between processes; undefined for none.
    */
-  private _cacheLoaded = false;
-
   constructor(
     private readonly _configDirs: readonly string[],
     private readonly _cachePath?: string,
@@ -81,7 +81,7 @@ export class TranscriptStore {
       this._cacheLoaded = true;
       if (this._cachePath) this._loadCache(this._cachePath);
     }
-    const listed = await listTranscriptFiles(this._configDirs);
+    const listed = listTranscriptFiles(this._configDirs);
     const stats: RefreshStats = {
       files: listed.length,
       filesRead: 0,
@@ -98,7 +98,24 @@ export class TranscriptStore {
       }
     }
     const fresh = new Map<string, FileState>();
-    for (const file of listed) fresh.set(file.path, await this._refreshFile(file, stats));
+    const buffer = new ReadBuffer();
+    for (const file of listed) {
+      const { state, read } = this._stateFor(file);
+      fresh.set(file.path, state);
+      if (!read) continue;
+      const result = await readTranscript(
+        { path: file.path, rel: file.rel, offset: state.offset, size: state.size },
+        buffer,
+        yieldToEventLoop,
+      );
+      state.offset = result.offset;
+      for (const e of result.entries) addEntry(state, e);
+      state.badLines += result.badLines;
+      stats.filesRead++;
+      stats.bytesRead += result.bytesRead;
+      stats.linesRead += result.linesRead;
+      stats.entriesAdded += result.entries.length;
+    }
     // Keep the listing order (sorted per config folder): the reports depend on it.
     this._files.clear();
     for (const [p, state] of fresh) this._files.set(p, state);
@@ -122,12 +139,7 @@ export class TranscriptStore {
   entries(order: 'files' | 'time' = 'files'): LocatedEntry[] {
     let files = [...this._files.values()];
     if (order === 'time') {
-      const first = (f: FileState) =>
-        f.entries.length === 0 ? Infinity : Math.min(...f.entries.map((e) => e.ts));
-      const firsts = new Map(files.map((f) => [f, first(f)]));
-      files = files.sort(
-        (a, b) => firsts.get(a)! - firsts.get(b)! || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-      );
+      files = files.sort((a, b) => a.firstTs - b.firstTs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
     const out: LocatedEntry[] = [];
     const byKey = new Map<string, number>();
@@ -149,46 +161,30 @@ export class TranscriptStore {
     return out;
   }
 
-  private async _refreshFile(file: TranscriptFile, stats: RefreshStats): Promise<FileState> {
+  /**
+   * The state a listed file will have: the known one when the file did not change, an appended
+   * copy to read on from its offset, or a new one to read from the start (a new, replaced or
+   * shortened file).
+   */
+  private _stateFor(file: TranscriptFile): { state: FileState; read: boolean } {
     let st: fs.Stats;
     try {
       // Synchronous on purpose: a stat is microseconds, a trip through the thread pool for each of
       // hundreds of files is most of an incremental refresh.
       st = fs.statSync(file.path);
     } catch {
-      return {
-        path: file.path,
-        rel: file.rel,
-        size: 0,
-        mtimeMs: 0,
-        ino: 0,
-        offset: 0,
-        entries: [],
-        badLines: 0,
-      };
+      return { state: emptyState(file, 0), read: false }; // gone since it was listed
     }
     const known = this._files.get(file.path);
-    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) return known;
+    if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino)
+      return { state: known, read: false };
     this._dirty = true;
     const appended =
       known !== undefined && known.ino === st.ino && st.size >= known.offset && st.size >= known.size;
-    const state: FileState = appended
-      ? { ...known, rel: file.rel }
-      : {
-          path: file.path,
-          rel: file.rel,
-          size: 0,
-          mtimeMs: 0,
-          ino: st.ino,
-          offset: 0,
-          entries: [],
-          badLines: 0,
-        };
+    const state: FileState = appended ? { ...known, rel: file.rel } : emptyState(file, st.ino);
     state.size = st.size;
     state.mtimeMs = st.mtimeMs;
-    await readFrom(state, st.size, stats);
-    stats.filesRead++;
-    return state;
+    return { state, read: true };
   }
 
   private _loadCache(cachePath: string): void {
@@ -223,84 +219,33 @@ export class TranscriptStore {
   }
 }
 
-/** Reads `state.path` from `state.offset` to `size`, appending entries; stops at a partial last line. */
-async function readFrom(state: FileState, size: number, stats: RefreshStats): Promise<void> {
-  const handle = await fs.promises.open(state.path, 'r');
-  try {
-    let carry: Buffer | null = null;
-    let position = state.offset;
-    while (position < size) {
-      const want = Math.min(CHUNK, size - position);
-      const chunk = Buffer.allocUnsafe(want);
-      const { bytesRead } = await handle.read(chunk, 0, want, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      stats.bytesRead += bytesRead;
-      const buf: Buffer = carry
-        ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
-        : chunk.subarray(0, bytesRead);
-      const consumed = scanLines(buf, state, stats, position >= size);
-      state.offset += consumed;
-      carry = consumed < buf.length ? buf.subarray(consumed) : null;
-    }
-  } finally {
-    await handle.close();
-  }
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function emptyState(file: TranscriptFile, ino: number): FileState {
+  return {
+    path: file.path,
+    rel: file.rel,
+    size: 0,
+    mtimeMs: 0,
+    ino,
+    offset: 0,
+    entries: [],
+    firstTs: Infinity,
+    badLines: 0,
+  };
 }
 
-/**
- * Parses the complete lines of `buf` into `state`; returns how many bytes were consumed. At the
- * end of the file a last line without a newline is taken when it is complete JSON.
- */
-function scanLines(buf: Buffer, state: FileState, stats: RefreshStats, atEnd: boolean): number {
-  let start = 0;
-  let nextMarker = buf.indexOf(MARKER, 0);
-  for (;;) {
-    let end = buf.indexOf(NEWLINE, start);
-    if (end === -1) {
-      if (!atEnd || start >= buf.length) return start;
-      end = buf.length;
-      const tail = parseLine(buf, start, end, nextMarker !== -1 && nextMarker < end);
-      if (tail === 'partial') return start;
-      record(state, stats, tail);
-      return end;
-    }
-    while (nextMarker !== -1 && nextMarker < start) nextMarker = buf.indexOf(MARKER, start);
-    const hasMarker = nextMarker !== -1 && nextMarker < end;
-    record(state, stats, parseLine(buf, start, end, hasMarker));
-    start = end + 1;
+/** Appends an entry read from the file, folding it into the run of copies it continues. */
+function addEntry(state: FileState, e: LocatedEntry): void {
+  // Math.min, not a comparison: a NaN time makes the file's first time NaN, as it always did.
+  state.firstTs = Math.min(state.firstTs, e.ts);
+  const entries = state.entries;
+  const last = entries[entries.length - 1];
+  if (e.key !== null && last !== undefined && last.key === e.key) {
+    if (entryTokens(e) > entryTokens(last)) entries[entries.length - 1] = e;
+    return;
   }
-}
-
-type LineResult = TranscriptEntry | 'none' | 'bad' | 'partial';
-
-function record(state: FileState, stats: RefreshStats, result: LineResult): void {
-  if (result === 'none') return;
-  stats.linesRead++;
-  if (result === 'bad' || result === 'partial') state.badLines++;
-  else {
-    state.entries.push({ ...result, rel: state.rel });
-    stats.entriesAdded++;
-  }
-}
-
-// Lines without the usage marker are not parsed (most of a transcript: prompts, tool results);
-// they count as bad only when they cannot be a JSON object at all.
-function parseLine(buf: Buffer, start: number, end: number, hasMarker: boolean): LineResult {
-  let s = start;
-  let e = end;
-  while (s < e && (buf[s] === 0x20 || buf[s] === 0x0d || buf[s] === 0x09)) s++;
-  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x0d || buf[e - 1] === 0x09)) e--;
-  if (s === e) return 'none';
-  const isTail = end === buf.length;
-  if (!hasMarker) return buf[s] === 0x7b && buf[e - 1] === 0x7d ? 'none' : isTail ? 'partial' : 'bad';
-  let raw: unknown;
-  try {
-    raw = JSON.parse(buf.toString('utf8', s, e));
-  } catch {
-    return isTail ? 'partial' : 'bad';
-  }
-  return toEntry(raw) ?? 'bad';
+  entries.push(e);
 }
 
 interface CachedFile {
@@ -311,6 +256,8 @@ interface CachedFile {
   ino: number;
   offset: number;
   badLines: number;
+  /** FileState.firstTs; a string when it is not finite (JSON has no Infinity or NaN). */
+  firstTs: number | string;
   /** String table: keys, models, session ids and versions of this file's entries. */
   strings: string[];
   /** Per entry: ts, key, model, sessionId, version (string indexes, -1 for null), 4 token counts, cost (null). */
@@ -350,6 +297,7 @@ function encodeFile(f: FileState): CachedFile {
     ino: f.ino,
     offset: f.offset,
     badLines: f.badLines,
+    firstTs: Number.isFinite(f.firstTs) ? f.firstTs : String(f.firstTs),
     strings,
     rows,
   };
@@ -360,21 +308,24 @@ function decodeFile(c: CachedFile): FileState {
     throw new Error('bad cache');
   const str = (i: number | null) => (i === null || i < 0 ? null : (c.strings[i] ?? null));
   const entries: LocatedEntry[] = [];
-  for (let i = 0; i < c.rows.length; i += ROW) {
-    const r = c.rows;
-    entries.push({
-      ts: r[i] as number,
-      key: str(r[i + 1]!),
-      model: str(r[i + 2]!),
-      sessionId: str(r[i + 3]!),
-      version: str(r[i + 4]!),
-      inputTokens: r[i + 5] as number,
-      outputTokens: r[i + 6] as number,
-      cacheCreationTokens: r[i + 7] as number,
-      cacheReadTokens: r[i + 8] as number,
-      costUsd: r[i + 9] ?? null,
-      rel: c.rel,
-    });
+  const r = c.rows;
+  for (let i = 0; i < r.length; i += ROW) {
+    entries.push(
+      makeEntry(
+        // JSON wrote a NaN time (a date that passes the check but does not exist) as null.
+        typeof r[i] === 'number' ? (r[i] as number) : NaN,
+        str(r[i + 1]!),
+        str(r[i + 2]!),
+        r[i + 5] as number,
+        r[i + 6] as number,
+        r[i + 7] as number,
+        r[i + 8] as number,
+        r[i + 9] ?? null,
+        str(r[i + 3]!),
+        str(r[i + 4]!),
+        c.rel,
+      ),
+    );
   }
   return {
     path: c.path,
@@ -384,6 +335,7 @@ function decodeFile(c: CachedFile): FileState {
     ino: c.ino,
     offset: c.offset,
     entries,
+    firstTs: Number(c.firstTs),
     badLines: c.badLines,
   };
 }

@@ -93,9 +93,9 @@ export function wizardTests(state) {
       async run({ page, shot }) {
         const w = wizard(page);
         await w.getByRole('heading', { name: 'Migrate Legacy Database' }).waitFor({ timeout: 30_000 });
-        const candidate = w.locator('.candidate', { hasText: state.legacy });
+        const candidate = w.locator('vscode-radio', { hasText: state.legacy });
         await candidate.waitFor();
-        assert.equal(await candidate.locator('input').isChecked(), true);
+        assert.equal(await candidate.evaluate((radio) => radio.checked), true);
         await w.locator('.steps li.current', { hasText: 'Locate' }).waitFor();
         await shot('01-locate');
         await w.locator('#preview').click();
@@ -109,11 +109,14 @@ export function wizardTests(state) {
         await w.locator('.steps li.current', { hasText: 'Preview' }).waitFor();
         await w.getByText('six-field cron expression', { exact: false }).first().waitFor();
         await w.locator('table.jobs', { hasText: '每日程式碼審查 🌙' }).waitFor();
-        await w.locator('[data-code="bothDays"] input[value="pause"]').waitFor();
-        assert.equal(await w.locator('[data-code="bothDays"] input[value="pause"]').isChecked(), true);
+        const pause = w.locator('[data-code="bothDays"] vscode-radio[value="pause"]');
+        await pause.waitFor();
+        assert.equal(await pause.evaluate((radio) => radio.checked), true);
         await shot('02-preview');
         // A decision re-plans the preview: the job keeps only its day-of-week field.
-        await w.locator('[data-code="bothDays"] label', { hasText: 'Keep only the day of the week' }).click();
+        await w
+          .locator('[data-code="bothDays"] vscode-radio', { hasText: 'Keep only the day of the week' })
+          .click();
         await w.locator('table.jobs code', { hasText: '0 0 9 * * 5' }).waitFor();
         await shot('03-preview-decided');
       },
@@ -159,6 +162,30 @@ export function wizardTests(state) {
         }
         assert.ok(rendered, 'the report did not render in the Markdown preview');
         await shot('07-report-opened');
+      },
+    },
+    {
+      name: 'wizard: Undo This Migration asks first, naming what is lost, then puts the database back',
+      async run({ page, shot }) {
+        // Back to the wizard's tab (the report opened beside it).
+        await page.locator('.tab', { hasText: 'Migrate Legacy Database' }).first().click();
+        const w = wizard(page);
+        await w.locator('#undo').click();
+        const dialog = page.locator('.monaco-dialog-box');
+        await dialog.waitFor();
+        assert.match(await dialog.innerText(), /Undo the migration of claude-night-pilot\.db/);
+        assert.match(
+          await dialog.innerText(),
+          /Lost: 0 run\(s\) recorded since \(0 not finished\), 0 job\(s\) created since/,
+        );
+        await shot('08-undo-confirm');
+        await dialog.getByRole('button', { name: 'Undo Migration' }).click();
+        await w.locator('.undone').waitFor({ timeout: 30_000 });
+        assert.equal(await w.locator('#undo').evaluate((b) => b.disabled), true);
+        // The Jobs tree follows the database put back: the migrated jobs are gone.
+        await page.getByRole('treeitem', { name: /每日程式碼審查 🌙/ }).waitFor({ state: 'detached' });
+        await shot('09-undone');
+        assert.equal(sha256(state.legacy), state.hash, 'the legacy file was modified');
       },
     },
   ];

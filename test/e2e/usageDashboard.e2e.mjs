@@ -94,6 +94,9 @@ export const tests = [
       );
       await shot('02-filtered-90-days-one-job');
       await selectOption(frame, 'job', 'All jobs');
+      // Every job's models again: the page has drawn that data (a render replaces the controls,
+      // and would close a dropdown opened before it).
+      await frame.locator('#chart-cost[data-series*="claude-sonnet-4-5-20250929"]').waitFor();
       await selectOption(frame, 'range', 'Last 7 days');
       await frame.locator('#chart-cost[data-labels="7"]').waitFor();
       await selectOption(frame, 'source', 'All Claude Code usage');

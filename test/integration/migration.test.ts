@@ -12,6 +12,7 @@ import { openNightPilot } from './nightPilot';
 import { DEFAULT_DECISIONS } from '../../src/storage/legacy/legacyTypes';
 import type { MigrationWizard } from '../../src/views/migration/migrationWizard';
 import { DONT_ASK_KEY, offerMigration } from '../../src/views/migration/registerMigration';
+import { migrationBackups } from '../../src/views/migration/undoMigration';
 import type { JobsTreeNode } from '../../src/views/treeItems';
 import { CHINESE_TITLE, DATA_B, SCHEMA_B, writeSqlJsDatabase } from '../fixtures/legacyFixtures';
 
@@ -79,6 +80,20 @@ describe('the legacy migration wizard in a real VS Code', () => {
     const again = await wizard.migrate({ ...DEFAULT_DECISIONS });
     assert.deepEqual(again?.imported, { prompts: 0, jobs: 0, runs: 0, usageRecords: 0 });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    // The undo command finds the migration's backup beside the database; a folder that is not a
+    // backup is refused (an error message, nothing changed).
+    const backups = migrationBackups(api.databasePath).map((b) => b.folder);
+    assert.ok(backups.includes(report.backupFolder), backups.join(', '));
+    const jobs = api.database!.read((tx) => tx.jobs.list().length);
+    const refused = await vscode.commands.executeCommand<boolean>('nightPilot.undoLegacyMigration', {
+      folder: dir,
+    });
+    assert.equal(refused, false);
+    assert.equal(
+      api.database!.read((tx) => tx.jobs.list().length),
+      jobs,
+    );
   });
 
   it('does not offer the wizard after "Don\'t Ask Again", nor when no legacy database is in the usual places', async () => {

@@ -58,11 +58,23 @@ describe('usage, budgets and the dashboard in a real VS Code', () => {
   });
 
   it('opens the usage dashboard in a webview with a strict CSP, a nonce and nothing remote', async () => {
+    // A job name that would end the page's data element if it were written as is.
+    const hostile = '</script><script>alert(1)</script><!--';
+    await db.write((tx) =>
+      tx.jobs.insert({
+        name: hostile,
+        promptId: tx.prompts.insert({ title: 'h', content: 'x' }).id,
+        cronExpression: '0 2 * * *',
+        timezone: 'UTC',
+        nextRunTime: '2099-01-01T02:00:00.000Z',
+      }),
+    );
     await vscode.commands.executeCommand('nightPilot.openUsageDashboard');
     const panel = await until('the panel', () => api.usageDashboard.panel);
     assert.equal(panel.viewType, 'nightPilot.usageDashboard');
     assert.equal(panel.title, 'Night Pilot Usage');
-    const html = panel.webview.html;
+    // The HTML comes once the data for the first paint is read, while VS Code builds the webview.
+    const html = await until('the page', () => panel.webview.html || undefined);
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     assert.match(csp, /default-src 'none'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
@@ -74,6 +86,20 @@ describe('usage, budgets and the dashboard in a real VS Code', () => {
     const extensionUri = vscode.extensions.getExtension('night-pilot.night-pilot')!.extensionUri;
     const base = panel.webview.asWebviewUri(extensionUri).toString();
     for (const url of urls) assert.ok(url.startsWith(base), `${url} is not one of the extension's own files`);
+    // The strings and data of the first paint, as data (not a script the CSP would have to allow).
+    const initial = /<script type="application\/json" id="initial">([^<]*)<\/script>/.exec(html)?.[1];
+    assert.ok(initial, "the first paint's data is in the page");
+    const parsed = JSON.parse(initial) as {
+      strings: { title: string };
+      data?: { days: string[]; jobs: { name: string }[] };
+    };
+    assert.equal(parsed.strings.title, 'Night Pilot Usage');
+    assert.equal(parsed.data?.days.length, 30, 'the data for the default range of 30 days');
+    assert.ok(
+      parsed.data?.jobs.some((j) => j.name === hostile),
+      'the job is listed, its name intact',
+    );
+    assert.equal(html.split('<script').length - 1, 2, 'the data element and the page script, nothing else');
     // The page's script ran under that policy and spoke first.
     await until('the page to say ready', () => api.usageDashboard.ready, 30_000);
     panel.dispose();
@@ -176,5 +202,40 @@ describe('usage, budgets and the dashboard in a real VS Code', () => {
     assert.match(api.usageStatusBar!.text, /^\$\(pulse\) \$0\.66 · \d+ (h|min)/);
     assert.match(api.usageStatusBar!.tooltip, /5-hour block: \$0\.66, resets at/);
     assert.match(api.usageStatusBar!.tooltip, /\$0\.66 by all Claude Code use/);
+  });
+
+  it('shows the dashboard loading when its data takes long to read, then the data', async () => {
+    // A new session the refresh before the dashboard's data must read. Whether that takes longer
+    // than the page waits for its data depends on the machine, so the page is told not to wait:
+    // it is then shown as it is when a first read of a large folder is slow.
+    const folder = path.join(os.homedir(), '.claude', 'projects', '-home-dev-big');
+    fs.mkdirSync(folder, { recursive: true });
+    const start = Date.now() - 3 * 3600_000;
+    const lines: string[] = [];
+    for (let i = 0; i < 1_000; i++) lines.push(line(new Date(start + i * 100), `msg_big_${i}`, 10, 10));
+    fs.writeFileSync(
+      path.join(folder, '1a2b3c4d-0000-4000-8000-000000000000.jsonl'),
+      `${lines.join('\n')}\n`,
+    );
+    const wait = api.usageDashboard.htmlWaitMs;
+    api.usageDashboard.htmlWaitMs = 0;
+    after(() => (api.usageDashboard.htmlWaitMs = wait));
+    await vscode.commands.executeCommand('nightPilot.openUsageDashboard');
+    const panel = await until('the panel', () => api.usageDashboard.panel);
+    const html = await until('the page', () => panel.webview.html || undefined);
+    const initial = JSON.parse(
+      /<script type="application\/json" id="initial">([^<]*)<\/script>/.exec(html)![1]!,
+    ) as {
+      strings: { loading: string };
+      data?: unknown;
+      error?: string;
+    };
+    assert.equal(initial.data, undefined, 'the page is shown before its data is read');
+    assert.equal(initial.error, undefined, 'not as an error');
+    assert.ok(initial.strings.loading, 'with the loading text');
+    await until('the page to say ready', () => api.usageDashboard.ready, 30_000);
+    const generatedAt = await until('the data to follow', () => api.usageDashboard.dataGeneratedAt, 30_000);
+    assert.ok(Date.parse(generatedAt) <= Date.now());
+    panel.dispose();
   });
 });

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { NightPilotDatabase } from '../../src/storage/database';
 import type { MigrationReport } from '../../src/storage/legacy/legacyReport';
 import type { MigrationPreview } from '../../src/storage/legacy/legacyTypes';
 import { DATA_B, SCHEMA_B, writeSqlJsDatabase } from '../fixtures/legacyFixtures';
@@ -80,6 +81,22 @@ describe('night-pilot migrate', () => {
     assert.equal(fileHash(legacy), before);
   });
 
+  it('--lang zh-tw writes report.md in Traditional Chinese; the printed report and report.json stay English', async () => {
+    const { db, legacy } = await workspace();
+    const result = ok(await cli(['--db', db, '--json', 'migrate', legacy, '--lang', 'zh-TW'], { now: NOW }));
+    const report = json<MigrationReport>(result);
+    const markdown = fs.readFileSync(report.reportFiles.markdown, 'utf8');
+    assert.match(markdown, /^# Night Pilot：舊版資料庫遷移報告$/m);
+    assert.match(markdown, /2 個提示、7 個工作、3 次執行、\d+ 筆用量記錄。/);
+    assert.ok(
+      report.warnings.every((w) => !/[\u4e00-\u9fff]/.test(w.message)),
+      'report.json warnings are English',
+    );
+    const bad = await cli(['--db', db, 'migrate', legacy, '--lang', 'fr'], { now: NOW });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--lang: "fr" is not one of en, zh-tw/);
+  });
+
   it('exits 2 for a file that is not a legacy Night Pilot database, naming it and the reason', async () => {
     const { dir, db } = await workspace();
     const notSqlite = path.join(dir, 'notes.txt');
@@ -106,6 +123,105 @@ describe('night-pilot migrate', () => {
       bad.stderr,
       /--both-days: "sometimes" is not one of pause, either, day-of-month, day-of-week/,
     );
+    assert.equal(fs.existsSync(db), false);
+  });
+
+  it('--undo says what it would lose and changes nothing without --yes; with it, the database from before comes back', async () => {
+    const { db, legacy } = await workspace();
+    ok(
+      await cli(['--db', db, 'job', 'add', '--name', 'mine', '--prompt', 'p', '--cron', '@daily'], {
+        now: NOW,
+      }),
+    );
+    const report = json<MigrationReport>(
+      ok(await cli(['--db', db, '--json', 'migrate', legacy], { now: NOW })),
+    );
+    assert.ok(report.logFiles.length > 0 && report.logFiles.every((f) => fs.existsSync(f)));
+    // After the migration: a job created and a run recorded by a scheduler.
+    const later = new Date(NOW.getTime() + 3600_000);
+    ok(
+      await cli(['--db', db, 'job', 'add', '--name', 'after', '--prompt', 'p', '--cron', '@daily'], {
+        now: later,
+      }),
+    );
+    const database = await NightPilotDatabase.open(db, { clock: () => later });
+    await database.write((tx) => {
+      const job = tx.jobs.list().find((j) => j.name === 'mine')!;
+      tx.runs.claim({
+        jobId: job.id,
+        trigger: 'schedule',
+        scheduledFor: later.toISOString(),
+        status: 'succeeded',
+      });
+    });
+    database.close();
+    const before = fileHash(db);
+
+    const refused = await cli(['--db', db, 'migrate', '--undo', report.backupFolder], { now: later });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /would lose 1 run\(s\) recorded since the migration, 1 job\(s\) created since, 0 later migration\(s\)/,
+    );
+    assert.match(refused.stderr, /Nothing was changed; run again with --yes/);
+    const dry = json<{ lost: { runs: number; jobs: number }; present: boolean }>(
+      ok(
+        await cli(['--db', db, '--json', 'migrate', '--undo', report.backupFolder, '--dry-run'], {
+          now: later,
+        }),
+      ),
+    );
+    assert.deepEqual([dry.lost.runs, dry.lost.jobs, dry.present], [1, 1, true]);
+    assert.equal(fileHash(db), before, 'nothing changed without --yes');
+
+    const undone = json<{ keptAs: string; logFilesRemoved: number }>(
+      ok(
+        await cli(['--db', db, '--json', 'migrate', '--undo', report.backupFolder, '--yes'], { now: later }),
+      ),
+    );
+    const names = json<{ name: string }[]>(
+      ok(await cli(['--db', db, '--json', 'job', 'list'], { now: later })),
+    );
+    assert.deepEqual(
+      names.map((j) => j.name),
+      ['mine'],
+    );
+    assert.equal(fileHash(undone.keptAs), before, 'the replaced database is kept as it was');
+    assert.match(path.basename(undone.keptAs), /^claude-night-pilot\.db\.before-undo-/);
+    assert.equal(undone.logFilesRemoved, report.logFiles.length);
+    assert.ok(
+      report.logFiles.every((f) => !fs.existsSync(f)),
+      "the imported runs' logs are gone",
+    );
+    // Undoing it again says the migration is not in the database any more.
+    const again = ok(
+      await cli(['--db', db, 'migrate', '--undo', report.backupFolder, '--dry-run'], { now: later }),
+    );
+    assert.match(again.stdout, /not in the database any more/);
+  });
+
+  it('a migration into a database that did not exist can be undone too: back to an empty database', async () => {
+    const { db, legacy } = await workspace();
+    const report = json<MigrationReport>(
+      ok(await cli(['--db', db, '--json', 'migrate', legacy], { now: NOW })),
+    );
+    assert.ok(report.databaseBackup, 'the empty database before the migration is in the backup');
+    ok(await cli(['--db', db, 'migrate', '--undo', report.backupFolder, '--yes'], { now: NOW }));
+    assert.deepEqual(json<unknown[]>(ok(await cli(['--db', db, '--json', 'job', 'list'], { now: NOW }))), []);
+  });
+
+  it('--undo refuses a folder that is not a backup, and FILE with --undo, naming the problem (exit 2)', async () => {
+    const { dir, db, legacy } = await workspace();
+    const notBackup = await cli(['--db', db, 'migrate', '--undo', dir, '--yes']);
+    assert.equal(notBackup.code, 2);
+    assert.ok(notBackup.stderr.includes(dir), notBackup.stderr);
+    assert.match(notBackup.stderr, /not the backup folder of a legacy migration \(it has no report\.json\)/);
+    const both = await cli(['--db', db, 'migrate', legacy, '--undo', dir]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--undo takes the backup folder, not a legacy FILE/);
+    const neither = await cli(['--db', db, 'migrate']);
+    assert.equal(neither.code, 2);
+    assert.match(neither.stderr, /missing argument FILE \(or --undo FOLDER\)/);
     assert.equal(fs.existsSync(db), false);
   });
 

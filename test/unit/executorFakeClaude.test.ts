@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Run } from '../../src/core/model';
-import { OUTPUT_TAIL_CHARS } from '../../src/scheduler/phaseRunner';
+import { OUTPUT_TAIL_CHARS } from '../../src/core/outputTail';
 import { tickAndSettle, useHarness } from './schedulerHarness';
 import type { Harness } from './schedulerHarness';
 

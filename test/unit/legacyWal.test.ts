@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NightPilotDatabase } from '../../src/storage/database';
-import { replayWal } from '../../src/storage/legacy/walReplay';
+import { openLegacySnapshot } from '../../src/storage/legacy/legacyFile';
+import { loadSqlJs } from '../../src/storage/sqlJs';
 import { SCHEMA_B, q, writeRealSqlite } from '../fixtures/legacyFixtures';
 import { fileHash } from './cliHarness';
 import { count, migrateFile, openUnified, plan } from './legacyHarness';
@@ -128,14 +129,21 @@ describe('legacy files with a -wal (written by a real SQLite)', () => {
     assert.equal(count(db, 'SELECT COUNT(*) AS n FROM prompts'), 0);
   });
 
-  it('replays frames exactly as SQLite reads them: the same bytes as the checkpointed file', () => {
+  it('replays frames exactly as SQLite reads them: the same bytes as the checkpointed file', async () => {
     const file = path.join(tmp.dir, 'claude-night-pilot.db');
     writeRealSqlite(file, { setup: [SCHEMA_B], wal: [prompt(1, 'a'), prompt(2, 'b')] });
-    const replayed = replayWal(fs.readFileSync(file), fs.readFileSync(`${file}-wal`));
+    const snapshot = openLegacySnapshot(file, await loadSqlJs());
+    let replayed: Uint8Array;
+    try {
+      // What sql.js reads as the file: the main file's image with the log's pages over it.
+      replayed = snapshot.db.export();
+    } finally {
+      snapshot.close();
+    }
     const checkpointed = path.join(tmp.dir, 'checkpointed.db');
     writeRealSqlite(checkpointed, { setup: [SCHEMA_B, prompt(1, 'a'), prompt(2, 'b')] });
     // Same content pages; the header differs only in the fields a checkpoint rewrites.
-    const a = Buffer.from(replayed.bytes);
+    const a = Buffer.from(replayed);
     const b = fs.readFileSync(checkpointed);
     assert.equal(a.length, b.length);
     const pageSize = a.readUInt16BE(16);

@@ -31,6 +31,7 @@ describe('storage: the database file', () => {
       'job_execution_processes',
       'job_runs',
       'jobs',
+      'legacy_imported_results',
       'legacy_imports',
       'legacy_migrations',
       'prompts',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { activeBlock, blocksReport } from '../../src/usage/blocks';
-import type { LocatedEntry } from '../../src/usage/transcriptStore';
+import type { LocatedEntry } from '../../src/usage/transcriptEntry';
 
 function entry(iso: string, tokens: { input?: number; output?: number } = {}): LocatedEntry {
   return {

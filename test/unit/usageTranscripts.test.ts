@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { blocksReport } from '../../src/usage/blocks';
 import { dailyReport, sessionReport, projectReport, reportTotals } from '../../src/usage/reports';
-import { claudeConfigDirs } from '../../src/usage/transcriptFiles';
+import type { LocatedEntry } from '../../src/usage/transcriptEntry';
+import { entryTokens, parseTranscriptLine } from '../../src/usage/transcriptEntry';
+import { claudeConfigDirs, listTranscriptFiles } from '../../src/usage/transcriptFiles';
 import { TranscriptStore } from '../../src/usage/transcriptStore';
 import { makeTempDir } from '../fixtures/claudeEnv';
 import type { AssistantLine } from '../fixtures/transcripts';
@@ -147,7 +150,11 @@ describe('usage: Claude Code transcripts', () => {
     await store.refresh();
     assert.equal(store.entries().length, 1);
     store.saveCache();
-    assert.equal((JSON.parse(fs.readFileSync(cache, 'utf8')) as { version: number }).version, 1);
+    // The rebuilt cache serves the next process: nothing is read again.
+    const next = new TranscriptStore([dir], cache);
+    const stats = await next.refresh();
+    assert.deepEqual([stats.filesRead, stats.bytesRead], [0, 0]);
+    assert.deepEqual(next.entries(), store.entries());
   });
 
   it('groups sessions and projects by folder and session id', async () => {
@@ -179,6 +186,72 @@ describe('usage: Claude Code transcripts', () => {
     assert.equal(reportTotals(sessions).inputTokens, 300);
   });
 
+  it('keeps the entries reading every streamed copy would keep, in files and time order', async () => {
+    // Copies of a message with their own times (the first copy earliest), a copy of a message in
+    // a second file (a resumed session copies its history), ties, and a run split by a refresh.
+    const at = (s: number) => new Date(Date.parse('2026-11-20T10:00:00.000Z') + s).toISOString();
+    const copy = (id: string, ms: number, output: number, extra: Partial<AssistantLine> = {}) =>
+      assistantLine({ ...base, messageId: id, requestId: `r_${id}`, timestamp: at(ms), output, ...extra });
+    write([
+      copy('m1', 100, 1),
+      copy('m1', 900, 5),
+      copy('m1', 950, 5, { input: 1, cacheRead: 4 }),
+      // A tie (the same tokens, split otherwise): the first copy stays.
+      copy('m5', 1000, 4),
+      copy('m5', 1100, 4, { input: 96, cacheRead: 4 }),
+      copy('m2', 2000, 3),
+    ]);
+    const second = path.join(dir, 'projects', '-home-dev-app', 'bbbbbbbb-2222-4333-8444-555555555555.jsonl');
+    fs.writeFileSync(second, `${[copy('m0', 500, 2), copy('m1', 600, 9), copy('m3', 700, 1)].join('\n')}\n`);
+    const cache = path.join(dir, 'cache.json');
+    const store = new TranscriptStore([dir], cache);
+    await store.refresh();
+    const check = () => {
+      for (const order of ['files', 'time'] as const)
+        assert.deepEqual(store.entries(order), everyCopy(dir, order), order);
+    };
+    check();
+    // The run of m2 goes on after a refresh, with a copy that has more tokens.
+    append([copy('m2', 2100, 7), copy('m4', 2200, 1)]);
+    await store.refresh();
+    check();
+    store.saveCache();
+    const next = new TranscriptStore([dir], cache);
+    await next.refresh();
+    for (const order of ['files', 'time'] as const)
+      assert.deepEqual(next.entries(order), everyCopy(dir, order));
+    // The files' order by time comes from the earliest copy: m1's first copy at .100 puts the
+    // first file before the second (.500), so m1 is kept where the first file has it.
+    assert.deepEqual(
+      store.entries('time').map((e) => [e.key, e.outputTokens]),
+      [
+        ['m1:r_m1', 9],
+        ['m5:r_m5', 4],
+        ['m2:r_m2', 7],
+        ['m4:r_m4', 1],
+        ['m0:r_m0', 2],
+        ['m3:r_m3', 1],
+      ],
+    );
+  });
+
+  it('orders a session of 150,000 messages by time for the blocks report', async function () {
+    this.timeout(60_000);
+    // A long agent session: more entries in one file than fit in a call's arguments.
+    const lines = Array.from(
+      { length: 150_000 },
+      (_, i) =>
+        `{"timestamp":"2026-11-20T10:00:00Z","message":{"id":"m${i}","usage":{"input_tokens":1,"output_tokens":2}}}`,
+    );
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const store = new TranscriptStore([dir]);
+    await store.refresh();
+    const byTime = store.entries('time');
+    assert.equal(byTime.length, 150_000);
+    const blocks = blocksReport(byTime, options, new Date('2026-11-20T11:00:00Z'));
+    assert.equal(blocks[0]!.tokenCounts.outputTokens, 300_000);
+  });
+
   it('finds the config folders from CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude', () => {
     const home = makeTempDir('home');
     try {
@@ -194,3 +267,35 @@ describe('usage: Claude Code transcripts', () => {
     }
   });
 });
+
+/**
+ * What the store did before it kept runs of copies as one: every copy of every file, read with
+ * JSON.parse, then deduplicated as TranscriptStore.entries() does.
+ */
+function everyCopy(dir: string, order: 'files' | 'time'): LocatedEntry[] {
+  let files = listTranscriptFiles([dir]).map((f) => {
+    const entries = fs
+      .readFileSync(f.path, 'utf8')
+      .split('\n')
+      .map((line) => parseTranscriptLine(line.replace(/^[ \t\r]+|[ \t\r]+$/g, ''), f.rel))
+      .filter((e): e is LocatedEntry => e !== null);
+    return {
+      path: f.path,
+      entries,
+      first: entries.length === 0 ? Infinity : Math.min(...entries.map((e) => e.ts)),
+    };
+  });
+  if (order === 'time') files = files.sort((a, b) => a.first - b.first || (a.path < b.path ? -1 : 1));
+  const out: LocatedEntry[] = [];
+  const byKey = new Map<string, number>();
+  for (const f of files) {
+    for (const e of f.entries) {
+      const seen = e.key === null ? undefined : byKey.get(e.key);
+      if (seen === undefined) {
+        if (e.key !== null) byKey.set(e.key, out.length);
+        out.push(e);
+      } else if (entryTokens(e) > entryTokens(out[seen]!)) out[seen] = e;
+    }
+  }
+  return out;
+}

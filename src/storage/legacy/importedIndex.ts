@@ -1,5 +1,7 @@
-// What earlier migrations already imported (the legacy_imports table of migration 2), read once
-// per preview so that the plan can tell new rows from rows a previous run brought in.
+// What earlier migrations already imported, read once per preview so that the plan can tell new
+// rows from rows a previous run brought in: legacy_imports (migration 2) for prompts, jobs and
+// running totals, with the rows they became; legacy_imported_results (a later migration, see
+// ../migrations.ts) for results, a key each and nothing more.
 
 import type { TokenCounts } from '../../core/model';
 import type { Sql } from '../sql';
@@ -10,9 +12,19 @@ export interface ImportedTarget {
   targetId: string;
 }
 
+/**
+ * The provenance key of a result: the first 8 bytes (16 hex digits) of its fingerprint, which
+ * hashes its table, id, job, time and content.
+ */
+export function resultKey(fingerprint: string): string {
+  return fingerprint.slice(0, 16);
+}
+
 export interface ImportedIndex {
   /** Where the legacy row with this identity went, when an earlier migration imported it. */
   target(table: string, id: string, fingerprint: string): ImportedTarget | undefined;
+  /** Whether an earlier migration imported the result with this fingerprint. */
+  hasResult(fingerprint: string): boolean;
   /** The tokens and cost earlier migrations imported for a running-total row (any of its versions). */
   previousTotals(table: string, id: string): TokenCounts & { costUsd: number };
   /** The scheduled_for of the runs a job has, so imported runs never collide with them. */
@@ -42,8 +54,16 @@ export function readImportedIndex(sql: Sql, tables: readonly string[]): Imported
       stmt.free();
     }
   }
+  const results = new Set<string>();
+  const keys = sql.db.prepare('SELECT lower(hex(key)) FROM legacy_imported_results');
+  try {
+    while (keys.step()) results.add(String(keys.get()[0]));
+  } finally {
+    keys.free();
+  }
   return {
     target: (table, id, fingerprint) => map.get(key(table, id, fingerprint)),
+    hasResult: (fingerprint) => results.has(resultKey(fingerprint)),
     previousTotals(table, id) {
       const row = sql.get(
         `SELECT SUM(u.input_tokens) AS i, SUM(u.output_tokens) AS o, SUM(u.cache_creation_tokens) AS cc,

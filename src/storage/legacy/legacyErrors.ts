@@ -12,3 +12,14 @@ export class LegacySourceError extends Error {
     this.name = 'LegacySourceError';
   }
 }
+
+/** A folder given to undo a migration that cannot be used: not a backup, no copy, another database. */
+export class LegacyUndoError extends Error {
+  constructor(
+    readonly folder: string,
+    readonly reason: string,
+  ) {
+    super(`Cannot undo the migration backed up in ${folder}: ${reason}`);
+    this.name = 'LegacyUndoError';
+  }
+}

@@ -1,15 +1,18 @@
 // Reads a legacy database file without ever writing to it: the main file and its -wal are read
-// into memory, the committed part of the log is replayed onto the copy (walReplay.ts), and sql.js
-// opens the copy. The source files are never opened for writing, so they cannot change.
+// into memory, and sql.js opens an image of the main file's bytes (fileImage.ts) with the
+// committed pages of the log written over it (walReplay.ts). The bytes are not copied again: a
+// 60 MB file with its log costs its own size in memory, not three times that. The source files
+// are never opened for writing, so they cannot change.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { imageProblem } from '../databaseImage';
+import { FileImage } from '../fileImage';
 import { LegacySourceError } from './legacyErrors';
 import type { WalSummary } from './walReplay';
-import { WalFormatError, replayWal } from './walReplay';
+import { WalFormatError, replayWal, rollbackHeader } from './walReplay';
 import { errorMessage } from '../../core/errorMessage';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -86,32 +89,43 @@ export function openLegacySnapshot(filePath: string, SQL: SqlJsStatic): LegacySn
     if (problem !== null) fail(problem);
   }
 
-  let bytes: Uint8Array = main;
   let wal: WalSummary | null = null;
+  const image = FileImage.fromBytes(main);
   if (walBytes !== null) {
     try {
       const replayed = replayWal(main, walBytes);
-      bytes = replayed.bytes;
+      const pageSize = replayed.summary.pageSize;
+      for (const page of replayed.pages) image.write(page.bytes, (page.pageNumber - 1) * pageSize);
       wal = replayed.summary;
     } catch (err) {
+      image.close();
       if (!(err instanceof WalFormatError)) throw err;
       fail(
         `${path.basename(file)}-wal beside it cannot be read: ${err.message}. Its rows cannot be checked, so ` +
           'nothing is migrated; open the database once with the old app or sqlite3 to fold the log into the file',
       );
     }
-  } else {
-    bytes = new Uint8Array(main);
   }
-  const problem = imageProblem(bytes.subarray(0, 100), bytes.length);
-  if (problem !== null) fail(wal ? `${problem} (after applying its -wal)` : problem);
+  if (image.size >= 100) image.write(rollbackHeader(image.read(0, 100), wal?.databasePages ?? 0), 0);
+  const size = wal !== null && wal.databasePages > 0 ? wal.databasePages * wal.pageSize : image.size;
+  const problem = imageProblem(new Uint8Array(image.read(0, 100)), size);
+  if (problem !== null) {
+    image.close();
+    fail(wal ? `${problem} (after applying its -wal)` : problem);
+  }
 
   let db: Database | undefined;
   try {
-    db = new SQL.Database(bytes);
+    db = new SQL.Database(image.sqlJsInput());
+    // A sql.js that copies its input instead of adopting the image (see FileImage) gets the bytes.
+    if (!image.adopted) {
+      db.close();
+      db = new SQL.Database(new Uint8Array(image.read(0, image.size)));
+    }
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (err) {
     db?.close();
+    image.close();
     return fail(`SQLite cannot read it: ${errorMessage(err)}`);
   }
   const hash = crypto.createHash('sha256').update(main);
@@ -124,6 +138,9 @@ export function openLegacySnapshot(filePath: string, SQL: SqlJsStatic): LegacySn
     mainBytes: main.length,
     wal,
     db: opened,
-    close: () => opened.close(),
+    close: () => {
+      opened.close();
+      image.close();
+    },
   };
 }

@@ -1,12 +1,17 @@
 // Writes a migration plan into the unified database inside ONE transaction (the caller's
 // NightPilotDatabase.write): prompts and jobs through their repositories, the history (runs,
-// their execution processes, usage) with prepared statements, and for every legacy row its
-// provenance, so that the next migration of the same rows imports nothing.
+// their execution processes, usage) with prepared statements, each run's whole content into its
+// job's log file, and for every legacy row its provenance, so that the next migration of the same
+// rows imports nothing.
 
 import type { Statement } from 'sql.js';
 import type { Tx } from '../database';
 import { StorageError } from '../errors';
-import { runDetail } from './legacyRunPlan';
+import { resultKey } from './importedIndex';
+import type { LegacyContents } from './legacyContents';
+import type { LegacyRunLogs } from './legacyRunLogs';
+import { runDetail, timeOrderedUuid } from './legacyRunPlan';
+import { RowBatch } from './rowBatch';
 import type { MigrationPlan, PlannedJob, PlannedPrompt, PlannedUsage } from './legacyTypes';
 
 export interface ImportCounts {
@@ -26,9 +31,11 @@ export interface ImportResult {
 export interface ImportOptions {
   migrationId: string;
   backupFolder: string;
-  /** Run id -> the log file holding the whole content (written before the transaction). */
-  logFiles: ReadonlyMap<string, string>;
   startedAt: string;
+  /** The results' contents, read as their runs are written. */
+  contents: LegacyContents;
+  /** The log files the whole contents go to; made durable before the transaction ends. */
+  logs: LegacyRunLogs;
 }
 
 /**
@@ -43,8 +50,8 @@ const LONG_TEXT = 64;
 
 const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** SQLite's page cache during the import, in KiB (negative: a size, not a page count). */
-const IMPORT_CACHE_KIB = -262144;
+/** Runs written per statement (with their processes and usage records). */
+const ROWS_PER_STATEMENT = 32;
 
 /** Rows imported meanwhile by another migration make the plan stale: checked inside the write. */
 export class StalePlanError extends StorageError {}
@@ -60,10 +67,13 @@ function withStatement<T>(tx: Tx, sql: string, fn: (stmt: Statement) => T): T {
 
 export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions): ImportResult {
   const now = tx.now();
+  const planTime = new Date(plan.createdAt);
   const counts: ImportCounts = { prompts: 0, jobs: 0, runs: 0, usageRecords: 0 };
   const promptIds = new Map<PlannedPrompt, string>();
   const jobIds = new Map<PlannedJob, string>();
   assertPlanCurrent(tx, plan);
+  // A write may be rehearsed on a scratch database first (the CLI store): start from no files.
+  options.logs.remove();
   // The migration row first: every provenance row refers to it.
   tx.sql.run(
     `INSERT INTO legacy_migrations (id, source_path, source_file_hash, backup_folder, started_at, finished_at, summary)
@@ -77,10 +87,6 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
       now,
     ],
   );
-  // A large cache keeps SQLite from writing the same pages out again and again in a transaction
-  // of 200,000 rows; the default comes back afterwards.
-  const cacheSize = Number(tx.sql.db.exec('PRAGMA cache_size')[0]?.values[0]?.[0] ?? -2000);
-  tx.sql.db.exec(`PRAGMA cache_size = ${IMPORT_CACHE_KIB}`);
   // Secondary indexes are rebuilt once at the end: building one from sorted keys costs a fraction of
   // 50,000 inserts at random places. Read from the schema itself, so they come back exactly as
   // the migrations defined them; UNIQUE and PRIMARY KEY constraints stay in force throughout.
@@ -95,6 +101,8 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
   );
   const remember = (key: { table: string; id: string; fingerprint: string }, table: string, id: string) =>
     provenance.run([key.table, key.id, key.fingerprint, options.migrationId, table, id]);
+  const failures = new Map<string, number>();
+  const keys: string[] = [];
   try {
     const promptId = (prompt: PlannedPrompt): string => {
       const known = prompt.targetId ?? promptIds.get(prompt);
@@ -106,11 +114,6 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
       return inserted.id;
     };
     for (const prompt of plan.prompts) if (prompt.action === 'import') promptId(prompt);
-
-    const failures = new Map<PlannedJob, number>();
-    for (const run of plan.runs) {
-      if (runDetail(run).status === 'failed') failures.set(run.job, (failures.get(run.job) ?? 0) + 1);
-    }
 
     const jobId = (job: PlannedJob): string => {
       const known = job.targetId ?? jobIds.get(job);
@@ -127,11 +130,7 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
         nextRunTime: job.nextRunTime,
       });
       if (job.executionCount > 0 || job.lastRunTime !== null) {
-        tx.jobs.update(inserted.id, {
-          executionCount: job.executionCount,
-          failureCount: failures.get(job) ?? 0,
-          lastRunTime: job.lastRunTime,
-        });
+        tx.jobs.update(inserted.id, { executionCount: job.executionCount, lastRunTime: job.lastRunTime });
       }
       jobIds.set(job, inserted.id);
       remember(job.key, 'jobs', inserted.id);
@@ -140,94 +139,135 @@ export function importPlan(tx: Tx, plan: MigrationPlan, options: ImportOptions):
     };
     for (const job of plan.jobs) if (job.action === 'import') jobId(job);
 
-    withStatement(
-      tx,
+    const runs = new RowBatch(
+      tx.sql.db,
       `INSERT INTO job_runs (id, job_id, trigger, scheduled_for, attempt, status, started_at, ended_at, owner,
-         heartbeat_at, session_id, error, resume_at, cancel_requested, created_at)
-       VALUES (?, ?, ?, ?, 1, ?, ?, ?, NULL, NULL, ?, CAST(? AS TEXT), NULL, 0, ?)`,
-      (runStmt) =>
-        withStatement(
-          tx,
-          `INSERT INTO job_execution_processes (id, run_id, job_id, process_type, status, start_time, end_time,
-             exit_code, output_tail, log_file, error_message)
-           VALUES (?, ?, ?, 'execution', ?, ?, ?, NULL, CAST(? AS TEXT), ?, CAST(? AS TEXT))`,
-          (processStmt) =>
-            withStatement(
-              tx,
-              `INSERT INTO usage_records (id, run_id, job_id, session_id, model, input_tokens, output_tokens,
-                 cache_creation_tokens, cache_read_tokens, cost_usd, cost_source, recorded_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?)`,
-              (usageStmt) => {
-                const usage = (
-                  u: PlannedUsage,
-                  runId: string | null,
-                  job: string | null,
-                  session: string | null,
-                  at: string,
-                ) => {
-                  usageStmt.run([
-                    u.id,
-                    runId,
-                    job,
-                    session,
-                    u.model,
-                    u.inputTokens,
-                    u.outputTokens,
-                    u.cacheCreationTokens,
-                    u.cacheReadTokens,
-                    u.costUsd,
-                    at,
-                  ]);
-                  counts.usageRecords++;
-                };
-                for (const run of plan.runs) {
-                  const job = jobId(run.job);
-                  const d = runDetail(run);
-                  runStmt.run([
-                    run.runId,
-                    job,
-                    run.trigger,
-                    run.scheduledFor,
-                    d.status,
-                    d.startedAt,
-                    d.endedAt,
-                    d.sessionId,
-                    longText(d.error),
-                    run.scheduledFor,
-                  ]);
-                  processStmt.run([
-                    run.processId,
-                    run.runId,
-                    job,
-                    d.processStatus,
-                    d.startedAt,
-                    d.endedAt,
-                    longText(d.outputTail),
-                    options.logFiles.get(run.runId) ?? null,
-                    longText(d.status === 'succeeded' ? null : d.error),
-                  ]);
-                  for (const u of d.usage) usage(u, run.runId, job, d.sessionId, d.endedAt);
-                  remember(run.key, 'job_runs', run.runId);
-                  counts.runs++;
-                }
-                for (const totals of plan.totals) {
-                  usage(totals.usage, null, null, null, totals.at);
-                  remember(totals.key, 'usage_records', totals.usage.id);
-                }
-              },
-            ),
-        ),
+         heartbeat_at, session_id, error, resume_at, cancel_requested, created_at) VALUES`,
+      '(?, ?, ?, ?, 1, ?, ?, ?, NULL, NULL, ?, CAST(? AS TEXT), NULL, 0, ?)',
     );
+    const processes = new RowBatch(
+      tx.sql.db,
+      `INSERT INTO job_execution_processes (id, run_id, job_id, process_type, status, start_time, end_time,
+         exit_code, output_tail, log_file, error_message) VALUES`,
+      "(?, ?, ?, 'execution', ?, ?, ?, NULL, CAST(? AS TEXT), ?, CAST(? AS TEXT))",
+    );
+    const usage = new RowBatch(
+      tx.sql.db,
+      `INSERT INTO usage_records (id, run_id, job_id, session_id, model, input_tokens, output_tokens,
+         cache_creation_tokens, cache_read_tokens, cost_usd, cost_source, recorded_at) VALUES`,
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', ?)",
+    );
+    // Runs before their processes and usage: the foreign keys are checked row by row.
+    const flush = () => {
+      runs.flush();
+      processes.flush();
+      usage.flush();
+    };
+    const addUsage = (
+      u: PlannedUsage,
+      runId: string | null,
+      job: string | null,
+      session: string | null,
+      at: string,
+    ) => {
+      usage.add([
+        u.id,
+        runId,
+        job,
+        session,
+        u.model,
+        u.inputTokens,
+        u.outputTokens,
+        u.cacheCreationTokens,
+        u.cacheReadTokens,
+        u.costUsd,
+        at,
+      ]);
+      counts.usageRecords++;
+    };
+    try {
+      for (const run of plan.runs) {
+        // Ids are given here, not in the plan: a preview needs none (100,000 UUIDs less to make), and
+        // every attempt gets its own (a write may be rehearsed first). Verify finds the run by them.
+        run.runId = timeOrderedUuid(run.at);
+        run.processId = timeOrderedUuid(run.at);
+        const job = jobId(run.job);
+        const content = options.contents.of(run.result);
+        const d = runDetail(run, content, planTime);
+        if (d.status === 'failed') failures.set(job, (failures.get(job) ?? 0) + 1);
+        const logFile =
+          content === ''
+            ? null
+            : options.logs.append(
+                job,
+                `${run.scheduledFor} · ${run.source.table} #${run.source.id} · run ${run.runId}`,
+                content,
+              );
+        runs.add([
+          run.runId,
+          job,
+          run.trigger,
+          run.scheduledFor,
+          d.status,
+          d.startedAt,
+          d.endedAt,
+          d.sessionId,
+          longText(d.error),
+          run.scheduledFor,
+        ]);
+        processes.add([
+          run.processId,
+          run.runId,
+          job,
+          d.processStatus,
+          d.startedAt,
+          d.endedAt,
+          longText(d.outputTail),
+          logFile,
+          longText(d.status === 'succeeded' ? null : d.error),
+        ]);
+        for (const u of d.usage) addUsage(u, run.runId, job, d.sessionId, d.endedAt);
+        keys.push(resultKey(run.key.fingerprint));
+        counts.runs++;
+        if (runs.size === ROWS_PER_STATEMENT) flush();
+      }
+      for (const totals of plan.totals) {
+        addUsage(totals.usage, null, null, null, totals.at);
+        remember(totals.key, 'usage_records', totals.usage.id);
+      }
+      flush();
+    } finally {
+      runs.free();
+      processes.free();
+      usage.free();
+    }
   } finally {
     provenance.free();
   }
+  rememberResults(tx, keys);
   for (const index of indexes) tx.sql.db.exec(String(index.sql));
-  tx.sql.db.exec(`PRAGMA cache_size = ${cacheSize}`);
+  for (const [job, failed] of failures) tx.jobs.update(job, { failureCount: failed });
   tx.sql.run('UPDATE legacy_migrations SET summary = ? WHERE id = ?', [
     JSON.stringify(counts),
     options.migrationId,
   ]);
+  // The rows about to be saved name these files: they are on disk first.
+  options.logs.finish();
   return { counts, promptIds, jobIds };
+}
+
+/**
+ * The provenance keys of the imported results, in one statement: sorted, they are appended to the
+ * key index instead of inserted at random places, and one bound blob replaces 50,000 bindings.
+ */
+function rememberResults(tx: Tx, keys: string[]): void {
+  if (keys.length === 0) return;
+  keys.sort();
+  tx.sql.run(
+    `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
+     INSERT OR IGNORE INTO legacy_imported_results (key) SELECT substr(?, i * 8 + 1, 8) FROM n`,
+    [keys.length, Buffer.from(keys.join(''), 'hex')],
+  );
 }
 
 /** Fails when a row the plan would import has been imported since the plan was made. */
@@ -236,8 +276,10 @@ function assertPlanCurrent(tx: Tx, plan: MigrationPlan): void {
     ...plan.prompts.filter((p) => p.action === 'import').map((p) => p.key),
     ...plan.jobs.filter((j) => j.action === 'import').map((j) => j.key),
   ];
-  const first = plan.runs[0]?.key;
-  if (first) keys.push(first);
+  const stale = (key: { table: string; id: string }) =>
+    new StalePlanError(
+      `${key.table} #${key.id} was imported by another migration after this preview was made; preview again`,
+    );
   withStatement(
     tx,
     'SELECT 1 FROM legacy_imports WHERE source_table = ? AND source_id = ? AND fingerprint = ?',
@@ -246,12 +288,15 @@ function assertPlanCurrent(tx: Tx, plan: MigrationPlan): void {
         stmt.bind([key.table, key.id, key.fingerprint]);
         const found = stmt.step();
         stmt.reset();
-        if (found) {
-          throw new StalePlanError(
-            `${key.table} #${key.id} was imported by another migration after this preview was made; preview again`,
-          );
-        }
+        if (found) throw stale(key);
       }
     },
   );
+  const first = plan.runs[0]?.key;
+  if (first) {
+    const found = tx.sql.get('SELECT 1 AS found FROM legacy_imported_results WHERE key = ?', [
+      Buffer.from(resultKey(first.fingerprint), 'hex'),
+    ]);
+    if (found) throw stale(first);
+  }
 }

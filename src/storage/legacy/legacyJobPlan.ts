@@ -8,6 +8,7 @@ import { MAX_RETRY_ATTEMPTS, validateRetryConfig } from '../../core/retry';
 import { validateTimeZone } from '../../core/timeZone';
 import { validateCron } from '../../core/cron';
 import type { ImportedIndex } from './importedIndex';
+import { skipReasonText, skippedRows } from './legacyReasons';
 import type { LegacyJob, LegacyRows, SourceRef } from './legacyRows';
 import { fingerprint } from './legacyRows';
 import type { ScheduleReading } from './legacySchedule';
@@ -220,7 +221,8 @@ export function planJobs(ctx: JobPlanContext): JobPlanResult {
       planned.flags.push('orphanJobs');
       if (ctx.decisions.orphans === 'skip') {
         planned.action = planned.action === 'already' ? 'already' : 'skip';
-        planned.skipReason = `its prompt #${job.prompt.ref.id} does not exist (deleted in the old app)`;
+        planned.skipWhy = { key: 'promptDeleted' };
+        planned.skipReason = skipReasonText(planned.skipWhy, 'en');
         if (planned.action === 'skip') orphanSkips.push(job.ref.id);
       } else {
         planned.prompt = missingPrompt(job.prompt.ref);
@@ -236,22 +238,14 @@ export function planJobs(ctx: JobPlanContext): JobPlanResult {
   }
   if (orphanSkips.length > 0) {
     const table = ctx.rows.jobs.find((j) => orphanSkips.includes(j.ref.id))?.ref.table ?? 'jobs';
-    ctx.skipped.push({
-      table,
-      ids: orphanSkips,
-      count: orphanSkips.length,
-      reason: 'its prompt does not exist (deleted in the old app); skipped by your choice',
-    });
+    ctx.skipped.push(skippedRows(table, orphanSkips, orphanSkips.length, { key: 'promptDeleted' }));
   }
   for (const [copy, original] of copies) {
     const target = jobsByRef.get(refKey(original.ref));
     if (target) jobsByRef.set(refKey(copy.ref), target);
-    ctx.skipped.push({
-      table: copy.ref.table,
-      ids: [copy.ref.id],
-      count: 1,
-      reason: `a copy of ${label(original.ref)} made by the old app's unification script, which lost its schedule; imported from the original`,
-    });
+    ctx.skipped.push(
+      skippedRows(copy.ref.table, [copy.ref.id], 1, { key: 'copyOf', original: label(original.ref) }),
+    );
   }
   return { prompts, jobs, jobsByRef };
 }
@@ -299,6 +293,7 @@ function planOneJob(
     action: 'import',
     targetId: null,
     skipReason: null,
+    skipWhy: null,
     prompt,
     name,
     cronExpression: outcome.cron,

@@ -7,18 +7,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import type { Tx } from '../database';
-import { writeFileDurably } from '../durableFile';
 import { readImportedIndex } from './importedIndex';
 import { backUp, DATABASE_BEFORE } from './legacyBackup';
+import { LegacyContents } from './legacyContents';
 import { LegacySourceError } from './legacyErrors';
 import type { LegacySnapshot } from './legacyFile';
 import { openLegacySnapshot } from './legacyFile';
 import type { ImportCounts } from './legacyImport';
 import { importPlan } from './legacyImport';
 import { buildPlan, previewOf } from './legacyPlan';
+import type { ReportLanguage } from './legacyReasons';
 import type { LegacyRows } from './legacyRows';
 import { readLegacyRows } from './legacyRows';
-import { runDetail } from './legacyRunPlan';
+import { LegacyRunLogs } from './legacyRunLogs';
 import type { MigrationReport } from './legacyReport';
 import { migratedJobs, writeReport } from './legacyReport';
 import type { DetectedTable } from './legacySchema';
@@ -42,15 +43,22 @@ export interface MigrateOptions {
   now?: () => Date;
   /** Told as each step starts (the wizard's progress). */
   onStep?: (step: MigrationStep) => void;
+  /** The language of report.md (report.json has none); English by default. */
+  language?: ReportLanguage;
 }
 
 /** An opened legacy file: what it holds, read once; close it when done. */
 export class LegacySource {
+  /** The results' contents, read from the file's copy when a step needs them. */
+  readonly contents: LegacyContents;
+
   private constructor(
     readonly snapshot: LegacySnapshot,
     readonly tables: DetectedTable[],
     readonly rows: LegacyRows,
-  ) {}
+  ) {
+    this.contents = new LegacyContents(snapshot.db, tables);
+  }
 
   /**
    * Reads `file` (never writing to it). Throws LegacySourceError when it is not a legacy Night
@@ -84,6 +92,7 @@ export class LegacySource {
   }
 
   close(): void {
+    this.contents.close();
     this.snapshot.close();
   }
 }
@@ -101,6 +110,7 @@ export async function planMigration(
       snapshot: source.snapshot,
       tables: source.tables,
       rows: source.rows,
+      contents: source.contents,
       index: readImportedIndex(tx.sql, provenanceTables(source)),
       decisions: { ...DEFAULT_DECISIONS, ...decisions },
       now,
@@ -119,10 +129,10 @@ export function previewMigration(plan: MigrationPlan): MigrationPreview {
 }
 
 /**
- * Carries out `plan`: backs up the source and the database, writes the long result contents to
- * log files, imports everything in one transaction, verifies it and writes the report into the
- * backup folder. On any failure before the import committed, the backup folder and the log files
- * are removed again and nothing in the database changed.
+ * Carries out `plan`: backs up the source and the database, imports everything in one transaction
+ * (each run's whole content into its job's log file beside the database), verifies it and writes
+ * the report into the backup folder. On any failure before the import committed, the backup folder
+ * and the log files are removed again and nothing in the database changed.
  */
 export async function migrate(
   plan: MigrationPlan,
@@ -135,55 +145,52 @@ export async function migrate(
   const migrationId = crypto.randomUUID();
   options.onStep?.('backup');
   const backup = backUp(target.databasePath, plan.source, startedAt);
-  const logDir = path.join(path.dirname(target.databasePath), 'logs', `legacy-${migrationId}`);
+  const logs = new LegacyRunLogs(target.databasePath, migrationId);
   let imported: ImportCounts;
   try {
-    const logFiles = new Map<string, string>();
-    for (const run of plan.runs) {
-      const content = runDetail(run).fullContent;
-      if (content === null) continue;
-      fs.mkdirSync(logDir, { recursive: true });
-      const file = path.join(logDir, `${run.runId}.log`);
-      writeFileDurably(file, Buffer.from(content, 'utf8'));
-      logFiles.set(run.runId, file);
-    }
     options.onStep?.('import');
     const result = await target.write((tx) =>
       importPlan(tx, plan, {
         migrationId,
         backupFolder: backup.folder,
-        logFiles,
         startedAt: startedAt.toISOString(),
+        contents: source.contents,
+        logs,
       }),
     );
     imported = result.counts;
     for (const [prompt, id] of result.promptIds) prompt.targetId = id;
     for (const [job, id] of result.jobIds) job.targetId = id;
   } catch (err) {
-    fs.rmSync(logDir, { recursive: true, force: true });
+    logs.remove();
     fs.rmSync(backup.folder, { recursive: true, force: true });
     throw err;
   }
   options.onStep?.('verify');
-  const verify = await target.read((tx) => verifyMigration(tx, plan, source.rows));
+  const verify = await target.read((tx) => verifyMigration(tx, plan, source.rows, source.contents));
   options.onStep?.('report');
   const databaseBackup = backup.files.find((f) => path.basename(f) === DATABASE_BEFORE) ?? null;
-  return writeReport({
-    migrationId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: now().toISOString(),
-    source: plan.source,
-    database: target.databasePath,
-    backupFolder: backup.folder,
-    databaseBackup,
-    decisions: plan.decisions,
-    imported,
-    tables: plan.tables,
-    jobs: migratedJobs(plan),
-    skipped: plan.skipped,
-    warnings: plan.warnings,
-    verify,
-  });
+  return writeReport(
+    {
+      migrationId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      source: plan.source,
+      database: target.databasePath,
+      backupFolder: backup.folder,
+      databaseBackup,
+      logFiles: [...logs.files],
+      decisions: plan.decisions,
+      localZone: plan.localZone,
+      imported,
+      tables: plan.tables,
+      jobs: migratedJobs(plan),
+      skipped: plan.skipped,
+      warnings: plan.warnings,
+      verify,
+    },
+    options.language ?? 'en',
+  );
 }
 
 /** The legacy files this database already migrated (by path and by hash), for the activation offer. */

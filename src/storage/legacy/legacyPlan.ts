@@ -3,6 +3,8 @@
 // shows it; the import writes exactly it.
 
 import type { ImportedIndex } from './importedIndex';
+import type { LegacyContents } from './legacyContents';
+import { skippedRows, tableNoteText } from './legacyReasons';
 import type { LegacySnapshot } from './legacyFile';
 import { planJobs } from './legacyJobPlan';
 import type { LegacyRows } from './legacyRows';
@@ -25,6 +27,7 @@ export interface PlanInput {
   snapshot: LegacySnapshot;
   tables: DetectedTable[];
   rows: LegacyRows;
+  contents: LegacyContents;
   index: ImportedIndex;
   decisions: MigrationDecisions;
   now: Date;
@@ -34,11 +37,12 @@ export interface PlanInput {
 const MAX_ITEMS = 20;
 
 export function buildPlan(input: PlanInput): MigrationPlan {
-  const { snapshot, tables, rows, index, decisions, now, localZone } = input;
+  const { snapshot, tables, rows, contents, index, decisions, now, localZone } = input;
   const skipped: SkippedRows[] = [];
   const jobPlan = planJobs({ rows, decisions, index, now, localZone, sourcePath: snapshot.path, skipped });
   const runPlan = planRuns({
     rows,
+    contents,
     decisions,
     index,
     now,
@@ -50,7 +54,7 @@ export function buildPlan(input: PlanInput): MigrationPlan {
   });
   for (const t of tables) {
     if (MIGRATED_ROLES.has(t.role)) continue;
-    skipped.push({ table: t.name, ids: null, count: t.rows, reason: t.note ?? 'not a table of the old app' });
+    skipped.push(skippedRows(t.name, null, t.rows, { key: 'table', note: t.note ?? { key: 'notOldApp' } }));
   }
 
   const already = new Map(runPlan.alreadyImported);
@@ -76,7 +80,8 @@ export function buildPlan(input: PlanInput): MigrationPlan {
     toImport: toImport.get(t.name) ?? 0,
     alreadyImported: already.get(t.name) ?? 0,
     skipped: skippedCount.get(t.name) ?? 0,
-    note: t.note,
+    note: t.note === null ? null : tableNoteText(t.note, 'en'),
+    why: t.note,
   }));
   const generations = [
     ...new Set(tables.map((t) => t.generation).filter((g): g is Generation => g !== null)),
@@ -139,10 +144,11 @@ function collectWarnings(
   for (const item of orphanResults) note('orphanResults', item);
   for (const item of unfinished) note('unfinishedRuns', item);
   for (const s of plan.skipped) {
-    if (s.reason.startsWith('a copy of')) note('copyOfNewer', `${s.table} #${s.ids?.[0] ?? ''}`);
+    if (s.why.key === 'copyOf') note('copyOfNewer', `${s.table} #${s.ids?.[0] ?? ''}`);
   }
   for (const t of tables) {
-    if (t.role === 'unknown' || t.role === 'unreadable') note('skippedTables', `${t.name}: ${t.note ?? ''}`);
+    if (t.role === 'unknown' || t.role === 'unreadable')
+      note('skippedTables', `${t.name}: ${t.note === null ? '' : tableNoteText(t.note, 'en')}`);
   }
   const wal = plan.source.wal;
   if (wal && (wal.uncommittedFrames > 0 || wal.ignoredBytes > 0)) {

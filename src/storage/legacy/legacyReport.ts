@@ -4,6 +4,9 @@
 import path from 'node:path';
 import { writeFileDurably } from '../durableFile';
 import type { ImportCounts } from './legacyImport';
+import type { ReportLanguage, SkipReason } from './legacyReasons';
+import { pausedText, skipReasonText, walEndText } from './legacyReasons';
+import { REPORT_TEXT } from './legacyReportText';
 import type {
   MigrationDecisions,
   MigrationPlan,
@@ -11,8 +14,10 @@ import type {
   SkippedRows,
   SourceSummary,
   TableSummary,
+  WarningCode,
 } from './legacyTypes';
 import type { VerifyResult } from './legacyVerify';
+import { warningText } from './legacyWarnings';
 
 export interface MigratedJob {
   source: string;
@@ -25,7 +30,10 @@ export interface MigratedJob {
   originalSchedule: string;
   originalStatus: string;
   action: string;
+  /** Why it is skipped or paused, in English (keyed in `skip` and `pausedBecause`). */
   note: string | null;
+  skip: SkipReason | null;
+  pausedBecause: WarningCode | null;
 }
 
 export interface MigrationReport {
@@ -35,9 +43,13 @@ export interface MigrationReport {
   source: SourceSummary;
   database: string;
   backupFolder: string;
-  /** The database as it was before, in the backup folder: copy it back to undo. */
+  /** The database as it was before, in the backup folder: what an undo puts back. */
   databaseBackup: string | null;
+  /** The log files holding the imported runs' whole contents (one per job), beside the database. */
+  logFiles: string[];
   decisions: MigrationDecisions;
+  /** The zone "local time" meant for this migration. */
+  localZone: string;
   imported: ImportCounts;
   tables: TableSummary[];
   jobs: MigratedJob[];
@@ -59,7 +71,9 @@ export function migratedJobs(plan: MigrationPlan): MigratedJob[] {
     originalSchedule: j.originalSchedule,
     originalStatus: j.originalStatus,
     action: j.action,
-    note: j.skipReason ?? (j.pausedBecause ? `paused: ${j.pausedBecause}` : null),
+    note: j.skipReason ?? (j.pausedBecause ? pausedText(j.pausedBecause, 'en') : null),
+    skip: j.skipWhy,
+    pausedBecause: j.pausedBecause,
   }));
 }
 
@@ -68,99 +82,107 @@ const cell = (value: unknown) =>
     .replace(/\|/g, '\\|')
     .replace(/\n/g, ' ');
 
-export function reportMarkdown(report: MigrationReport): string {
+/** report.md: the same facts in `lang`. */
+export function reportMarkdown(report: MigrationReport, lang: ReportLanguage = 'en'): string {
+  const t = REPORT_TEXT[lang];
   const lines: string[] = [];
-  lines.push(`# Night Pilot: legacy migration report`, '');
+  lines.push(`# ${t.title}`, '');
   lines.push(
-    `- Source: \`${report.source.path}\`${report.source.walPath ? ` (with \`${path.basename(report.source.walPath)}\`)` : ''}`,
+    `- ${t.source(report.source.path, report.source.walPath ? path.basename(report.source.walPath) : null)}`,
   );
-  lines.push(
-    `- Generations: ${report.source.generations.join(', ') || '-'}; SHA-256 \`${report.source.fileHash}\``,
-  );
+  lines.push(`- ${t.generations(report.source.generations.join(', ') || '-', report.source.fileHash)}`);
   if (report.source.wal) {
     const w = report.source.wal;
     lines.push(
-      `- WAL: ${w.commits} committed transaction(s) in ${w.appliedFrames} frame(s) applied; ${w.uncommittedFrames} uncommitted frame(s) and ${w.ignoredBytes} byte(s) not migrated${w.endReason ? ` (${w.endReason})` : ''}`,
+      `- ${t.wal({
+        commits: w.commits,
+        frames: w.appliedFrames,
+        uncommitted: w.uncommittedFrames,
+        bytes: w.ignoredBytes,
+        end: w.end ? walEndText(w.end, lang) : null,
+      })}`,
     );
   }
-  lines.push(`- Into: \`${report.database}\``);
-  lines.push(`- Backup folder: \`${report.backupFolder}\``);
+  lines.push(`- ${t.into(report.database)}`);
+  lines.push(`- ${t.backupFolder(report.backupFolder)}`);
   if (report.databaseBackup)
+    lines.push(`- ${t.undo(report.backupFolder, path.basename(report.databaseBackup))}`);
+  lines.push(`- ${t.times(report.startedAt, report.finishedAt)}`);
+  lines.push(`- ${t.verification(report.verify.ok)}`, '');
+  lines.push(`## ${t.importedHeading}`, '');
+  lines.push(t.imported(report.imported), '');
+  if (report.imported.runs > 0) lines.push(t.logs(report.logFiles.length), '', t.retention, '');
+  lines.push(`## ${t.tablesHeading}`, '', row(t.tableColumns), row(t.tableColumns.map(() => '---')));
+  for (const tb of report.tables) {
+    const check = report.verify.tables.find((c) => c.table === tb.table);
     lines.push(
-      `- To undo: close VS Code and every night-pilot process, then copy \`${report.databaseBackup}\` over \`${report.database}\`.`,
-    );
-  lines.push(`- Started ${report.startedAt}, finished ${report.finishedAt}`);
-  lines.push(`- Verification: **${report.verify.ok ? 'passed' : 'FAILED'}**`, '');
-  lines.push('## Imported', '');
-  const i = report.imported;
-  lines.push(
-    `${i.prompts} prompt(s), ${i.jobs} job(s), ${i.runs} run(s), ${i.usageRecords} usage record(s).`,
-    '',
-  );
-  lines.push(
-    '## Tables',
-    '',
-    '| Table | Generation | Rows | Imported | Already imported | Skipped | Check |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-  );
-  for (const t of report.tables) {
-    const check = report.verify.tables.find((c) => c.table === t.table);
-    lines.push(
-      `| ${cell(t.table)} | ${t.generation ?? '-'} | ${t.rows ?? 'unreadable'} | ${t.toImport} | ${t.alreadyImported} | ${t.skipped} | ${check?.ok ? 'ok' : 'MISMATCH'} |`,
+      row([
+        cell(tb.table),
+        tb.generation ?? '-',
+        tb.rows === null ? t.unreadable : String(tb.rows),
+        String(tb.toImport),
+        String(tb.alreadyImported),
+        String(tb.skipped),
+        t.check(check?.ok ?? false),
+      ]),
     );
   }
-  const a = report.verify.activeJobs;
-  lines.push(
-    '',
-    `Active jobs in the old app: ${a.legacyActive}; active now: ${a.migratedActive}; paused for a reason below: ${a.pausedWithReason} (${a.ok ? 'ok' : 'MISMATCH'}).`,
-  );
-  lines.push(
-    `Spot checks: ${report.verify.spotChecks.checked} rows read back${report.verify.spotChecks.mismatches.length ? `, mismatches: ${report.verify.spotChecks.mismatches.join('; ')}` : ', all equal'}.`,
-    '',
-  );
-  lines.push(
-    '## Jobs',
-    '',
-    '| Source | Name | Schedule | Zone | Status | Next fire | Old schedule | Old status | Note |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  );
+  lines.push('', t.active(report.verify.activeJobs));
+  lines.push(t.spotChecks(report.verify.spotChecks.checked, report.verify.spotChecks.mismatches), '');
+  lines.push(`## ${t.jobsHeading}`, '', row(t.jobColumns), row(t.jobColumns.map(() => '---')));
   for (const j of report.jobs) {
+    const note = j.skip
+      ? skipReasonText(j.skip, lang)
+      : j.pausedBecause
+        ? pausedText(j.pausedBecause, lang)
+        : '';
     lines.push(
-      `| ${cell(j.source)} | ${cell(j.name)} | \`${cell(j.cronExpression) || '-'}\` | ${cell(j.timezone)} | ${j.action === 'import' ? j.status : j.action} | ${j.nextRunTime ?? '-'} | \`${cell(j.originalSchedule)}\` | ${cell(j.originalStatus)} | ${cell(j.note)} |`,
+      row([
+        cell(j.source),
+        cell(j.name),
+        `\`${cell(j.cronExpression) || '-'}\``,
+        cell(j.timezone),
+        j.action === 'import' ? t.status(j.status) : t.action(j.action === 'already' ? 'already' : 'skip'),
+        j.nextRunTime ?? '-',
+        `\`${cell(j.originalSchedule)}\``,
+        cell(j.originalStatus),
+        cell(note),
+      ]),
     );
   }
-  lines.push('', '## Warnings and decisions', '');
-  if (report.warnings.length === 0) lines.push('None.');
+  lines.push('', `## ${t.warningsHeading}`, '');
+  if (report.warnings.length === 0) lines.push(t.none);
   for (const w of report.warnings) {
-    lines.push(`- **${w.code}** (${w.count}): ${w.message}`);
+    lines.push(
+      `- **${w.code}** (${w.count}): ${warningText(w.code, w.count, { decisions: report.decisions, localZone: report.localZone }, lang)}`,
+    );
     for (const item of w.items) lines.push(`  - ${item}`);
   }
-  lines.push(
-    '',
-    `Decisions: ${Object.entries(report.decisions)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join(', ')}.`,
-    '',
-  );
-  lines.push('## Skipped', '');
-  if (report.skipped.length === 0) lines.push('Nothing.');
-  for (const s of report.skipped) {
+  lines.push('', t.decisions(report.decisions), '');
+  lines.push(`## ${t.skippedHeading}`, '');
+  if (report.skipped.length === 0) lines.push(t.nothing);
+  for (const sk of report.skipped) {
     const ids =
-      s.ids === null
-        ? 'the whole table'
-        : `${s.ids.length > 30 ? `${s.ids.slice(0, 30).join(', ')}, ...` : s.ids.join(', ')}`;
-    lines.push(`- \`${s.table}\`: ${s.count ?? '?'} row(s) (${ids}): ${s.reason}`);
+      sk.ids === null
+        ? t.wholeTable
+        : `${sk.ids.length > 30 ? `${sk.ids.slice(0, 30).join(', ')}, ...` : sk.ids.join(', ')}`;
+    lines.push(`- ${t.skipped(sk.table, String(sk.count ?? '?'), ids, skipReasonText(sk.why, lang))}`);
   }
   lines.push('');
   return lines.join('\n');
 }
 
-/** Writes report.json and report.md into the backup folder; returns their paths. */
-export function writeReport(report: Omit<MigrationReport, 'reportFiles'>): MigrationReport {
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+
+/** Writes report.json and report.md (in `lang`) into the backup folder; returns the report with their paths. */
+export function writeReport(
+  report: Omit<MigrationReport, 'reportFiles'>,
+  lang: ReportLanguage = 'en',
+): MigrationReport {
   const json = path.join(report.backupFolder, 'report.json');
   const markdown = path.join(report.backupFolder, 'report.md');
   const full: MigrationReport = { ...report, reportFiles: { json, markdown } };
   writeFileDurably(json, Buffer.from(`${JSON.stringify(full, null, 2)}\n`, 'utf8'));
-  writeFileDurably(markdown, Buffer.from(reportMarkdown(full), 'utf8'));
+  writeFileDurably(markdown, Buffer.from(reportMarkdown(full, lang), 'utf8'));
   return full;
 }

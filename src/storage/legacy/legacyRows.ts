@@ -49,7 +49,13 @@ export interface LegacyResult {
   ref: SourceRef;
   generation: Generation;
   jobRef: SourceRef;
-  content: string;
+  /**
+   * The row's rowid. The content itself is not kept: 50,000 results would hold it in memory a
+   * second time, beside the file's own copy. It is read again from there (legacyContents.ts).
+   */
+  rowid: number;
+  /** The content starts with "error" (generation A kept no status and stored failures as "error: ..."). */
+  contentSaysError: boolean;
   /** As written; generation A has none. */
   status: string | null;
   errorMessage: string | null;
@@ -118,10 +124,16 @@ const number = (v: SqlValue | undefined): number | null => {
  * for results, their content, hashed in the same pass).
  */
 export function fingerprint(table: string, parts: readonly unknown[], content?: string): string {
-  const hash = crypto.createHash('sha256').update(JSON.stringify([table, ...parts]));
-  if (content !== undefined) hash.update('\u0000').update(content);
-  return hash.digest('hex').slice(0, 40);
+  const identity = JSON.stringify([table, ...parts]);
+  return sha256Hex(content === undefined ? identity : `${identity}\u0000${content}`).slice(0, 40);
 }
+
+// One call per row, without a Hash object to create and finalize (50,000 of them are most of a
+// preview's garbage); Node before 20.12 has no crypto.hash.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Tags were a comma-separated string or a JSON array. */
 function tagsOf(raw: string | null): string[] {
@@ -245,6 +257,13 @@ function readJobs(db: Database, t: DetectedTable, out: LegacyRows): void {
   }
 }
 
+/** The column that holds a result's content (what Claude printed), by the table's role. */
+export function contentColumn(role: TableRole): string {
+  return role === 'processesD' ? 'output' : 'content';
+}
+
+const ERROR_CONTENT = /^\s*error\b/i;
+
 const JOB_TABLE_OF: Partial<Record<TableRole, string>> = {
   resultsA: 'jobs',
   executionResultsB: 'schedules',
@@ -256,14 +275,14 @@ function readResults(db: Database, t: DetectedTable, out: LegacyRows): void {
   const jobTable = JOB_TABLE_OF[t.role]!;
   const d = t.role === 'processesD';
   // The biggest table by far (50,000 rows and more): read by column index, without a row object.
-  const stmt = db.prepare(`SELECT * FROM ${quoteIdent(t.name)} ORDER BY rowid`);
+  const stmt = db.prepare(`SELECT rowid AS "rowid", * FROM ${quoteIdent(t.name)} ORDER BY rowid`);
   try {
     const names = stmt.getColumnNames();
-    const at = (name: string) => names.indexOf(name);
+    const at = (name: string) => names.indexOf(name, 1);
     const col = {
       id: at('id'),
       job: at(t.role === 'executionResultsB' ? 'schedule_id' : 'job_id'),
-      content: at(d ? 'output' : 'content'),
+      content: at(contentColumn(t.role)),
       end: at('end_time'),
       created: at('created_at'),
       status: at('status'),
@@ -286,7 +305,8 @@ function readResults(db: Database, t: DetectedTable, out: LegacyRows): void {
         ref: { table: t.name, id },
         generation: t.generation!,
         jobRef: { table: jobTable, id: jobId },
-        content,
+        rowid: Number(row[0]),
+        contentSaysError: ERROR_CONTENT.test(content),
         status: text(value(row, col.status)),
         errorMessage: text(value(row, col.error)),
         inputTokens: number(value(row, col.input)),

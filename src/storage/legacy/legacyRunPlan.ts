@@ -1,13 +1,17 @@
-// Each historical result becomes a run with one execution process (its content, status and
-// duration) and its usage records (tokens and cost, from the columns or from the JSON that
+// Each historical result becomes a run with one execution process (its status, duration, output
+// tail and log file) and its usage records (tokens and cost, from the columns or from the JSON that
 // `claude -p --output-format json` printed, which the old app often stored as the content).
 
 import crypto from 'node:crypto';
 import type { ClaudeResultFields } from '../../core/claudeResult';
 import { isRecord, readClaudeResult } from '../../core/claudeResult';
 import type { ProcessStatus, RunStatus } from '../../core/model';
+import { outputTail } from '../../core/outputTail';
 import type { ImportedIndex } from './importedIndex';
+import type { LegacyContents } from './legacyContents';
 import { label, refKey } from './legacyJobPlan';
+import type { SkipReason } from './legacyReasons';
+import { skippedRows } from './legacyReasons';
 import type { LegacyResult, LegacyRows, SourceRef } from './legacyRows';
 import { fingerprint } from './legacyRows';
 import { mapResultStatus, parseLegacyTime } from './legacySchedule';
@@ -22,13 +26,6 @@ import type {
   SkippedRows,
 } from './legacyTypes';
 
-/**
- * Characters of a result kept in the database as the process's output tail; a longer content is
- * written whole to a log file beside the database. The executor keeps the same amount of a live
- * run's output (OUTPUT_TAIL_CHARS), so imported and new runs read alike.
- */
-export const IMPORTED_TAIL_CHARS = 4096;
-
 /** The model usage is filed under when the old app recorded tokens or cost without one. */
 export const UNKNOWN_MODEL = 'unknown';
 /** The model of the usage a running total holds beyond what its runs account for. */
@@ -36,6 +33,7 @@ export const UNATTRIBUTED_MODEL = 'legacy-unattributed';
 
 export interface RunPlanContext {
   rows: LegacyRows;
+  contents: LegacyContents;
   decisions: MigrationDecisions;
   index: ImportedIndex;
   now: Date;
@@ -61,21 +59,28 @@ export interface RunPlanResult {
  * import writes 50,000 runs in one transaction). Still a UUID like every other id.
  */
 export function timeOrderedUuid(ms: number): string {
-  if (randomOffset + 16 > randomPool.length) {
-    randomPool = crypto.randomBytes(4096);
+  if (randomOffset + 10 > randomPool.length) {
+    randomPool = crypto.randomBytes(4000);
     randomOffset = 0;
   }
-  const bytes = Buffer.from(randomPool.subarray(randomOffset, randomOffset + 16));
-  randomOffset += 16;
-  bytes.writeUIntBE(Math.max(0, Math.min(ms, 2 ** 48 - 1)), 0, 6);
-  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const r = randomPool;
+  const o = randomOffset;
+  randomOffset += 10;
+  const t = Math.max(0, Math.min(Math.floor(ms), 2 ** 48 - 1))
+    .toString(16)
+    .padStart(12, '0');
+  // Version 7 in the 13th digit, the variant (binary 10) in the 17th; the rest is random.
+  return (
+    `${t.slice(0, 8)}-${t.slice(8)}-7${HEX[r[o]!]!.charAt(1)}${HEX[r[o + 1]!]}-` +
+    `${HEX[0x80 | (r[o + 2]! & 0x3f)]}${HEX[r[o + 3]!]}-` +
+    `${HEX[r[o + 4]!]}${HEX[r[o + 5]!]}${HEX[r[o + 6]!]}${HEX[r[o + 7]!]}${HEX[r[o + 8]!]}${HEX[r[o + 9]!]}`
+  );
 }
-// Random bytes are drawn 4 KiB at a time: one call per UUID costs more than the UUID.
+// Random bytes are drawn in blocks (one call per UUID costs more than the UUID), and written as
+// hex through a table: the import makes three UUIDs per run.
 let randomPool = Buffer.alloc(0);
 let randomOffset = 0;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The result JSON the old app stored as content, when it is one. */
 function parseContent(content: string): ClaudeResultFields | null {
@@ -90,15 +95,6 @@ function parseContent(content: string): ClaudeResultFields | null {
   } catch {
     return null;
   }
-}
-
-function tailOf(text: string): string {
-  if (text.length <= IMPORTED_TAIL_CHARS) return text;
-  let start = text.length - IMPORTED_TAIL_CHARS;
-  // Never start in the middle of a surrogate pair (an emoji cut in half).
-  const code = text.charCodeAt(start);
-  if (code >= 0xdc00 && code <= 0xdfff) start++;
-  return text.slice(start);
 }
 
 function usageOf(result: LegacyResult, parsed: ClaudeResultFields | null, atMs = Date.now()): PlannedUsage[] {
@@ -143,14 +139,13 @@ const PROCESS_STATUS: Record<RunStatus, ProcessStatus> = {
 };
 
 /**
- * A run's status, times, output, error and usage, read from its legacy result (the JSON Claude
- * printed, when the content is one) the first time they are needed, then kept on the run.
+ * What a run holds beyond its identity, read from its legacy result and `content` (the JSON Claude
+ * printed, when it is one) as the run is written; verify reads it again for its sample.
  */
-export function runDetail(run: PlannedRun, now: Date = new Date()): RunDetail {
-  if (run.detail !== null) return run.detail;
+export function runDetail(run: PlannedRun, content: string, now: Date): RunDetail {
   const result = run.result;
-  const parsed = parseContent(result.content);
-  const mapped = mapResultStatus(result.status, result.content);
+  const parsed = parseContent(content);
+  const mapped = mapResultStatus(result.status, result.contentSaysError);
   let status = mapped.status;
   if (parsed?.isError && status === 'succeeded') status = 'failed';
   const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? now;
@@ -164,20 +159,19 @@ export function runDetail(run: PlannedRun, now: Date = new Date()): RunDetail {
     error =
       result.errorMessage ??
       (parsed?.isError ? (parsed.resultText ?? parsed.errors.join('; ')) : null) ??
-      result.content.slice(0, 2000);
+      content.slice(0, 2000);
   }
-  run.detail = {
+  return {
     status,
     processStatus: PROCESS_STATUS[status],
     startedAt: started.toISOString(),
     endedAt: ended.toISOString(),
     sessionId: parsed?.sessionId ?? null,
     error,
-    outputTail: tailOf(result.content),
-    fullContent: result.content.length > IMPORTED_TAIL_CHARS ? result.content : null,
+    // As the executor keeps of a live run: the end of what Claude answered, not its JSON.
+    outputTail: outputTail(parsed ? (parsed.resultText ?? parsed.errors.join('\n')) : content),
     usage: usageOf(result, parsed, ended.getTime()),
   };
-  return run.detail;
 }
 
 /** Plans a run for every result not imported yet, and the unattributed part of running totals. */
@@ -187,8 +181,9 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
   const orphanResults: string[] = [];
   const unfinished: string[] = [];
   const usedTimes = new Map<PlannedJob, Set<string>>();
+  const lastRun = new Map<PlannedJob, number>();
   const placeholders = new Map<string, PlannedJob>();
-  const orphanSkips = new Map<string, string[]>();
+  const orphanSkips = new SkipGroups();
   const fileUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const needFileUsage = ctx.rows.totals.some((t) => t.generation === 'B');
 
@@ -216,6 +211,7 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
       action: existing ? 'already' : 'import',
       targetId: existing?.targetId ?? null,
       skipReason: null,
+      skipWhy: null,
       prompt,
       name: `Deleted job ${label(ref)} (legacy)`,
       cronExpression: '',
@@ -240,9 +236,9 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
   };
 
   for (const result of ctx.rows.results) {
-    const existing = ctx.index.target(result.ref.table, result.ref.id, result.fingerprint);
+    const existing = ctx.index.hasResult(result.fingerprint);
     if (needFileUsage) {
-      for (const u of usageOf(result, parseContent(result.content))) {
+      for (const u of usageOf(result, parseContent(ctx.contents.of(result)))) {
         fileUsage.inputTokens += u.inputTokens;
         fileUsage.outputTokens += u.outputTokens;
         fileUsage.costUsd += u.costUsd;
@@ -256,19 +252,17 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
     if (job === undefined || job.action === 'skip') {
       orphanResults.push(label(result.ref));
       if (ctx.decisions.orphans === 'skip' || job?.action === 'skip') {
-        const reason =
-          job === undefined
-            ? 'its job does not exist (deleted in the old app); skipped by your choice'
-            : `its job ${job.label} is skipped (${job.skipReason ?? 'see above'})`;
-        const list = orphanSkips.get(`${result.ref.table}\u0000${reason}`) ?? [];
-        list.push(result.ref.id);
-        orphanSkips.set(`${result.ref.table}\u0000${reason}`, list);
+        orphanSkips.add(
+          result.ref.table,
+          job === undefined ? { key: 'jobDeleted' } : { key: 'jobSkipped', job: job.label },
+          result.ref.id,
+        );
         continue;
       }
       job = placeholderJob(result.jobRef);
     }
     // The run's instant (its start) decides its identity; the rest is read when it is written.
-    const mapped = mapResultStatus(result.status, result.content);
+    const mapped = mapResultStatus(result.status, result.contentSaysError);
     if (mapped.unfinished) unfinished.push(label(result.ref));
     const ended = parseLegacyTime(result.endedAt) ?? parseLegacyTime(result.startedAt) ?? ctx.now;
     const started =
@@ -286,23 +280,20 @@ export function planRuns(ctx: RunPlanContext): RunPlanResult {
     times.add(scheduledFor);
     runs.push({
       source: result.ref,
-      key: { ...result.ref, fingerprint: result.fingerprint },
+      key: { table: result.ref.table, id: result.ref.id, fingerprint: result.fingerprint },
       job,
-      runId: timeOrderedUuid(at),
-      processId: timeOrderedUuid(at),
+      runId: '',
+      processId: '',
+      at,
       trigger: job.cronExpression === '' ? 'manual' : 'schedule',
       scheduledFor,
       result,
-      detail: null,
     });
     job.executionCount++;
-    const endedIso = ended.toISOString();
-    if (job.lastRunTime === null || endedIso > job.lastRunTime) job.lastRunTime = endedIso;
+    if (ended.getTime() > (lastRun.get(job) ?? -Infinity)) lastRun.set(job, ended.getTime());
   }
-  for (const [key, ids] of orphanSkips) {
-    const [table, reason] = key.split('\u0000') as [string, string];
-    ctx.skipped.push({ table, ids, count: ids.length, reason });
-  }
+  for (const [job, ms] of lastRun) job.lastRunTime = new Date(ms).toISOString();
+  ctx.skipped.push(...orphanSkips.rows());
   return {
     runs,
     totals: planTotals(ctx, fileUsage, alreadyImported),
@@ -318,20 +309,14 @@ function planTotals(
   alreadyImported: Map<string, number>,
 ): PlannedTotals[] {
   const planned: PlannedTotals[] = [];
-  const covered: Record<string, string[]> = {};
-  const skip = (table: string, id: string, reason: string) =>
-    (covered[`${table}\u0000${reason}`] ??= []).push(id);
+  const covered = new SkipGroups();
   for (const totals of ctx.rows.totals) {
     if (ctx.index.target(totals.ref.table, totals.ref.id, totals.fingerprint)) {
       alreadyImported.set(totals.ref.table, (alreadyImported.get(totals.ref.table) ?? 0) + 1);
       continue;
     }
     if (totals.generation === 'C') {
-      skip(
-        totals.ref.table,
-        totals.ref.id,
-        'a period summary the old app computed from its execution results, which are imported one by one with their tokens and cost',
-      );
+      covered.add(totals.ref.table, { key: 'periodSummary' }, totals.ref.id);
       continue;
     }
     // A running total also counts usage no stored result accounts for: keep that part, once.
@@ -340,11 +325,7 @@ function planTotals(
     const output = Math.max(0, totals.outputTokens - fileUsage.outputTokens - before.outputTokens);
     const cost = Math.max(0, Math.round((totals.costUsd - fileUsage.costUsd - before.costUsd) * 1e8) / 1e8);
     if (input === 0 && output === 0 && cost === 0) {
-      skip(
-        totals.ref.table,
-        totals.ref.id,
-        "a running total that the imported runs' own tokens and cost already account for",
-      );
+      covered.add(totals.ref.table, { key: 'totalCovered' }, totals.ref.id);
       continue;
     }
     planned.push({
@@ -362,9 +343,22 @@ function planTotals(
       at: (parseLegacyTime(totals.at) ?? ctx.now).toISOString(),
     });
   }
-  for (const [key, ids] of Object.entries(covered)) {
-    const [table, reason] = key.split('\u0000') as [string, string];
-    ctx.skipped.push({ table, ids, count: ids.length, reason });
-  }
+  ctx.skipped.push(...covered.rows());
   return planned;
+}
+
+/** Skipped rows gathered by table and reason, each group one entry of the report. */
+class SkipGroups {
+  private readonly _groups = new Map<string, { table: string; why: SkipReason; ids: string[] }>();
+
+  add(table: string, why: SkipReason, id: string): void {
+    const key = `${table}\u0000${JSON.stringify(why)}`;
+    const group = this._groups.get(key) ?? { table, why, ids: [] };
+    group.ids.push(id);
+    this._groups.set(key, group);
+  }
+
+  rows(): SkippedRows[] {
+    return [...this._groups.values()].map((g) => skippedRows(g.table, g.ids, g.ids.length, g.why));
+  }
 }

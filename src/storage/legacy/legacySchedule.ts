@@ -238,7 +238,7 @@ const UNFINISHED = new Set(['running', 'pending', 'queued', 'started', 'in_progr
  */
 export function mapResultStatus(
   raw: string | null,
-  content: string,
+  contentSaysError: boolean,
 ): { status: RunStatus; unfinished: boolean } {
   if (raw !== null && raw.trim() !== '') {
     const key = raw.trim().toLowerCase();
@@ -247,5 +247,5 @@ export function mapResultStatus(
     if (mapped) return { status: mapped, unfinished: false };
   }
   // Generation A kept no status; failed runs stored "error: ...".
-  return { status: /^\s*error\b/i.test(content) ? 'failed' : 'succeeded', unfinished: false };
+  return { status: contentSaysError ? 'failed' : 'succeeded', unfinished: false };
 }

@@ -4,6 +4,7 @@
 
 import type { Database } from 'sql.js';
 import { errorMessage } from '../../core/errorMessage';
+import type { TableNote } from './legacyReasons';
 
 /** What a table is for the migration. */
 export type TableRole =
@@ -38,7 +39,7 @@ export interface DetectedTable {
   /** Rows in the table; null when it cannot be counted. */
   rows: number | null;
   /** Why the table is skipped (ignored, unknown, unreadable, internal), for the preview and the report. */
-  note: string | null;
+  note: TableNote | null;
 }
 
 /** The roles whose rows become Night Pilot data. */
@@ -64,7 +65,7 @@ interface Signature {
   required: string[];
   /** Columns whose presence means another shape of the same table name. */
   forbidden?: string[];
-  note?: string;
+  note?: TableNote;
 }
 
 interface ColumnInfo {
@@ -152,49 +153,49 @@ const SIGNATURES: readonly Signature[] = [
     role: 'ignored',
     generation: 'A',
     required: ['remaining_minutes', 'total_minutes'],
-    note: 'snapshots of the minutes left in the usage window, taken by the old cooldown monitor; no tokens or cost',
+    note: { key: 'minutesLeft' },
   },
   {
     table: 'execution_audits',
     role: 'ignored',
     generation: 'A',
     required: ['prompt_hash'],
-    note: 'an audit log of prompt hashes and security checks; the runs themselves are in the results tables',
+    note: { key: 'auditLog' },
   },
   {
     table: 'monitoring_events',
     role: 'ignored',
     generation: 'A',
     required: [],
-    note: "events of the old app's own monitor; nothing a job or run needs",
+    note: { key: 'monitorEvents' },
   },
   {
     table: 'system_metadata',
     role: 'ignored',
     generation: 'C',
     required: ['key', 'value'],
-    note: "the old app's internal settings (schema version and the like)",
+    note: { key: 'appSettings' },
   },
   {
     table: 'job_execution_results',
     role: 'ignored',
     generation: 'D',
     required: [],
-    note: 'created empty by the old unification script; its runs are read from job_execution_processes',
+    note: { key: 'emptyUnifiedResults' },
   },
   {
     table: 'usage_tracking',
     role: 'ignored',
     generation: 'D',
     required: [],
-    note: 'created empty by the old unification script; usage comes from the results tables',
+    note: { key: 'emptyUnifiedUsage' },
   },
   {
     table: 'system_config',
     role: 'ignored',
     generation: 'D',
     required: [],
-    note: "the old unification script's settings",
+    note: { key: 'unifiedSettings' },
   },
 ];
 
@@ -238,11 +239,7 @@ export function detectTables(db: Database): DetectedTable[] {
         generation: null,
         columns: [],
         rows: null,
-        note: `cannot be opened here (${errorMessage(err)})${
-          module
-            ? `; a ${module} virtual table, e.g. a full-text search index, which is rebuilt from its source table`
-            : ''
-        }`,
+        note: { key: 'unreadable', error: errorMessage(err), module: module ?? null },
       });
       continue;
     }
@@ -254,7 +251,7 @@ export function detectTables(db: Database): DetectedTable[] {
         generation: null,
         columns: [...names],
         rows,
-        note: "SQLite's or the old app's bookkeeping",
+        note: { key: 'bookkeeping' },
       });
       continue;
     }
@@ -267,7 +264,7 @@ export function detectTables(db: Database): DetectedTable[] {
         generation: null,
         columns: [...names],
         rows,
-        note: `storage of the search index ${owner}, rebuilt from its source table`,
+        note: { key: 'searchIndexStorage', owner },
       });
       continue;
     }
@@ -278,7 +275,7 @@ export function detectTables(db: Database): DetectedTable[] {
         generation: null,
         columns: [...names],
         rows,
-        note: 'a virtual table (search index) derived from another table',
+        note: { key: 'virtualTable' },
       });
       continue;
     }
@@ -295,7 +292,7 @@ export function detectTables(db: Database): DetectedTable[] {
         generation: null,
         columns: [...names],
         rows,
-        note: `not a table of the old app with these columns (${[...names].join(', ')})`,
+        note: { key: 'unknownTable', columns: [...names].join(', ') },
       });
       continue;
     }

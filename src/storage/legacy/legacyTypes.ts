@@ -2,6 +2,7 @@
 // wizard, the report). Times are ISO-8601 UTC strings.
 
 import type { JobStatus, JobType, ProcessStatus, RunStatus, RunTrigger, TokenCounts } from '../../core/model';
+import type { SkipReason, TableNote } from './legacyReasons';
 import type { LegacyResult, SourceRef } from './legacyRows';
 import type { Generation, TableRole } from './legacySchema';
 import type { WalSummary } from './walReplay';
@@ -87,7 +88,9 @@ export interface PlannedJob {
   label: string;
   action: RowAction;
   targetId: string | null;
+  /** Why it is not imported, in English (`skipWhy` keyed, for other languages). */
   skipReason: string | null;
+  skipWhy: SkipReason | null;
   prompt: PlannedPrompt | null;
   name: string;
   cronExpression: string;
@@ -125,9 +128,8 @@ export interface RunDetail {
   endedAt: string;
   sessionId: string | null;
   error: string | null;
+  /** The end of the result text (of the content, when it is not Claude's JSON); the whole content goes to a log file. */
   outputTail: string;
-  /** The whole content when it is longer than the tail: written to a log file beside the database. */
-  fullContent: string | null;
   usage: PlannedUsage[];
 }
 
@@ -135,14 +137,15 @@ export interface PlannedRun {
   source: SourceRef;
   key: SourceRef & { fingerprint: string };
   job: PlannedJob;
+  /** The ids of the run and its execution process: given when the run is written (see importPlan). */
   runId: string;
   processId: string;
+  /** The run's instant in milliseconds (scheduledFor): its ids are time-ordered UUIDs of it. */
+  at: number;
   trigger: RunTrigger;
   scheduledFor: string;
   /** The legacy result it comes from (see runDetail in legacyRunPlan.ts). */
   result: LegacyResult;
-  /** Set once the detail has been read. */
-  detail: RunDetail | null;
 }
 
 export interface PlannedTotals {
@@ -158,7 +161,9 @@ export interface SkippedRows {
   /** Their ids (all of them); null when a whole table is skipped. */
   ids: string[] | null;
   count: number | null;
+  /** The reason in English (see `why` for the report in other languages). */
   reason: string;
+  why: SkipReason;
 }
 
 export interface TableSummary {
@@ -170,7 +175,9 @@ export interface TableSummary {
   toImport: number;
   alreadyImported: number;
   skipped: number;
+  /** Why the table is not imported row by row, in English (`why` keyed, for other languages). */
   note: string | null;
+  why: TableNote | null;
 }
 
 export interface SourceSummary {

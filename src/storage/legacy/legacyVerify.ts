@@ -3,8 +3,11 @@
 // were active in the old app are active now or paused for a reason the report gives; and a sample
 // of rows reads back exactly as the old file had it.
 
+import fs from 'node:fs';
 import type { Tx } from '../database';
 import { str } from '../sql';
+import { readImportedIndex } from './importedIndex';
+import type { LegacyContents } from './legacyContents';
 import type { LegacyRows } from './legacyRows';
 import { runDetail } from './legacyRunPlan';
 import type { MigrationPlan, WarningCode } from './legacyTypes';
@@ -32,29 +35,25 @@ export interface VerifyResult {
 
 const SPOT_CHECKS = 50;
 
-export function verifyMigration(tx: Tx, plan: MigrationPlan, rows: LegacyRows): VerifyResult {
-  // Every provenance key the database holds for the source tables.
-  const imported = new Set<string>();
-  const tables = plan.tables.map((t) => t.table);
-  if (tables.length > 0) {
-    const stmt = tx.sql.db.prepare(
-      `SELECT source_table, source_id, fingerprint FROM legacy_imports WHERE source_table IN (${tables.map(() => '?').join(', ')})`,
-    );
-    try {
-      stmt.bind(tables);
-      while (stmt.step()) imported.add(stmt.get().map(String).join('\u0000'));
-    } finally {
-      stmt.free();
-    }
-  }
-  const has = (k: { table: string; id: string; fingerprint: string }) =>
-    imported.has(`${k.table}\u0000${k.id}\u0000${k.fingerprint}`);
+export function verifyMigration(
+  tx: Tx,
+  plan: MigrationPlan,
+  rows: LegacyRows,
+  contents: LegacyContents,
+): VerifyResult {
+  // Every provenance key the database holds for the source tables (placeholders' prompts aside).
+  const index = readImportedIndex(
+    tx.sql,
+    plan.tables.map((t) => t.table),
+  );
+  const has = (table: string, id: string, fingerprint: string) =>
+    index.target(table, id, fingerprint) !== undefined;
   const importedPerTable = new Map<string, number>();
   const bump = (table: string) => importedPerTable.set(table, (importedPerTable.get(table) ?? 0) + 1);
-  for (const p of rows.prompts) if (has({ ...p.ref, fingerprint: p.fingerprint })) bump(p.ref.table);
-  for (const j of rows.jobs) if (has({ ...j.ref, fingerprint: j.fingerprint })) bump(j.ref.table);
-  for (const r of rows.results) if (has({ ...r.ref, fingerprint: r.fingerprint })) bump(r.ref.table);
-  for (const t of rows.totals) if (has({ ...t.ref, fingerprint: t.fingerprint })) bump(t.ref.table);
+  for (const p of rows.prompts) if (has(p.ref.table, p.ref.id, p.fingerprint)) bump(p.ref.table);
+  for (const j of rows.jobs) if (has(j.ref.table, j.ref.id, j.fingerprint)) bump(j.ref.table);
+  for (const r of rows.results) if (index.hasResult(r.fingerprint)) bump(r.ref.table);
+  for (const t of rows.totals) if (has(t.ref.table, t.ref.id, t.fingerprint)) bump(t.ref.table);
 
   const skipped = new Map<string, number>();
   for (const s of plan.skipped) skipped.set(s.table, (skipped.get(s.table) ?? 0) + (s.count ?? 0));
@@ -98,8 +97,12 @@ export function verifyMigration(tx: Tx, plan: MigrationPlan, rows: LegacyRows): 
   const step = Math.max(1, Math.floor(plan.runs.length / SPOT_CHECKS));
   for (let i = 0; i < plan.runs.length; i += step) {
     const run = plan.runs[i]!;
-    const d = runDetail(run);
+    const content = contents.of(run.result);
+    const d = runDetail(run, content, new Date(plan.createdAt));
     checked++;
+    // The whole content is in the run's log file (one per job, so it is only looked for).
+    const logFile = tx.processes.listByRun(run.runId)[0]?.logFile ?? null;
+    const logOk = content === '' ? logFile === null : logFile !== null && fs.existsSync(logFile);
     const row = tx.sql.get(
       `SELECT r.status, r.started_at, r.ended_at, p.output_tail,
          (SELECT COALESCE(SUM(cost_usd), 0) FROM usage_records u WHERE u.run_id = r.id) AS cost
@@ -109,6 +112,7 @@ export function verifyMigration(tx: Tx, plan: MigrationPlan, rows: LegacyRows): 
     const cost = d.usage.reduce((sum, u) => sum + u.costUsd, 0);
     if (
       !row ||
+      !logOk ||
       str(row.status) !== d.status ||
       str(row.output_tail) !== d.outputTail ||
       str(row.started_at) !== d.startedAt ||

@@ -1,11 +1,14 @@
-// Replays the committed part of a SQLite write-ahead log onto a copy of its main file, the way
-// SQLite's own recovery reads it (https://sqlite.org/fileformat2.html#walformat): sql.js keeps its
-// database in memory and cannot open a WAL, and the old app left committed rows only there.
+// Reads the committed part of a SQLite write-ahead log, the way SQLite's own recovery reads it
+// (https://sqlite.org/fileformat2.html#walformat), as the pages to write over its main file: sql.js
+// keeps its database in memory and cannot open a WAL, and the old app left committed rows only there.
 //
 // A frame counts only while its salts equal the header's and its checksum continues the running
 // checksum from the header; the log ends at the first frame that does not. Of the valid frames,
 // only those up to the LAST COMMIT frame are applied: the frames after it belong to a transaction
 // that never committed. Nothing here touches a file.
+
+import type { WalEnd } from './legacyReasons';
+import { walEndText } from './legacyReasons';
 
 const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
@@ -34,8 +37,10 @@ export interface WalSummary {
    * that does not continue, or frames left over from an earlier log (other salts). Not migrated.
    */
   ignoredBytes: number;
-  /** Why the log ends where it does, for the report; null when it ends at the end of the file. */
+  /** Why the log ends where it does, in English; null when it ends at the end of the file. */
   endReason: string | null;
+  /** The same, keyed (the report says it in its language). */
+  end: WalEnd | null;
   /** Database size in pages after the last applied commit; 0 when nothing was committed. */
   databasePages: number;
 }
@@ -102,13 +107,28 @@ interface Frame {
   offset: number;
 }
 
+/** A page as a committed frame of the log holds it: a view into the log's bytes. */
+export interface WalPage {
+  pageNumber: number;
+  bytes: Uint8Array;
+}
+
+export interface WalReplay {
+  summary: WalSummary;
+  /**
+   * The pages to write over the main file, in log order (a later frame of the same page wins):
+   * every frame up to the last commit, except pages beyond the database's final size (they
+   * belonged to a table dropped later in the log).
+   */
+  pages: WalPage[];
+}
+
 /**
- * Applies the committed frames of `wal` to a copy of `main` and returns the database as SQLite
- * would see it, with the header switched from WAL mode back to rollback mode so that an in-memory
- * SQLite (sql.js) opens it. An empty `wal` returns a copy of `main`. Throws WalFormatError when the
- * log cannot be read at all (then nothing in it can be trusted, and the caller stops).
+ * Reads the committed part of `wal`, the log of `main`. An empty log changes nothing. Throws
+ * WalFormatError when the log cannot be read at all (then nothing in it can be trusted, and the
+ * caller stops). Nothing is copied: the pages are views of `wal`.
  */
-export function replayWal(main: Uint8Array, wal: Uint8Array): { bytes: Uint8Array; summary: WalSummary } {
+export function replayWal(main: Uint8Array, wal: Uint8Array): WalReplay {
   const summary: WalSummary = {
     bytes: wal.length,
     pageSize: 0,
@@ -118,9 +138,14 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): { bytes: Uint8Arra
     uncommittedFrames: 0,
     ignoredBytes: 0,
     endReason: null,
+    end: null,
     databasePages: 0,
   };
-  if (wal.length === 0) return { bytes: leaveWalMode(new Uint8Array(main), null), summary };
+  const stop = (end: WalEnd) => {
+    summary.end = end;
+    summary.endReason = walEndText(end, 'en');
+  };
+  if (wal.length === 0) return { summary, pages: [] };
   const header = readHeader(wal);
   const pageSize = header.pageSize;
   summary.pageSize = pageSize;
@@ -139,13 +164,13 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): { bytes: Uint8Arra
   const view = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
   while (offset < wal.length) {
     if (offset + frameBytes > wal.length) {
-      summary.endReason = `the last frame is cut short (${wal.length - offset} of ${frameBytes} bytes)`;
+      stop({ key: 'cutShort', bytes: wal.length - offset, frameBytes });
       break;
     }
     const pageNumber = view.getUint32(offset);
     const commitSize = view.getUint32(offset + 4);
     if (view.getUint32(offset + 8) !== header.salt1 || view.getUint32(offset + 12) !== header.salt2) {
-      summary.endReason = `frame ${frames.length + 1} has other salts (left over from an earlier log)`;
+      stop({ key: 'otherSalts', frame: frames.length + 1 });
       break;
     }
     let next = walChecksum(wal.subarray(offset, offset + 8), header.bigEndian, checksum);
@@ -155,11 +180,11 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): { bytes: Uint8Arra
       next,
     );
     if (next[0] !== view.getUint32(offset + 16) || next[1] !== view.getUint32(offset + 20)) {
-      summary.endReason = `frame ${frames.length + 1} fails its checksum (torn or damaged)`;
+      stop({ key: 'checksum', frame: frames.length + 1 });
       break;
     }
     if (pageNumber === 0) {
-      summary.endReason = `frame ${frames.length + 1} names page 0`;
+      stop({ key: 'pageZero', frame: frames.length + 1 });
       break;
     }
     checksum = next;
@@ -171,24 +196,22 @@ export function replayWal(main: Uint8Array, wal: Uint8Array): { bytes: Uint8Arra
   summary.ignoredBytes = wal.length - offset;
   if (lastCommit < 0) {
     summary.uncommittedFrames = frames.length;
-    return { bytes: leaveWalMode(new Uint8Array(main), null), summary };
+    return { summary, pages: [] };
   }
 
-  const pages = frames[lastCommit]!.commitSize;
-  const out = new Uint8Array(pages * pageSize);
-  out.set(main.subarray(0, Math.min(main.length, out.length)));
+  const databasePages = frames[lastCommit]!.commitSize;
+  const pages: WalPage[] = [];
   for (let i = 0; i <= lastCommit; i++) {
     const frame = frames[i]!;
     if (frame.commitSize > 0) summary.commits++;
-    // A page beyond the final size belonged to a table dropped later in the log.
-    if (frame.pageNumber > pages) continue;
+    if (frame.pageNumber > databasePages) continue;
     const start = frame.offset + FRAME_HEADER_BYTES;
-    out.set(wal.subarray(start, start + pageSize), (frame.pageNumber - 1) * pageSize);
+    pages.push({ pageNumber: frame.pageNumber, bytes: wal.subarray(start, start + pageSize) });
   }
   summary.appliedFrames = lastCommit + 1;
   summary.uncommittedFrames = frames.length - summary.appliedFrames;
-  summary.databasePages = pages;
-  return { bytes: leaveWalMode(out, pages), summary };
+  summary.databasePages = databasePages;
+  return { summary, pages };
 }
 
 function pageSizeOf(main: Uint8Array): number {
@@ -197,18 +220,21 @@ function pageSizeOf(main: Uint8Array): number {
 }
 
 /**
- * Marks the copy as a rollback-journal database (file format bytes 18-19 = 1: SQLite in memory
- * has no WAL index) and, after a replay, makes the in-header page count authoritative for the
- * replayed size (change counter = version-valid-for).
+ * The database header (its first 100 bytes) as a rollback-journal database's: file format bytes
+ * 18-19 = 1 (SQLite in memory has no WAL index) and, after a replay that committed `pages`, the
+ * in-header page count made authoritative for the replayed size (change counter =
+ * version-valid-for). Returns a changed copy.
  */
-function leaveWalMode(bytes: Uint8Array, pages: number | null): Uint8Array {
-  if (bytes.length < 100) return bytes;
-  if (bytes[18] === 2) bytes[18] = 1;
-  if (bytes[19] === 2) bytes[19] = 1;
-  if (pages !== null) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, 100);
+export function rollbackHeader(header: Uint8Array, pages: number): Uint8Array {
+  // A copy (Buffer's slice would be a view of the bytes read from the file).
+  const out = new Uint8Array(header.subarray(0, 100));
+  if (out.length < 100) return out;
+  if (out[18] === 2) out[18] = 1;
+  if (out[19] === 2) out[19] = 1;
+  if (pages > 0) {
+    const view = new DataView(out.buffer, out.byteOffset, 100);
     view.setUint32(28, pages);
     view.setUint32(92, view.getUint32(24));
   }
-  return bytes;
+  return out;
 }

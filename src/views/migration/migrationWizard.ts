@@ -7,6 +7,7 @@ import { defaultTimeZone } from '../../core/timeZone';
 import type { NightPilotDatabase } from '../../storage/database';
 import { LegacySourceError } from '../../storage/legacy/legacyErrors';
 import { findLegacyDatabases } from '../../storage/legacy/legacyLocations';
+import { reportLanguage } from '../../storage/legacy/legacyReasons';
 import type { MigrationTarget } from '../../storage/legacy/legacyMigration';
 import {
   LegacySource,
@@ -22,6 +23,7 @@ import { loadSqlJs } from '../../storage/sqlJs';
 import type { JobsTreeProvider } from '../jobsTree';
 import type { Logger } from '../../services/logger';
 import { errorMessage } from '../../core/errorMessage';
+import { COMMAND } from '../../commands/commandIds';
 import { webviewHtml, webviewResourceRoots } from '../webview/webviewHtml';
 import type { CandidateView, HostMessage, PageMessage, ReportView, WizardStep } from './wizardProtocol';
 import { wizardStrings } from './wizardText';
@@ -91,6 +93,7 @@ export class MigrationWizard implements vscode.Disposable {
       title: vscode.l10n.t('Migrate Legacy Database'),
       script: 'dist/media/migrationWizard.js',
       styles: ['media/migrationWizard/wizard.css'],
+      codicons: 'dist/media/codicons/codicon.css',
     });
     this._disposables.push(
       this._panel.webview.onDidReceiveMessage((m: PageMessage) => void this._onMessage(m)),
@@ -111,12 +114,12 @@ export class MigrationWizard implements vscode.Disposable {
   private _post(message: HostMessage, remember = true): void {
     if (remember) {
       // A page reload replays the init, then the latest state of each kind.
-      this._last = [
-        ...this._last.filter(
-          (m) => m.type !== message.type && !(message.type === 'preview' && m.type === 'report'),
-        ),
-        message,
-      ];
+      // A new preview makes the report (and its undo) history; a new report, the undo.
+      const replaces = (m: HostMessage) =>
+        m.type === message.type ||
+        (message.type === 'preview' && (m.type === 'report' || m.type === 'undone')) ||
+        (message.type === 'report' && m.type === 'undone');
+      this._last = [...this._last.filter((m) => !replaces(m)), message];
     }
     void this._panel.webview.postMessage(message);
   }
@@ -157,6 +160,15 @@ export class MigrationWizard implements vscode.Disposable {
           return;
         case 'revealJobs':
           if (this._report) await this._deps.jobsTree.revealJobs(reportJobIds(this._report));
+          return;
+        case 'undo':
+          if (
+            this._report &&
+            (await vscode.commands.executeCommand<boolean>(COMMAND.undoLegacyMigration, {
+              folder: this._report.backupFolder,
+            }))
+          )
+            this._post({ type: 'undone' });
           return;
         case 'close':
           this._panel.dispose();
@@ -221,6 +233,8 @@ export class MigrationWizard implements vscode.Disposable {
       const plan = await planMigration(source, target, decisions, new Date(), defaultTimeZone());
       const report = await migrate(plan, source, target, {
         onStep: (step) => this._post({ type: 'progress', step }),
+        // The old app's users read Traditional Chinese: report.md follows VS Code's display language.
+        language: reportLanguage(vscode.env.language),
       });
       this._report = report;
       this._deps.log.info(

@@ -1,9 +1,12 @@
-// The migration's place in the window: the "Migrate Legacy Database" command, and the offer made
-// once per window when a database of the old app sits in a usual place and was not migrated yet.
+// The migration's place in the window: the "Migrate Legacy Database" and "Undo Legacy Migration..."
+// commands, and the offer made once per window when a database of the old app sits in a usual
+// place and was not migrated yet.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errorMessage';
 import type { WizardDeps } from './migrationWizard';
 import { MigrationWizard, findCandidates } from './migrationWizard';
+import type { UndoArgs } from './undoMigration';
+import { undoLegacyMigration } from './undoMigration';
 
 /** globalState key: the user chose "Don't Ask Again". */
 export const DONT_ASK_KEY = 'nightPilot.legacyMigration.dontAsk';
@@ -51,6 +54,19 @@ export async function offerMigration(
 /** The "Migrate Legacy Database" command's work: the wizard (at a file's preview, when given). */
 export function showMigrationWizard(deps: WizardDeps, file?: string): unknown {
   return MigrationWizard.show(deps, file);
+}
+
+/** The "Undo Legacy Migration..." command's work (for a given backup folder, when given). */
+export function runUndoMigration(deps: WizardDeps, args?: UndoArgs): Promise<boolean> {
+  return undoLegacyMigration(
+    {
+      database: deps.database,
+      jobsTree: deps.jobsTree,
+      log: deps.log,
+      wasmPath: vscode.Uri.joinPath(deps.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
+    },
+    typeof args?.folder === 'string' ? { folder: args.folder } : undefined,
+  );
 }
 
 /** Makes the offer once the database is open (without waiting for the user's answer). */

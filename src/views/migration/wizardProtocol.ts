@@ -87,6 +87,8 @@ export const WIZARD_STRING_KEYS = [
   'activeSummary',
   'backupFolder',
   'undoHint',
+  'undoButton',
+  'undoneNotice',
   'openReport',
   'revealJobs',
   'close',
@@ -117,6 +119,8 @@ export type HostMessage =
   | { type: 'preview'; file: string; preview: MigrationPreview }
   | { type: 'progress'; step: MigrationStep }
   | { type: 'report'; report: ReportView }
+  /** The migration of the report shown was undone (the undo command, from the report step). */
+  | { type: 'undone' }
   | { type: 'error'; step: WizardStep; message: string };
 
 export type PageMessage =
@@ -126,4 +130,6 @@ export type PageMessage =
   | { type: 'migrate'; decisions: MigrationDecisions }
   | { type: 'openReport' }
   | { type: 'revealJobs' }
+  /** Undo the migration of the report shown (asks for a confirmation first). */
+  | { type: 'undo' }
   | { type: 'close' };

@@ -71,7 +71,11 @@ export function wizardStrings(): WizardStrings {
       ),
       backupFolder: t('Backup folder'),
       undoHint: t(
-        'To undo, close VS Code and copy {0} from the backup folder over the Night Pilot database.',
+        'The backup folder keeps the database from before the migration ({0}): Undo This Migration… puts it back, now or later (Night Pilot: Undo Legacy Migration…).',
+      ),
+      undoButton: t('Undo This Migration…'),
+      undoneNotice: t(
+        'This migration was undone: Night Pilot’s database is back as it was before it. The replaced one is kept beside it.',
       ),
       openReport: t('Open Report'),
       revealJobs: t('Show Jobs in the Tree'),

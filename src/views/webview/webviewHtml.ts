@@ -15,6 +15,11 @@ export interface WebviewPage {
   styles: readonly string[];
   /** The codicon style sheet, for `@vscode-elements/elements` icons (found by its element id). */
   codicons?: string;
+  /**
+   * Data for the page's first paint, as JSON in a `<script type="application/json">` element with
+   * this id (data, not code: the CSP's script-src does not apply, and the page reads its text).
+   */
+  initial?: { id: string; value: unknown };
 }
 
 /** The folders a Night Pilot webview may load from: the bundled media only. */
@@ -55,9 +60,17 @@ ${links.join('\n')}
 </head>
 <body>
 <div id="app" aria-busy="true"></div>
-<script nonce="${nonce}" src="${String(src(page.script))}"></script>
+${page.initial ? `<script type="application/json" id="${escapeAttr(page.initial.id)}">${jsonForScript(page.initial.value)}</script>\n` : ''}<script nonce="${nonce}" src="${String(src(page.script))}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * JSON that cannot end its script element: every `<` is written as `\u003c`, so no `</script>`
+ * or `<!--` in a string (a job name, a model) can reach the HTML parser.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 function escapeAttr(text: string): string {
