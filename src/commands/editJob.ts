@@ -111,10 +111,10 @@ function properties(
       'isolation',
       vscode.l10n.t('Isolation'),
       o.isolation === null
-        ? file(fromFile.isolation, vscode.l10n.t('none (in the folder itself)'))
+        ? file(fromFile.isolation, vscode.l10n.t('none (runs work in place)'))
         : o.isolation === 'worktree'
           ? vscode.l10n.t('worktree (a git worktree and branch per run)')
-          : vscode.l10n.t('none (in the folder itself)'),
+          : vscode.l10n.t('none (runs work in place)'),
     ),
     row(
       'baseBranch',
@@ -300,7 +300,7 @@ async function askEdit(ctx: CommandContext, job: Job, property: Property): Promi
         title,
         placeholder: vscode.l10n.t('Where the runs of this job work'),
         items: [
-          { label: vscode.l10n.t('none'), description: vscode.l10n.t('in the folder itself'), value: 'none' },
+          { label: vscode.l10n.t('none'), description: vscode.l10n.t('runs work in place'), value: 'none' },
           {
             label: vscode.l10n.t('worktree'),
             description: vscode.l10n.t(

@@ -21,6 +21,7 @@ import type { JobOverview } from '../storage/jobOverview';
 import { jobUsageSince, overviewOf, readJobOverviews, usageByRun } from '../storage/jobOverview';
 import { JOBS_VIEW } from '../commands/commandIds';
 import type { DatabaseHost } from '../services/databaseHost';
+import { setContextKey } from '../services/contextKeys';
 import type { Logger } from '../services/logger';
 import type { JobsTreeNode, TreeContext } from './treeItems';
 import { JobsViewOptions } from './jobsViewOptions';
@@ -378,6 +379,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         quiet: isQuietMode(tx),
         review: tx.worktrees.list(PENDING_REVIEW_STATES),
       };
+      // The review commands are in the palette only while there is something to review.
+      setContextKey('nightPilot:hasReview', this._snapshot.review.length > 0);
     }
     // A hold ends by the clock, not by a change of the database.
     const hold =
