@@ -19,6 +19,8 @@ export async function showOvernightSummary(
   jobsTree: JobsTreeProvider,
   now = new Date(),
 ): Promise<string | undefined> {
+  if (!vscode.workspace.getConfiguration('nightPilot').get<boolean>('notifications.overnightSummary', true))
+    return undefined;
   const summary = await db.write((tx) => claimOvernightSummary(tx, now, defaultTimeZone()));
   if (summary === null) return undefined;
   const message = vscode.l10n.t(

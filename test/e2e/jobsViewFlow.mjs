@@ -68,6 +68,8 @@ export function jobsViewWorkbench(theme) {
         'nightPilot.claude.path': path.join(ROOT, 'node_modules/.bin/claude'),
         // Off the screenshots: the usage item would say "held" for the seeded limit's run.
         'nightPilot.usage.showInStatusBar': false,
+        // Off: these tests read the notifications of their own runs.
+        'nightPilot.notifications.overnightSummary': false,
       },
       async seed(dirs) {
         state.db = path.join(
