@@ -68,7 +68,12 @@ export const jobRunCommand: CommandSpec = {
           `nothing was started. Follow it with "night-pilot run show ${short}", or cancel it with "night-pilot run cancel ${short}"`,
       );
     }
-    if (result.kind === 'removed') {
+    // The job can also be removed right after the run ended, before its row is read here.
+    const detail =
+      result.kind === 'removed'
+        ? null
+        : db.read((tx) => (tx.runs.get(run.id) ? readRunDetail(tx, run.id) : null));
+    if (detail === null) {
       // Its row went with the job (deletion cancels a run first): the last state this process saw.
       ctx.print(
         { ...runJson(run, job.name, [], []), removed: true },
@@ -78,7 +83,6 @@ export const jobRunCommand: CommandSpec = {
       ctx.note(`job "${job.name}" was removed while run ${short} was going; the run was cancelled first`);
       return ExitCode.failure;
     }
-    const detail = db.read((tx) => readRunDetail(tx, run.id));
     ctx.print(detail.run, () => formatRunDetail(detail, ctx.now()));
     if (run.status === 'succeeded') return ExitCode.ok;
     ctx.note(`run ${short} of job "${job.name}" ${run.status}${run.error ? `: ${run.error}` : ''}`);
