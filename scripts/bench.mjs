@@ -4,7 +4,7 @@
 //
 //   npm run bench                      everything (about 12-15 minutes)
 //   npm run bench -- --quick           fewer iterations and shorter windows (about 5 minutes)
-//   npm run bench -- --only storage    one bench: storage | scheduler | cron | legacy | usage | dashboard | jobsView
+//   npm run bench -- --only storage    one bench: storage | scheduler | cron | legacy | usage | dashboard | jobsView | worktree
 //
 // NIGHT_PILOT_BENCH_DIR=<folder> puts the temp folders there instead of the OS temp folder (use a
 // folder on the disk the real database lives on when the temp folder is a RAM disk).
@@ -21,6 +21,7 @@ const BENCHES = {
   usage: 'bench/usageBench.ts',
   dashboard: 'bench/dashboardBench.ts',
   jobsView: 'bench/jobsViewBench.ts',
+  worktree: 'bench/worktreeBench.ts',
 };
 
 function usage(problem) {

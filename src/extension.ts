@@ -31,6 +31,8 @@ import { readJobsSummary, updateContextKeys } from './views/summary';
 import { TranscriptProvider } from './views/transcriptDocument';
 import { registerPrompts } from './prompts/registerPrompts';
 import { createUsageViews } from './views/usageViews';
+import { offerToRemovePrunedWorktrees, showOvernightSummary } from './views/morningNotices';
+import { registerRevisionDocuments } from './views/revisionDocuments';
 
 /** The orderly stop of this activation; `deactivate` returns it (see SchedulerHost.shutdown). */
 let shutdown: (() => Promise<void>) | undefined;
@@ -73,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): NightPilotApi {
   const runsChanged = new vscode.EventEmitter<void>();
   // The tree view belongs to the provider: disposing the provider disposes it, once.
   context.subscriptions.push(statusBar, jobsTree, seenFailures, transcripts, claude, runsChanged);
+  context.subscriptions.push(registerRevisionDocuments());
   context.subscriptions.push(claude.onDidChange((location) => statusBar.setClaude(location)));
 
   let schedulerHost: SchedulerHost | undefined;
@@ -172,6 +175,15 @@ export function activate(context: vscode.ExtensionContext): NightPilotApi {
       health.watch(db),
     );
     startMigrationOffer(wizard, context.globalState);
+    // Not in tests: a notification there would cover what the tests look at.
+    if (context.extensionMode !== vscode.ExtensionMode.Test) {
+      void showOvernightSummary(db, jobsTree)
+        .then((said) =>
+          // Asked by the first window of a day with runs, as the summary is: not by every window.
+          said === undefined ? 0 : offerToRemovePrunedWorktrees(db, componentLogger(channel, 'review')),
+        )
+        .catch((err: unknown) => log.warn(`Morning notices: ${errorMessage(err)}`));
+    }
     setContextKey('nightPilot:databaseError', false);
     setContextKey('nightPilot:ready', true);
   };

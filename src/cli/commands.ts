@@ -8,6 +8,7 @@ import { JOB_TRANSFER_COMMANDS } from './jobTransferCommands';
 import { CommandRegistry } from './registry';
 import { helpCommand } from './helpCommand';
 import { RUN_COMMANDS } from './runCommands';
+import { RUN_REVIEW_COMMANDS } from './runReviewCommands';
 import { jobRunCommand } from './jobRunCommand';
 import { migrateCommand } from './migrateCommand';
 import { RUN_SHOW_COMMANDS } from './runShowCommands';
@@ -25,6 +26,7 @@ export function createRegistry(): CommandRegistry {
   registry.addGroup(['run'], 'Inspect and cancel the runs of jobs.');
   for (const command of RUN_COMMANDS) registry.add(command);
   for (const command of RUN_SHOW_COMMANDS) registry.add(command);
+  for (const command of RUN_REVIEW_COMMANDS) registry.add(command);
   registry.addGroup(['usage'], 'Tokens and cost: reports over Claude Code transcripts and Night Pilot runs.');
   for (const command of USAGE_COMMANDS) registry.add(command);
   registry.add(schedulerCommand);

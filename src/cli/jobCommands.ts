@@ -2,7 +2,8 @@
 
 import { cronWarnings } from '../core/cron';
 import { nextRunTimeFor } from '../core/jobValidation';
-import type { Job, JobStatus, PromptGrants } from '../core/model';
+import { DEFAULT_EXECUTION_OPTIONS } from '../core/model';
+import type { Isolation, Job, JobStatus, PromptGrants } from '../core/model';
 import { describeGrantChange, hasGrants } from '../core/promptGrants';
 import { defaultTimeZone } from '../core/timeZone';
 import type { Tx } from '../storage/database';
@@ -17,6 +18,8 @@ import type { PositionalSpec } from './args';
 import type { CommandContext } from './context';
 import { CRON_HELP } from './cronHelp';
 import { UsageError } from './exitCodes';
+import { checkIsolation } from './jobIsolation';
+import type { JobFlags } from './jobOptions';
 import { EDIT_ONLY_OPTIONS, JOB_OPTIONS, integer, readJobFlags } from './jobOptions';
 import { planJobEdit, planNewJob, promptFor } from './jobPlan';
 import type { JobJson, RunJson } from './output';
@@ -99,6 +102,11 @@ function acceptPrompt(tx: Tx, jobId: string): { job: Job; note: string } {
   return { job, note };
 }
 
+/** The isolation a `--prompt-file` asks for in its front matter, if one is given. */
+function promptFileIsolation(flags: JobFlags): Isolation | undefined {
+  return flags.prompt?.kind === 'file' ? flags.prompt.file.settings.isolation : undefined;
+}
+
 const add: CommandSpec = {
   path: ['job', 'add'],
   summary: 'Create a job and print it.',
@@ -117,6 +125,11 @@ const add: CommandSpec = {
     const flags = readJobFlags(args, 'add', ctx.io.cwd);
     const plan = planNewJob(flags, ctx.now(), defaultTimeZone());
     warnAboutCron(ctx, flags.cron);
+    await checkIsolation(
+      ctx,
+      { ...DEFAULT_EXECUTION_OPTIONS, ...plan.job.options },
+      promptFileIsolation(flags),
+    );
     const created = await ctx.store.write((tx) => {
       const parentJobId = plan.parentRef === null ? null : resolveJob(tx, plan.parentRef, '--parent').id;
       const prompt = tx.prompts.insert(plan.prompt);
@@ -148,6 +161,11 @@ const edit: CommandSpec = {
     const reference = args.positionals[0]!;
     const flags = readJobFlags(args, 'edit', ctx.io.cwd);
     warnAboutCron(ctx, flags.cron);
+    const o = flags.options;
+    if ('isolation' in o || 'baseBranch' in o || 'workingDirectory' in o || flags.prompt?.kind === 'file') {
+      const current = await ctx.store.read((tx) => resolveJob(tx, reference).options);
+      await checkIsolation(ctx, { ...current, ...o }, promptFileIsolation(flags));
+    }
     const now = ctx.now();
     let accepted: string | undefined;
     const updated = await ctx.store.write((tx) => {

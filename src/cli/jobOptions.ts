@@ -18,13 +18,14 @@ import {
   isEnvName,
   isPromptText,
   parseChoice,
+  parseBranchName,
   parseDollars,
   parseEnvEntry,
   parseSeconds,
   parseToolRules,
   parseWholeNumber,
 } from '../core/jobValidation';
-import { MISSED_RUN_POLICIES, PERMISSION_MODES, RETRY_STRATEGIES } from '../core/model';
+import { ISOLATION_MODES, MISSED_RUN_POLICIES, PERMISSION_MODES, RETRY_STRATEGIES } from '../core/model';
 import type { ExecutionOptions, MissedRunPolicy, RetryConfig } from '../core/model';
 import { MAX_RETRY_ATTEMPTS } from '../core/retry';
 import { validateTimeZone } from '../core/timeZone';
@@ -110,6 +111,18 @@ export const JOB_OPTIONS: readonly OptionSpec[] = [
     description: `${PERMISSION_MODES.join(', ')}. bypassPermissions also needs --allow-bypass.`,
   },
   { name: 'allow-bypass', description: 'Allow --permission-mode bypassPermissions for this job.' },
+  {
+    name: 'isolation',
+    value: 'MODE',
+    description:
+      'none: runs work in --cwd itself; worktree: each run works in a git worktree and branch of its own, reviewed and merged later (--cwd must be in a git repository).',
+  },
+  {
+    name: 'base-branch',
+    value: 'BRANCH',
+    description:
+      "The branch a worktree run starts from and merges into. Default: the repository's current branch.",
+  },
   {
     name: 'allowed-tools',
     value: 'LIST',
@@ -284,6 +297,12 @@ function readExecutionOptions(
     out.permissionMode =
       permission === null ? null : oneOf('--permission-mode', permission, PERMISSION_MODES);
   }
+  const isolation = given('isolation', 'mode');
+  if (isolation !== undefined)
+    out.isolation = isolation === null ? null : oneOf('--isolation', isolation, ISOLATION_MODES);
+  const base = given('base-branch', 'branch name');
+  if (base !== undefined)
+    out.baseBranch = base === null ? null : checked('--base-branch', base, parseBranchName(base));
   if (args.flag('allow-bypass') && args.flag('no-allow-bypass')) {
     throw new UsageError('--allow-bypass and --no-allow-bypass cannot be used together');
   }

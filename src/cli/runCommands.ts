@@ -7,6 +7,8 @@ import { integer, oneOf } from './jobOptions';
 import { runJson } from './output';
 import type { CommandSpec } from './registry';
 import { resolveJob } from './resolve';
+import { UsageError } from './exitCodes';
+import { listToReview } from './runReviewCommands';
 import { formatRunTable } from './textOutput';
 
 /** How many runs `run list` prints unless told otherwise. */
@@ -33,10 +35,16 @@ const list: CommandSpec = {
       value: 'LIST',
       description: `Only runs in these states (comma-separated): ${RUN_STATUSES.join(', ')}.`,
     },
+    {
+      name: 'to-review',
+      description:
+        'Only runs that worked in a git worktree and whose changes wait to be merged or discarded (run diff, run merge, run discard).',
+    },
   ],
   examples: [
     'night-pilot run list --job nightly-review --limit 5',
     'night-pilot --json run list --status failed',
+    'night-pilot run list --to-review',
   ],
   async run(ctx: CommandContext, args) {
     const limitOption = args.string('limit');
@@ -45,6 +53,16 @@ const list: CommandSpec = {
     const statusOption = args.string('status');
     const wanted = statusOption === undefined ? undefined : statuses(statusOption);
     const jobReference = args.string('job');
+    if (args.flag('to-review')) {
+      if (statusOption !== undefined)
+        throw new UsageError('--to-review and --status cannot be used together');
+      const jobId =
+        jobReference === undefined
+          ? undefined
+          : await ctx.store.read((tx) => resolveJob(tx, jobReference, '--job').id);
+      await listToReview(ctx, jobId, limit);
+      return;
+    }
     const { runs, zones } = await ctx.store.read((tx) => {
       const jobId = jobReference === undefined ? undefined : resolveJob(tx, jobReference, '--job').id;
       const jobs = new Map(tx.jobs.list().map((job) => [job.id, job]));

@@ -1,7 +1,8 @@
 // One run in full, as `run show`, `run cancel` and `job run` print it: the run object of
 // `run list` plus each phase's output tail, and a readable text form.
 
-import type { Run } from '../core/model';
+import type { Run, RunWorktree } from '../core/model';
+import { describeWorktreeState, describeWorktreeStats } from '../core/runBranch';
 import { formatDuration } from '../core/timeFormat';
 import type { Tx } from '../storage/database';
 import { UsageError } from './exitCodes';
@@ -17,6 +18,8 @@ export interface ProcessDetailJson extends ProcessJson {
 /** The run object of `run list`, whose processes also carry their `outputTail`. */
 export interface RunDetailJson extends RunJson {
   processes: ProcessDetailJson[];
+  /** The run's git worktree and branch, for a job with worktree isolation; else null. */
+  worktree: RunWorktree | null;
 }
 
 /** A run with what the text output needs besides it. */
@@ -57,9 +60,21 @@ export function readRunDetail(tx: Tx, runId: string): RunDetail {
     run: {
       ...json,
       processes: json.processes.map((p, i) => ({ ...p, outputTail: processes[i]!.outputTail })),
+      worktree: tx.worktrees.get(run.id) ?? null,
     },
     zone: job?.timezone ?? 'UTC',
   };
+}
+
+/** "night-pilot/x/20261127-0200: 3 files +12 -1, to review (run diff / merge / discard)". */
+function worktreeText(w: RunWorktree): string {
+  const changes = w.stats === null ? '' : `: ${describeWorktreeStats(w.stats)}`;
+  const state =
+    w.state === 'review'
+      ? ', to review (night-pilot run diff | merge | discard)'
+      : `, ${describeWorktreeState(w)}`;
+  const where = w.state === 'review' || w.state === 'failed' ? `\n${w.path}` : '';
+  return `${w.branch} from ${w.baseBranch}${changes}${state}${where}${w.detail ? `\n${w.detail}` : ''}`;
 }
 
 function when(iso: string | null, zone: string, now: Date): string | null {
@@ -117,6 +132,7 @@ export function formatRunDetail({ run, zone }: RunDetail, now: Date): string {
     ['Session', run.sessionId],
     ['Usage', run.usage === null ? null : usageText(run.usage)],
     ['Error', run.error],
+    ['Worktree', run.worktree === null ? null : worktreeText(run.worktree)],
   ];
   const pairs = optional.filter((pair): pair is [string, string] => pair[1] !== null);
   if (run.usageByModel.length > 1) {

@@ -124,6 +124,10 @@ export function formatJobDetail(
       'Permission mode',
       o.permissionMode === null ? null : `${o.permissionMode}${o.allowBypass ? ' (bypass allowed)' : ''}`,
     ],
+    [
+      'Isolation',
+      o.isolation === 'worktree' ? `worktree${o.baseBranch ? ` (from ${o.baseBranch})` : ''}` : o.isolation,
+    ],
     ['Allowed tools', o.allowedTools.length ? o.allowedTools.join(', ') : null],
     ['Disallowed tools', o.disallowedTools.length ? o.disallowedTools.join(', ') : null],
     ['System prompt +', o.appendSystemPrompt],

@@ -39,6 +39,12 @@ export const COMMAND = {
   openPrompt: 'nightPilot.openPrompt',
   reviewPromptPermissions: 'nightPilot.reviewPromptPermissions',
   newPrompt: 'nightPilot.newPrompt',
+  openRunDiff: 'nightPilot.openRunDiff',
+  mergeRun: 'nightPilot.mergeRun',
+  discardRun: 'nightPilot.discardRun',
+  openRunWorktree: 'nightPilot.openRunWorktree',
+  copyBranchName: 'nightPilot.copyBranchName',
+  reviewRuns: 'nightPilot.reviewRuns',
 } as const;
 
 export type CommandKey = keyof typeof COMMAND;

@@ -4,8 +4,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkJobName, isPromptText, planJobSchedule } from '../core/jobValidation';
-import type { Job, PromptGrants } from '../core/model';
-import { grantsUsedBy, hasGrants, resolvePromptOptions } from '../core/promptGrants';
+import type { Isolation, Job, PromptGrants } from '../core/model';
+import { letsClaudeEdit } from '../core/runBranch';
+import { checkWorktreeFolder } from '../git/repository';
+import { runSupervisedProcess } from '../scheduler/processSupervisor';
+import { worktreeProblem } from './jobEdits';
+import { askText, pickOne } from './quickInput';
+import { applyPromptDefaults, grantsUsedBy, hasGrants, resolvePromptOptions } from '../core/promptGrants';
 import { defaultTimeZone, validateTimeZone } from '../core/timeZone';
 import { createPromptFile } from '../prompts/promptFolder';
 import { loadPromptFile } from '../scheduler/promptText';
@@ -23,7 +28,6 @@ import {
   pickPromptSource,
   pickTimeZone,
 } from './jobFieldInputs';
-import { askText } from './quickInput';
 import { isDirectory } from '../scheduler/workingFolder';
 
 /** Values that skip their step when given (scripts, tests, other extensions). */
@@ -40,6 +44,11 @@ export interface CreateJobArgs {
   folder?: string | null;
   /** Allow what the prompt file grants (permissionMode, allowedTools, env) without asking. */
   confirmGrants?: boolean;
+  /**
+   * Where the runs work (null: the prompt file decides). Not given: suggested (asked) when the
+   * folder is a git repository and the permissions let Claude edit files.
+   */
+  isolation?: Isolation | null;
 }
 
 function titleOf(): string {
@@ -53,6 +62,7 @@ interface Values {
   cron: string;
   timezone: string;
   folder: string | null;
+  isolation?: Isolation | null;
 }
 
 type Step = (
@@ -133,6 +143,7 @@ export async function createJob(ctx: CommandContext, args: CreateJobArgs = {}): 
   requireDatabase(ctx);
   const promptFile = args.promptFile === undefined ? undefined : fileArg(args.promptFile);
   const v: Values = {
+    isolation: args.isolation,
     name: args.name ?? (promptFile ? defaultNameFor(promptFile) : ''),
     source: promptFile
       ? { kind: 'file', file: promptFile }
@@ -223,6 +234,8 @@ async function storeNewJob(
   }
   let prompt: { title: string; content: string; filePath: string | null };
   let promptGrants: PromptGrants | null = null;
+  // The options the runs will have (the prompt file's defaults applied), for the worktree suggestion.
+  let effective = { ...DEFAULT_EXECUTION_OPTIONS, workingDirectory: v.folder };
   if (file !== undefined) {
     let loaded: ReturnType<typeof loadPromptFile>;
     try {
@@ -238,6 +251,7 @@ async function storeNewJob(
           'the prompt file asks for bypassPermissions, which Night Pilot never takes from a file',
         ),
       );
+    effective = applyPromptDefaults(options, loaded.prompt.settings);
     const grants = grantsUsedBy(options, loaded.prompt.settings);
     if (hasGrants(grants)) {
       if (!grantsConfirmed && !(await confirmGrants(jobName, file, grants))) return undefined;
@@ -249,6 +263,16 @@ async function storeNewJob(
     prompt = { title: jobName, content: v.text.trim(), filePath: null };
   }
 
+  let isolation = v.isolation;
+  if (isolation === undefined) {
+    isolation = await suggestWorktree(v.folder, effective);
+    if (isolation === undefined) return undefined;
+  }
+  if (isolation === 'worktree' || (isolation === null && effective.isolation === 'worktree')) {
+    const problem = await worktreeProblem(v.folder, null);
+    if (problem !== null) refuse(problem);
+  }
+
   const job = await db.write((tx) => {
     const stored = tx.prompts.insert(prompt);
     return tx.jobs.insert({
@@ -257,7 +281,7 @@ async function storeNewJob(
       cronExpression: v.cron.trim(),
       timezone: v.timezone,
       nextRunTime: plan.ok ? plan.nextRunTime : null,
-      options: { workingDirectory: v.folder, promptGrants },
+      options: { workingDirectory: v.folder, promptGrants, isolation },
     });
   });
   if (v.source?.kind === 'newFile' && file) {
@@ -270,6 +294,37 @@ async function storeNewJob(
     );
   }
   return job;
+}
+
+/**
+ * Asks whether the runs should work in a git worktree of their own, when that is what the user
+ * likely wants: the folder is a git repository and the permissions let Claude edit files. Null
+ * when not asked (or the prompt file already says).
+ */
+async function suggestWorktree(
+  folder: string | null,
+  options: typeof DEFAULT_EXECUTION_OPTIONS,
+): Promise<Isolation | null | undefined> {
+  if (folder === null || options.isolation !== null || !letsClaudeEdit(options)) return null;
+  const git = { runner: runSupervisedProcess, gitPath: 'git', env: process.env };
+  if ((await checkWorktreeFolder(git, folder, null)) !== null) return null;
+  const r = await pickOne<Isolation>({
+    title: titleOf(),
+    placeholder: vscode.l10n.t(
+      'Claude may edit files in {0}, a git repository: where should the runs work?',
+      folder,
+    ),
+    items: [
+      {
+        label: vscode.l10n.t('In a git worktree of their own (suggested)'),
+        description: vscode.l10n.t('a branch per run, reviewed and merged in the morning'),
+        value: 'worktree',
+      },
+      { label: vscode.l10n.t('In the folder itself'), value: 'none' },
+    ],
+    active: 'worktree',
+  });
+  return r === undefined || r === 'back' ? undefined : r.value;
 }
 
 /** "Create Job from This Prompt": the CodeLens, the Explorer and the editor title/context menus. */

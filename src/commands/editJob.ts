@@ -9,6 +9,7 @@ import {
   PRIORITY_MAX,
   PRIORITY_MIN,
   checkModelName,
+  parseBranchName,
   parseToolRules,
   parseWholeNumber,
 } from '../core/jobValidation';
@@ -37,6 +38,8 @@ type Property =
   | 'folder'
   | 'model'
   | 'permissionMode'
+  | 'isolation'
+  | 'baseBranch'
   | 'allowedTools'
   | 'disallowedTools'
   | 'maxTurns'
@@ -103,6 +106,20 @@ function properties(
       'permissionMode',
       vscode.l10n.t('Permission Mode'),
       o.permissionMode ?? file(fromFile.permissionMode, vscode.l10n.t('(Claude Code default)')),
+    ),
+    row(
+      'isolation',
+      vscode.l10n.t('Isolation'),
+      o.isolation === null
+        ? file(fromFile.isolation, vscode.l10n.t('none (runs work in place)'))
+        : o.isolation === 'worktree'
+          ? vscode.l10n.t('worktree (a git worktree and branch per run)')
+          : vscode.l10n.t('none (runs work in place)'),
+    ),
+    row(
+      'baseBranch',
+      vscode.l10n.t('Base Branch'),
+      o.baseBranch ?? vscode.l10n.t("(the repository's current branch)"),
     ),
     row(
       'allowedTools',
@@ -278,6 +295,38 @@ async function askEdit(ctx: CommandContext, job: Job, property: Property): Promi
     }
     case 'permissionMode':
       return editPermissionMode(job, title);
+    case 'isolation': {
+      const r = await pickOne<Job['options']['isolation']>({
+        title,
+        placeholder: vscode.l10n.t('Where the runs of this job work'),
+        items: [
+          { label: vscode.l10n.t('none'), description: vscode.l10n.t('runs work in place'), value: 'none' },
+          {
+            label: vscode.l10n.t('worktree'),
+            description: vscode.l10n.t(
+              'each run in a git worktree and branch of its own, reviewed in the morning',
+            ),
+            value: 'worktree',
+          },
+          { label: vscode.l10n.t('(from the prompt file, else none)'), value: null },
+        ],
+        active: o.isolation,
+      });
+      return r === undefined || r === 'back' ? undefined : { options: { isolation: r.value } };
+    }
+    case 'baseBranch': {
+      const value = await text(
+        vscode.l10n.t(
+          "The branch worktree runs start from and merge into (empty: the repository's current branch)",
+        ),
+        o.baseBranch ?? '',
+        (v) => stepCheck(v, parseBranchName, vscode.l10n.t("the repository's current branch")),
+        'main',
+      );
+      return value === undefined
+        ? undefined
+        : { options: { baseBranch: value.trim() === '' ? null : value.trim() } };
+    }
     case 'allowedTools':
     case 'disallowedTools': {
       const value = await text(

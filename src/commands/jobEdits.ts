@@ -2,6 +2,8 @@
 // caller (`nightPilot.editJob` with values). The whole job is checked by the one validator
 // (core/jobValidation.ts, the CLI's rules) before anything is written.
 import * as vscode from 'vscode';
+import { checkWorktreeFolder, describeRepositoryProblem } from '../git/repository';
+import { runSupervisedProcess } from '../scheduler/processSupervisor';
 import type { JobDraft } from '../core/jobValidation';
 import { checkJobDraft, planJobSchedule } from '../core/jobValidation';
 import type { ExecutionOptions, Job, MissedRunPolicy, RetryConfig } from '../core/model';
@@ -39,6 +41,35 @@ export interface JobEdits {
   confirmGrants?: boolean;
 }
 
+/**
+ * Why worktree runs cannot work in `folder` from `baseBranch`, in the user's words; null when they
+ * can. Create Job and Edit Job ask this before saving a job with worktree isolation.
+ */
+export async function worktreeProblem(
+  folder: string | null,
+  baseBranch: string | null,
+): Promise<string | null> {
+  if (folder === null) return vscode.l10n.t('worktree isolation needs a folder in a git repository');
+  const problem = await checkWorktreeFolder(
+    { runner: runSupervisedProcess, gitPath: 'git', env: process.env },
+    folder,
+    baseBranch,
+  );
+  if (problem === null) return null;
+  switch (problem.problem) {
+    case 'notRepository':
+      return vscode.l10n.t('{0} is not in a git repository, which worktree isolation needs', folder);
+    case 'noBaseBranch':
+      return vscode.l10n.t('the repository has no branch "{0}"', problem.branch);
+    case 'detached':
+      return vscode.l10n.t('the repository is on a detached HEAD: check out a branch or set a base branch');
+    case 'noCommits':
+      return vscode.l10n.t('the git repository has no commit yet for a worktree to start from');
+    default:
+      return describeRepositoryProblem(problem);
+  }
+}
+
 /** Thrown with every reason a change was refused; nothing was written. */
 export class JobEditError extends Error {}
 
@@ -67,6 +98,14 @@ export async function applyJobEdits(ctx: CommandContext, jobId: string, edits: J
 
   const folder = edits.options?.workingDirectory;
   if (folder && !isDirectory(folder)) reasons.push(vscode.l10n.t('the folder {0} does not exist', folder));
+  const o = edits.options ?? {};
+  if (
+    (o.isolation !== undefined || o.baseBranch !== undefined || o.workingDirectory !== undefined) &&
+    options.isolation === 'worktree'
+  ) {
+    const problem = await worktreeProblem(options.workingDirectory, options.baseBranch);
+    if (problem !== null) reasons.push(problem);
+  }
   const bypassRefused = options.permissionMode === 'bypassPermissions' && !options.allowBypass;
   if (bypassRefused)
     reasons.push(vscode.l10n.t('bypassPermissions needs the explicit confirmation (allowBypass)'));

@@ -42,6 +42,10 @@ export function valueMessage(p: ValueProblem): string {
         '"{0}" cannot be a variable name: use letters, digits and _, not starting with a digit.',
         p.name,
       );
+    case 'branchName':
+      return vscode.l10n.t(
+        'This is not a git branch name: no spaces, none of ~ ^ : ? * [ \\, no "..", no part starting with ".".',
+      );
   }
 }
 

@@ -15,6 +15,7 @@ import { newPrompt, openPrompt, reviewPromptPermissions } from './promptCommands
 import { exportJobToGitHubActions } from './exportJob';
 import { cancelRun, deleteJob, pauseJob, resumeJob, runJob, setQuiet } from './jobCommands';
 import { copyRunId, openRawLog, openTranscript, retryRun } from './runCommands';
+import { copyBranchName, discardRun, mergeRun, openRunDiff, openRunWorktree } from './reviewCommands';
 import { openRun, setBudgets, setJobBudget } from './usageCommands';
 import { clearJobFilter, filterJobs, showMoreRuns, sortJobs } from './viewCommands';
 
@@ -121,6 +122,12 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
     reviewPromptPermissions: (arg, options) =>
       reviewPromptPermissions(ctx, arg, options as { accept?: boolean } | undefined),
     newPrompt: (title) => newPrompt(ctx, title),
+    openRunDiff: (arg, file) => openRunDiff(ctx, arg, file),
+    mergeRun: (arg, options) => mergeRun(ctx, arg, (options as { openOnConflict?: boolean }) ?? {}),
+    discardRun: (arg, options) => discardRun(ctx, arg, (options as { confirm?: boolean }) ?? {}),
+    openRunWorktree: (arg) => openRunWorktree(ctx, arg),
+    copyBranchName: (arg) => copyBranchName(ctx, arg),
+    reviewRuns: () => ctx.jobsTree.revealReview(),
   };
 }
 

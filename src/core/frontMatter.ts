@@ -3,8 +3,8 @@
 // `--prompt-file`, the executor and the GitHub Actions export all go through here.
 
 import { parse as parseYaml } from 'yaml';
-import { PERMISSION_MODES } from './model';
-import type { PermissionMode } from './model';
+import { ISOLATION_MODES, PERMISSION_MODES } from './model';
+import type { Isolation, PermissionMode } from './model';
 import { splitToolRules } from './toolRules';
 import { errorMessage } from './errorMessage';
 
@@ -63,6 +63,7 @@ export interface PromptSettings {
   maxTurns?: number;
   appendSystemPrompt?: string;
   env?: Record<string, string>;
+  isolation?: Isolation;
 }
 
 /** The keys {@link readPromptSettings} understands. */
@@ -75,6 +76,7 @@ export const PROMPT_SETTING_KEYS = [
   'maxTurns',
   'appendSystemPrompt',
   'env',
+  'isolation',
 ] as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -117,6 +119,11 @@ export function readPromptSettings(data: Record<string, unknown>): {
     if ((PERMISSION_MODES as readonly unknown[]).includes(data.permissionMode)) {
       settings.permissionMode = data.permissionMode as PermissionMode;
     } else bad('permissionMode', `one of ${PERMISSION_MODES.join(', ')}`);
+  }
+  if (data.isolation !== undefined && data.isolation !== null) {
+    if ((ISOLATION_MODES as readonly unknown[]).includes(data.isolation)) {
+      settings.isolation = data.isolation as Isolation;
+    } else bad('isolation', `one of ${ISOLATION_MODES.join(', ')}`);
   }
   if (data.maxTurns !== undefined && data.maxTurns !== null) {
     const turns = data.maxTurns;

@@ -6,7 +6,8 @@
 import { nextFireTime, validateCron } from './cron';
 import { splitToolRules } from './toolRules';
 import type { Job, JobType } from './model';
-import { MISSED_RUN_POLICIES, PERMISSION_MODES } from './model';
+import { ISOLATION_MODES, MISSED_RUN_POLICIES, PERMISSION_MODES } from './model';
+import { branchNameProblem } from './runBranch';
 import { validateRetryConfig } from './retry';
 import { validateTimeZone } from './timeZone';
 import { errorMessage } from './errorMessage';
@@ -84,7 +85,8 @@ export type ValueProblem =
   | { problem: 'modelName' }
   | { problem: 'toolRules'; detail: string }
   | { problem: 'envEntry' }
-  | { problem: 'envName'; name: string };
+  | { problem: 'envName'; name: string }
+  | { problem: 'branchName'; detail: string };
 
 export type Checked<T> = { ok: true; value: T } | ({ ok: false } & ValueProblem);
 
@@ -151,6 +153,14 @@ export function parseEnvEntry(raw: string): Checked<[string, string]> {
   return { ok: true, value: [name, raw.slice(eq + 1)] };
 }
 
+/** A git branch name (what `git check-ref-format --branch` accepts), trimmed. */
+export function parseBranchName(raw: string): Checked<string> {
+  const problem = branchNameProblem(raw);
+  return problem === null
+    ? { ok: true, value: raw.trim() }
+    : { ok: false, problem: 'branchName', detail: problem };
+}
+
 /** The CLI's (English) wording of a value problem; `raw` is the value as typed. */
 export function describeValueProblem(p: ValueProblem, raw: string): string {
   switch (p.problem) {
@@ -174,6 +184,8 @@ export function describeValueProblem(p: ValueProblem, raw: string): string {
       return `"${raw}" is not KEY=VALUE`;
     case 'envName':
       return `"${p.name}" is not a valid variable name (letters, digits and _, not starting with a digit)`;
+    case 'branchName':
+      return p.detail;
   }
 }
 
@@ -332,6 +344,12 @@ function checkOptions(o: Job['options'], bad: (field: string, message: string) =
     };
     if (!Array.isArray(list) || !list.every(oneRule))
       bad(`options.${key}`, `${shown(list)} is not a list of tool rules such as ["Read", "Bash(git log:*)"]`);
+  }
+  if (o.isolation !== null && !(ISOLATION_MODES as readonly unknown[]).includes(o.isolation))
+    bad('options.isolation', `${shown(o.isolation)} is not one of ${ISOLATION_MODES.join(', ')}`);
+  if (o.baseBranch !== null) {
+    const problem = isText(o.baseBranch) ? branchNameProblem(o.baseBranch) : 'not a branch name';
+    if (problem !== null) bad('options.baseBranch', problem);
   }
   if (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env))
     bad('options.env', 'not a mapping of NAME: value');

@@ -46,6 +46,10 @@ export const PERMISSION_MODES = [
 ] as const;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];
 
+/** Where a job's runs work: in the job's folder itself, or in a git worktree and branch of their own. */
+export const ISOLATION_MODES = ['none', 'worktree'] as const;
+export type Isolation = (typeof ISOLATION_MODES)[number];
+
 export const COST_SOURCES = ['reported', 'calculated'] as const;
 export type CostSource = (typeof COST_SOURCES)[number];
 
@@ -116,6 +120,13 @@ export interface ExecutionOptions {
   monthlyBudgetUsd: number | null;
   /** The prompt file's grants as the user last confirmed them for this job; null: none yet. */
   promptGrants: PromptGrants | null;
+  /**
+   * `worktree`: each run works in a git worktree and branch of its own, reviewed and merged
+   * later; null: the prompt file's `isolation`, else `none` (the job's folder itself).
+   */
+  isolation: Isolation | null;
+  /** The branch a worktree run starts from and merges into; null: the repository's current branch. */
+  baseBranch: string | null;
 }
 
 export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
@@ -136,6 +147,8 @@ export const DEFAULT_EXECUTION_OPTIONS: ExecutionOptions = {
   dailyBudgetUsd: null,
   monthlyBudgetUsd: null,
   promptGrants: null,
+  isolation: null,
+  baseBranch: null,
 };
 
 export interface Job {
@@ -225,4 +238,68 @@ export interface UsageRecord extends TokenCounts {
   costUsd: number;
   costSource: CostSource;
   recordedAt: string;
+}
+
+/**
+ * Where a worktree run's worktree is in its life. `creating`: the worktree and branch are being
+ * made; `active`: the run's phases work in it; `finishing`: its changes are being committed;
+ * `review`: it holds changes waiting for the user (merge or discard); `no_changes`: the run changed
+ * nothing and both were removed; `merged`, `discarded`: the user decided; `failed`: it could not be
+ * made or finished (the reason is in `detail`; whatever exists is kept for the user).
+ */
+export const WORKTREE_STATES = [
+  'creating',
+  'active',
+  'finishing',
+  'review',
+  'no_changes',
+  'merged',
+  'discarded',
+  'failed',
+] as const;
+export type WorktreeState = (typeof WORKTREE_STATES)[number];
+
+/** States in which the worktree's owner (or, after a crash, the next scheduler) still has work to do. */
+export const UNSETTLED_WORKTREE_STATES: readonly WorktreeState[] = ['creating', 'active', 'finishing'];
+/** States that wait for the user: the run's changes are kept until merged or discarded. */
+export const PENDING_REVIEW_STATES: readonly WorktreeState[] = ['review', 'failed'];
+
+/** What a worktree run changed, from the base commit to the branch's head. */
+export interface WorktreeStats {
+  commitCount: number;
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+}
+
+/** The git worktree and branch of one worktree run. */
+export interface RunWorktree {
+  runId: string;
+  jobId: string;
+  /** The job's name when the run started (the row outlives a deleted job). */
+  jobName: string;
+  /** The top-level folder of the repository the job works in (its main working tree). */
+  repository: string;
+  /** `<global storage>/worktrees/<run id>`. */
+  path: string;
+  /** The job's working folder relative to the repository's top level ('' for the top). */
+  subfolder: string;
+  branch: string;
+  baseBranch: string;
+  baseCommit: string;
+  /** The branch's head once the run's changes are committed. */
+  headCommit: string | null;
+  /** Null until the run's changes are committed. */
+  stats: WorktreeStats | null;
+  state: WorktreeState;
+  /** Why the worktree failed, or what the last review action said. */
+  detail: string | null;
+  /** Which process works on the worktree while it is unsettled (an owner id, as a run's). */
+  owner: string | null;
+  /** The process group of the git command in progress, so a crashed owner's git can be stopped. */
+  pgid: number | null;
+  pgidStart: string | null;
+  pgidHost: string | null;
+  createdAt: string;
+  updatedAt: string;
 }

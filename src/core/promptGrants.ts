@@ -30,6 +30,8 @@ export function applyPromptDefaults(options: ExecutionOptions, settings: PromptS
       options.disallowedTools.length > 0 ? options.disallowedTools : (settings.disallowedTools ?? []),
     appendSystemPrompt: options.appendSystemPrompt ?? settings.appendSystemPrompt ?? null,
     env: { ...(settings.env ?? {}), ...options.env },
+    // A worktree only narrows what a run can touch, and `none` is the default: no grant either way.
+    isolation: options.isolation ?? settings.isolation ?? null,
   };
 }
 

@@ -1,6 +1,10 @@
 import os from 'node:os';
-import type { ExecutionOptions, Run } from '../core/model';
+import path from 'node:path';
+import type { ExecutionOptions, Run, RunWorktree } from '../core/model';
 import { describePromptRefusal, resolvePromptOptions } from '../core/promptGrants';
+import { effectiveIsolation, runCommitMessage } from '../core/runBranch';
+import type { GitDeps } from '../git/gitCommand';
+import { withoutRepositoryVariables } from '../git/gitCommand';
 import type { NightPilotDatabase } from '../storage/database';
 import { runLogDirectory } from '../storage/paths';
 import type { ClaudeLocation } from './claudeLocator';
@@ -17,6 +21,8 @@ import type { SchedulerSettings } from './settings';
 import { errorMessage } from '../core/errorMessage';
 import type { LogFn } from '../core/log';
 import { isDirectory } from './workingFolder';
+import type { WorktreeWork } from './worktreeRun';
+import { openRunWorktree, settleRunWorktree } from './worktreeRun';
 
 export interface ExecutorDeps {
   db: NightPilotDatabase;
@@ -30,6 +36,13 @@ export interface ExecutorDeps {
   /** Zone for usage-limit reset times printed without one. */
   defaultZone: string;
   log: LogFn;
+  /** The git executable worktree runs use (default: `git` on PATH). */
+  gitPath?: string;
+}
+
+/** Git as the executor runs it: through the same supervisor, from the same environment. */
+export function executorGit(deps: Pick<ExecutorDeps, 'runner' | 'baseEnv' | 'gitPath'>): GitDeps {
+  return { runner: deps.runner, gitPath: deps.gitPath ?? 'git', env: deps.baseEnv };
 }
 
 /** How often a run's owner checks whether the run is still its own and whether a cancel was asked. */
@@ -80,8 +93,17 @@ export async function executeRun(
   let outcome: RunOutcome;
   // The options the run's phases used (the prompt's front matter applied); cleanup uses them too.
   let options: ExecutionOptions | undefined;
+  // The run's worktree, once made: settled (committed, measured, or removed) after cleanup.
+  let worktree: RunWorktree | undefined;
   try {
-    outcome = await runPhases(deps, lease, run, abort.signal, (o) => (options = o));
+    outcome = await runPhases(
+      deps,
+      lease,
+      run,
+      abort.signal,
+      (o) => (options = o),
+      (w) => (worktree = w),
+    );
   } catch (err) {
     outcome = {
       status: 'failed',
@@ -97,6 +119,18 @@ export async function executeRun(
   try {
     if (lease.lost !== null) return null;
     if (outcome.status !== 'waiting_for_limit') await runCleanup(deps, lease, run, options);
+    // A run waiting for a usage limit works on in its worktree when it resumes. Otherwise the
+    // worktree is settled even when the lease was lost: its row, not the run, fences it.
+    if (worktree !== undefined && outcome.status !== 'waiting_for_limit') {
+      const job = deps.db.read((tx) => tx.jobs.get(run.jobId));
+      const settled = await settleRunWorktree(
+        worktreeWork(deps, lease.owner, run, (fn) => deps.db.write(fn)),
+        worktree,
+        runCommitMessage(job ?? { name: worktree.jobName, timezone: 'UTC' }, run.scheduledFor),
+        { states: ['active'], owner: lease.owner },
+      );
+      deps.log(`run ${run.id}: worktree ${settled.summary}`);
+    }
     if (lease.lost !== null) return null;
     const effects = await db.write((tx) =>
       recordOutcome(tx, run.id, ownedBy(lease.owner), outcome, clock.now()),
@@ -107,6 +141,22 @@ export async function executeRun(
     // The heartbeat covers cleanup too: a long cleanup must not look like a dead owner.
     clearInterval(heartbeat);
   }
+}
+
+function worktreeWork(
+  deps: ExecutorDeps,
+  owner: string,
+  run: Run,
+  write: WorktreeWork['write'],
+  signal?: AbortSignal,
+): WorktreeWork {
+  return {
+    git: executorGit(deps),
+    owner,
+    write,
+    logFile: path.join(runLogDirectory(deps.db.path, run.jobId, run.id), 'worktree.log'),
+    signal,
+  };
 }
 
 function phaseContext(deps: ExecutorDeps, lease: RunLease, run: Run): PhaseContext {
@@ -126,6 +176,7 @@ async function runPhases(
   run: Run,
   signal: AbortSignal,
   onOptions: (options: ExecutionOptions) => void,
+  onWorktree: (worktree: RunWorktree) => void,
 ): Promise<RunOutcome> {
   const { job, prompt, earlierExecutions } = deps.db.read((tx) => {
     const j = tx.jobs.require(run.jobId);
@@ -159,11 +210,29 @@ async function runPhases(
   } catch (err) {
     return fail(errorMessage(err));
   }
+  let baseEnv = deps.baseEnv;
+  if (effectiveIsolation(options) === 'worktree') {
+    const opened = await openRunWorktree(
+      worktreeWork(deps, lease.owner, run, (fn) => lease.write(fn), signal),
+      deps.db.path,
+      run,
+      job,
+      options,
+    );
+    if (!opened.ok)
+      return lease.lost !== null
+        ? { status: 'failed', error: opened.message, retryable: false }
+        : fail(opened.message);
+    onWorktree(opened.worktree);
+    // Every phase works in the worktree; variables naming another repository would undo that.
+    options = { ...options, workingDirectory: opened.cwd };
+    baseEnv = withoutRepositoryVariables(baseEnv);
+  }
   onOptions(options);
   const runJob = { ...job, options };
   // A run back from a usage-limit wait has done its setup and has a session to continue.
   const resuming = earlierExecutions > 0;
-  const env = { ...deps.baseEnv, ...options.env };
+  const env = { ...baseEnv, ...options.env };
   const cwd = options.workingDirectory ?? undefined;
 
   const commandPhase = (phase: 'setup' | 'validation', command: string) =>
@@ -186,7 +255,7 @@ async function runPhases(
     promptText,
     resume: resuming && deps.settings.resumeSession && run.sessionId !== null,
     claude,
-    baseEnv: deps.baseEnv,
+    baseEnv,
     defaultZone: deps.defaultZone,
     settings: deps.settings,
     signal,
@@ -237,7 +306,10 @@ async function runCleanup(
         ...shellRequest(
           job.options.cleanupCommand,
           options.workingDirectory ?? undefined,
-          { ...deps.baseEnv, ...options.env },
+          {
+            ...(used?.isolation === 'worktree' ? withoutRepositoryVariables(deps.baseEnv) : deps.baseEnv),
+            ...options.env,
+          },
           null,
           undefined,
           deps.settings.killGraceMs,

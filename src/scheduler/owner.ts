@@ -41,12 +41,33 @@ export interface HeartbeatSource {
  * (touched every 15 s while it runs), or the run's start when it has none.
  */
 export function ownerIsGone(run: Run, now: Date, staleAfterMs: number, heartbeats: HeartbeatSource): boolean {
-  if (run.owner === null) return true;
-  const identity = ownerProcess(run.owner);
+  // Marked abandoned by its owner on another host (this host judges its own owners by their process).
+  if (run.owner !== null && ownerProcess(run.owner) === null && run.heartbeatAt === ABANDONED_HEARTBEAT)
+    return true;
+  return ownerIdIsGone(
+    run.owner,
+    run.heartbeatAt ?? run.startedAt ?? run.createdAt,
+    now,
+    staleAfterMs,
+    heartbeats,
+  );
+}
+
+/**
+ * {@link ownerIsGone} for any owned record: `lastSeen` is when the record last showed its owner
+ * alive; an owner on another host also counts as alive while its heartbeat file is fresh.
+ */
+export function ownerIdIsGone(
+  owner: string | null,
+  lastSeen: string,
+  now: Date,
+  staleAfterMs: number,
+  heartbeats: HeartbeatSource,
+): boolean {
+  if (owner === null) return true;
+  const identity = ownerProcess(owner);
   const state = identity === null ? 'other-host' : liveness(identity);
   if (state !== 'other-host') return state === 'dead';
-  if (run.heartbeatAt === ABANDONED_HEARTBEAT) return true;
-  const recorded = Date.parse(run.heartbeatAt ?? run.startedAt ?? run.createdAt);
-  const beat = heartbeats.lastBeat(run.owner)?.getTime() ?? -Infinity;
-  return now.getTime() - Math.max(recorded, beat) > staleAfterMs;
+  const beat = heartbeats.lastBeat(owner)?.getTime() ?? -Infinity;
+  return now.getTime() - Math.max(Date.parse(lastSeen), beat) > staleAfterMs;
 }

@@ -20,6 +20,8 @@ import { ownedBy } from './runOutcome';
 import { hasStartableRun, nextQueueWake, startNextRun, startRunIfAllowed, whyNotStartable } from './runQueue';
 import type { StartGate } from './runQueue';
 import { findAbandonedRuns, recoverAbandonedRuns, stopPhaseProcesses } from './runRecovery';
+import { executorGit } from './executor';
+import { findAbandonedWorktrees, recoverAbandonedWorktrees } from './worktreeRecovery';
 import type { SchedulerSettings } from './settings';
 import type { GateContext } from './startGate';
 import { SMART_START_OFF, checkStartGate } from './startGate';
@@ -89,6 +91,8 @@ export class Scheduler {
     string,
     { abort: AbortController; done: Promise<OutcomeEffects | null> }
   >();
+  /** The worktree recovery in progress (see _recoverWorktrees), or null. */
+  private _worktreeRecovery: Promise<void> | null = null;
   private _dbSubscriptions: Disposable[] = [];
   private readonly _listeners = new Set<() => void>();
   private readonly _runEndListeners = new Set<(run: Run) => void>();
@@ -237,7 +241,10 @@ export class Scheduler {
 
   /** Resolves when no run started by this scheduler is still going. */
   async idle(): Promise<void> {
-    while (this._running.size > 0) await Promise.all([...this._running.values()].map((e) => e.done));
+    while (this._running.size > 0 || this._worktreeRecovery !== null) {
+      await Promise.all([...this._running.values()].map((e) => e.done));
+      await this._worktreeRecovery;
+    }
   }
 
   /**
@@ -318,10 +325,12 @@ export class Scheduler {
     }
     this._idle = null;
     // Decide with a cheap read whether there is anything to write; idle ticks never take the lock.
-    const { work, running, abandoned } = this._db.read((tx) => {
+    const { work, running, abandoned, worktrees } = this._db.read((tx) => {
       const quiet = isQuietMode(tx);
       return {
         abandoned: findAbandonedRuns(tx, now, settings.staleAfterMs, this.owner, this._db.heartbeats),
+        worktrees: findAbandonedWorktrees(tx, now, settings.staleAfterMs, this.owner, this._db.heartbeats)
+          .length,
         work:
           (!quiet && tx.jobs.listDue(now.toISOString()).length > 0) ||
           (!quiet && !activeLimitHold(tx, now) && hasStartableRun(tx, now)),
@@ -335,6 +344,7 @@ export class Scheduler {
       // Their processes are stopped before anything else: a retry never runs beside an orphan.
       await recoverAbandonedRuns(this._db, abandoned, settings.killGraceMs, () => this._clock.now());
     }
+    if (abandoned.length > 0 || worktrees > 0) this._recoverWorktrees();
     if (!work && abandoned.length === 0) {
       if (!running) {
         const next = this._readNextEvent(now);
@@ -355,6 +365,32 @@ export class Scheduler {
     });
     this._notify();
     for (const run of started) this._launch(run);
+  }
+
+  /**
+   * Settles the worktrees of runs whose process died (see worktreeRecovery.ts), in the background:
+   * committing a large worktree must not delay a fire.
+   */
+  private _recoverWorktrees(): void {
+    if (this._worktreeRecovery !== null) return;
+    const { settings } = this._deps;
+    const found = this._db.read((tx) =>
+      findAbandonedWorktrees(tx, this._clock.now(), settings.staleAfterMs, this.owner, this._db.heartbeats),
+    );
+    if (found.length === 0) return;
+    this._worktreeRecovery = recoverAbandonedWorktrees(
+      this._db,
+      executorGit(this._deps),
+      this.owner,
+      found,
+      settings.killGraceMs,
+    )
+      .then((said) => said.forEach((line) => this._deps.log(`scheduler: ${line}`, 'warn')))
+      .catch((err: unknown) => this._deps.log(`scheduler: worktree recovery: ${errorMessage(err)}`, 'error'))
+      .finally(() => {
+        this._worktreeRecovery = null;
+        this._notify();
+      });
   }
 
   /** The follower's pump: starts the run here if the queue allows it now (checked by a read first). */

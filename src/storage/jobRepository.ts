@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type {
   ExecutionOptions,
+  Isolation,
   Job,
   JobStatus,
   JobType,
@@ -86,6 +87,8 @@ function toJob(r: Row): Job {
       dailyBudgetUsd: numOrNull(r.daily_budget_usd),
       monthlyBudgetUsd: numOrNull(r.monthly_budget_usd),
       promptGrants: toGrants(r.prompt_grants),
+      isolation: strOrNull(r.isolation) as Isolation | null,
+      baseBranch: strOrNull(r.base_branch),
     },
     retry: {
       maxAttempts: num(r.retry_max_attempts),
@@ -140,6 +143,8 @@ const COLUMNS = [
   'daily_budget_usd',
   'monthly_budget_usd',
   'prompt_grants',
+  'isolation',
+  'base_branch',
 ] as const;
 
 function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | number | null)[] {
@@ -180,6 +185,8 @@ function toValues(j: Omit<Job, 'id' | 'createdAt' | 'updatedAt'>): (string | num
     o.dailyBudgetUsd,
     o.monthlyBudgetUsd,
     o.promptGrants === null ? null : JSON.stringify(o.promptGrants),
+    o.isolation,
+    o.baseBranch,
   ];
 }
 

@@ -214,6 +214,44 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // The page log beside the file (see PAGE_LOG_MIGRATION above): the version number is the point.
   PAGE_LOG_MIGRATION,
+  // 8: worktree isolation. A job may run each run in a git worktree and branch of its own
+  // (isolation 'worktree', NULL: the prompt file decides, else 'none'), started from base_branch
+  // (NULL: the repository's current branch). run_worktrees records each such run's worktree from
+  // before `git worktree add` until the user merged or discarded it, so that a crash at any point
+  // leaves a row that says what exists (see scheduler/worktreeRecovery.ts). No foreign key: a
+  // row outlives its run (retention, a deleted job), because the worktree and branch it names do.
+  `
+  ALTER TABLE jobs ADD COLUMN isolation TEXT CHECK (isolation IN ('none', 'worktree'));
+  ALTER TABLE jobs ADD COLUMN base_branch TEXT;
+
+  CREATE TABLE run_worktrees (
+    run_id TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL,
+    job_name TEXT NOT NULL,
+    repository TEXT NOT NULL,
+    path TEXT NOT NULL,
+    subfolder TEXT NOT NULL DEFAULT '',
+    branch TEXT NOT NULL,
+    base_branch TEXT NOT NULL,
+    base_commit TEXT NOT NULL,
+    head_commit TEXT,
+    commit_count INTEGER,
+    files_changed INTEGER,
+    insertions INTEGER,
+    deletions INTEGER,
+    state TEXT NOT NULL CHECK (state IN ('creating', 'active', 'finishing', 'review', 'no_changes', 'merged', 'discarded', 'failed')),
+    detail TEXT,
+    owner TEXT,
+    pgid INTEGER,
+    pgid_start TEXT,
+    pgid_host TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX run_worktrees_job ON run_worktrees (job_id);
+  -- The To Review list and the recovery sweep ask by state.
+  CREATE INDEX run_worktrees_state ON run_worktrees (state, created_at);
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

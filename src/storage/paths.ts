@@ -36,3 +36,13 @@ export function jobLogDirectory(databasePath: string, jobId: string): string {
 export function runLogDirectory(databasePath: string, jobId: string, runId: string): string {
   return path.join(jobLogDirectory(databasePath, jobId), runId);
 }
+
+/** Where worktree runs work: `worktrees/` beside the database, one folder per run. */
+export function worktreesDirectory(databasePath: string): string {
+  return path.join(path.dirname(databasePath), 'worktrees');
+}
+
+/** The git worktree of one worktree run: `worktrees/<run id>` beside the database. */
+export function runWorktreePath(databasePath: string, runId: string): string {
+  return path.join(worktreesDirectory(databasePath), runId);
+}

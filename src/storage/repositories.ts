@@ -6,6 +6,7 @@ import { RunRepository } from './runRepository';
 import { Sql } from './sql';
 import { StateRepository } from './stateRepository';
 import { UsageRepository } from './usageRepository';
+import { WorktreeRepository } from './worktreeRepository';
 
 /** The repositories over one consistent state of the database. */
 export interface Tx {
@@ -15,6 +16,7 @@ export interface Tx {
   readonly processes: ProcessRepository;
   readonly usage: UsageRepository;
   readonly state: StateRepository;
+  readonly worktrees: WorktreeRepository;
   readonly sql: Sql;
   now(): string;
 }
@@ -32,6 +34,7 @@ export function createTx(db: Database, databasePath: string, now: () => string):
     processes: new ProcessRepository(sql, databasePath),
     usage: new UsageRepository(sql, now),
     state: new StateRepository(sql, now),
+    worktrees: new WorktreeRepository(sql, now),
     sql,
     now,
   };

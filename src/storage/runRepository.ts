@@ -31,6 +31,8 @@ export interface RunFence {
 export interface RunQuery {
   jobId?: string;
   statuses?: readonly RunStatus[];
+  /** Only runs that ended at or after this instant (ISO). */
+  endedSince?: string;
   limit?: number;
 }
 
@@ -148,6 +150,10 @@ export class RunRepository {
     if (query.statuses && query.statuses.length > 0) {
       where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`);
       params.push(...query.statuses);
+    }
+    if (query.endedSince !== undefined) {
+      where.push('ended_at >= ?');
+      params.push(query.endedSince);
     }
     const limit = query.limit !== undefined ? ' LIMIT ?' : '';
     if (query.limit !== undefined) params.push(query.limit);

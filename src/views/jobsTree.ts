@@ -6,7 +6,11 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errorMessage';
 import type { JobFilter, JobSort } from '../core/jobOrder';
 import { matchesFilter, sortJobs } from '../core/jobOrder';
-import type { Job, Prompt, Run } from '../core/model';
+import type { Job, Prompt, Run, RunWorktree } from '../core/model';
+import { PENDING_REVIEW_STATES } from '../core/model';
+import { changedFiles } from '../git/diff';
+import type { GitDeps } from '../git/gitCommand';
+import { runSupervisedProcess } from '../scheduler/processSupervisor';
 import { describePhases } from '../core/phases';
 import { localDayFormatter } from '../core/calendar';
 import { defaultTimeZone } from '../core/timeZone';
@@ -17,6 +21,7 @@ import type { JobOverview } from '../storage/jobOverview';
 import { jobUsageSince, overviewOf, readJobOverviews, usageByRun } from '../storage/jobOverview';
 import { JOBS_VIEW } from '../commands/commandIds';
 import type { DatabaseHost } from '../services/databaseHost';
+import { setContextKey } from '../services/contextKeys';
 import type { Logger } from '../services/logger';
 import type { JobsTreeNode, TreeContext } from './treeItems';
 import { JobsViewOptions } from './jobsViewOptions';
@@ -52,8 +57,12 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         prompts: Map<string, Prompt>;
         hold: LimitHold | null;
         quiet: boolean;
+        /** Worktree runs waiting for review, newest first (the To Review section). */
+        review: RunWorktree[];
       }
     | undefined;
+  /** The changed files of a run's head, listed by git once per head. */
+  private readonly _files = new Map<string, Promise<JobsTreeNode[]>>();
   private _reportedCostOnly = false;
   private readonly _configListener: vscode.Disposable;
   /** Set once the root has been read with the database open (for the log and the benchmarks). */
@@ -197,6 +206,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     this._firstAsked ??= Date.now();
     const db = await this._database.ready;
     if (!db) return [];
+    if (node?.kind === 'reviewRun') return this._reviewFiles(node.worktree);
     const started = Date.now();
     try {
       const children = db.read((tx) => this._children(tx, this._read(tx, db), node));
@@ -241,8 +251,65 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
           const run = tx.runs.get(node.process.runId);
           return run ? this._runNode(tx, run) : undefined;
         }
+        case 'review':
+          return undefined;
+        case 'reviewRun':
+          return { kind: 'review', count: this._snapshot?.review.length ?? 0 };
+        case 'reviewFile':
+        case 'reviewProblem':
+          return { kind: 'reviewRun', worktree: node.worktree };
       }
     });
+  }
+
+  /** The To Review section's rows as they are now (for tests and the overnight notification). */
+  async reviewRows(): Promise<RunWorktree[]> {
+    const db = await this._database.ready;
+    if (!db) return [];
+    return db.read((tx) => this._read(tx, db).review);
+  }
+
+  /** Focuses the view on the To Review section (the overnight notification's button). */
+  async revealReview(): Promise<void> {
+    const rows = await this.reviewRows();
+    await vscode.commands.executeCommand(`${JOBS_VIEW}.focus`);
+    this._fireNow();
+    if (rows.length > 0)
+      await this._reveal({ kind: 'review', count: rows.length }, { select: true, focus: true, expand: true });
+  }
+
+  /** The files a run changed, from git (its branch as it is now, else the recorded head). */
+  private _reviewFiles(w: RunWorktree): Promise<JobsTreeNode[]> {
+    const key = `${w.runId}/${w.headCommit ?? ''}`;
+    let files = this._files.get(key);
+    if (!files) {
+      const git: GitDeps = { runner: runSupervisedProcess, gitPath: 'git', env: process.env };
+      files = (async (): Promise<JobsTreeNode[]> => {
+        if (w.headCommit === null)
+          return [
+            {
+              kind: 'reviewProblem',
+              worktree: w,
+              message: w.detail ?? vscode.l10n.t('Nothing was committed.'),
+            },
+          ];
+        try {
+          const listed = await changedFiles(git, w.repository, w.baseCommit, w.headCommit);
+          return listed.map((file) => ({ kind: 'reviewFile', worktree: w, file }));
+        } catch (err) {
+          this._files.delete(key);
+          return [
+            {
+              kind: 'reviewProblem',
+              worktree: w,
+              message: vscode.l10n.t('Could not list the changed files: {0}', errorMessage(err)),
+            },
+          ];
+        }
+      })();
+      this._files.set(key, files);
+    }
+    return files;
   }
 
   /** Shows the jobs with these ids in the view, the first one selected and focused. */
@@ -310,7 +377,10 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
         prompts: new Map(tx.prompts.list().map((p) => [p.id, p])),
         hold: readLimitHold(tx),
         quiet: isQuietMode(tx),
+        review: tx.worktrees.list(PENDING_REVIEW_STATES),
       };
+      // The review commands are in the palette only while there is something to review.
+      setContextKey('nightPilot:hasReview', this._snapshot.review.length > 0);
     }
     // A hold ends by the clock, not by a change of the database.
     const hold =
@@ -350,6 +420,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
           tx.jobs.children(node.parent.id).map((j) => this._jobNode(tx, j, overviews, node.parent.name)),
         );
       }
+      case 'review':
+        return snapshot.review.map((worktree) => ({ kind: 'reviewRun', worktree }));
       case 'run': {
         const run = tx.runs.get(node.run.id) ?? node.run;
         return describePhases(tx.processes.listByRun(run.id)).map((phase) => ({
@@ -365,7 +437,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   private _roots(snapshot: NonNullable<JobsTreeProvider['_snapshot']>): JobsTreeNode[] {
-    const { jobs, overviews, prompts } = snapshot;
+    const { jobs, overviews, prompts, review } = snapshot;
+    // What waits for the user in the morning comes first.
+    const top: JobsTreeNode[] = review.length > 0 ? [{ kind: 'review', count: review.length }] : [];
     const byId = new Map(jobs.map((j) => [j.id, j]));
     const nodes = jobs.map((j): JobNode => ({
       kind: 'job',
@@ -376,10 +450,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
     }));
     if (this._options.filtered) {
       // Filtered: every matching job, child jobs included, in one flat list.
-      return this._ordered(nodes.filter((n) => matchesFilter(rowOf(n), this._options.filter)));
+      return [...top, ...this._ordered(nodes.filter((n) => matchesFilter(rowOf(n), this._options.filter)))];
     }
     // A job whose parent is gone is shown at the top rather than lost.
-    return this._ordered(nodes.filter((n) => n.job.parentJobId === null || !byId.has(n.job.parentJobId)));
+    return [
+      ...top,
+      ...this._ordered(nodes.filter((n) => n.job.parentJobId === null || !byId.has(n.job.parentJobId))),
+    ];
   }
 
   private _ordered(nodes: JobNode[]): JobNode[] {

@@ -11,6 +11,8 @@ import { COMMAND } from '../commands/commandIds';
 import { holdLabel, phaseLabel, runStatusLabel, triggerLabel } from './labels';
 import { durationBetween, formatMoney, formatTime, formatTokensShort, formatWhen } from './format';
 import { decorateJobItem } from '../prompts/jobAttention';
+import type { ReviewNode } from './reviewItems';
+import { reviewTreeItem } from './reviewItems';
 
 /** One row of the Jobs view. */
 export type JobsTreeNode =
@@ -37,7 +39,8 @@ export type JobsTreeNode =
       readonly process: ExecutionProcess;
       readonly run: Run;
     }
-  | { readonly kind: 'more'; readonly jobId: string; readonly shown: number; readonly total: number };
+  | { readonly kind: 'more'; readonly jobId: string; readonly shown: number; readonly total: number }
+  | ReviewNode;
 
 /** What every row is drawn against: the time, and the holds that keep jobs from starting. */
 export interface TreeContext {
@@ -297,5 +300,10 @@ export function toTreeItem(node: JobsTreeNode, ctx: TreeContext, extensionUri: v
       return processItem(node);
     case 'more':
       return moreItem(node);
+    case 'review':
+    case 'reviewRun':
+    case 'reviewFile':
+    case 'reviewProblem':
+      return reviewTreeItem(node, ctx.now);
   }
 }

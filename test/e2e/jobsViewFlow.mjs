@@ -68,6 +68,8 @@ export function jobsViewWorkbench(theme) {
         'nightPilot.claude.path': path.join(ROOT, 'node_modules/.bin/claude'),
         // Off the screenshots: the usage item would say "held" for the seeded limit's run.
         'nightPilot.usage.showInStatusBar': false,
+        // Off: these tests read the notifications of their own runs.
+        'nightPilot.notifications.overnightSummary': false,
       },
       async seed(dirs) {
         state.db = path.join(
@@ -220,7 +222,10 @@ export function jobsViewTests(state) {
         await page.keyboard.press('Escape');
         // Expand the job (a click on a row without a command toggles it); Enter on its newest run,
         // focused with the keyboard, opens the run's transcript.
+        // The row may already be open (VS Code keeps a row's state across repaints): then the click
+        // closed it, and a second one opens it again, focused either way.
         await job.click();
+        if ((await job.getAttribute('aria-expanded')) !== 'true') await job.click();
         const run = page.locator('.monaco-list-row', { hasText: /Succeeded · .*tokens · \$0\.0/ }).first();
         await run.waitFor({ timeout: 10_000 });
         await page.keyboard.press('ArrowDown');

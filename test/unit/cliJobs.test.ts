@@ -132,6 +132,8 @@ describe('night-pilot job (in-process)', () => {
       dailyBudgetUsd: 10,
       monthlyBudgetUsd: null,
       promptGrants: null,
+      isolation: null,
+      baseBranch: null,
     });
     assert.equal(added.promptId, added.prompt?.id);
     assert.deepEqual(added.prompt, { id: added.promptId, title: 'Nightly review', filePath: promptFile });

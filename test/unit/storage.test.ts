@@ -35,6 +35,7 @@ describe('storage: the database file', () => {
       'legacy_imports',
       'legacy_migrations',
       'prompts',
+      'run_worktrees',
       'usage_daily',
       'usage_records',
     ]);
