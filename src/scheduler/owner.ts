@@ -41,25 +41,19 @@ export interface HeartbeatSource {
  * (touched every 15 s while it runs), or the run's start when it has none.
  */
 export function ownerIsGone(run: Run, now: Date, staleAfterMs: number, heartbeats: HeartbeatSource): boolean {
-  // Marked abandoned by its owner on another host (this host judges its own owners by their process).
-  if (run.owner !== null && ownerProcess(run.owner) === null && run.heartbeatAt === ABANDONED_HEARTBEAT)
-    return true;
-  return ownerIdIsGone(
-    run.owner,
-    run.heartbeatAt ?? run.startedAt ?? run.createdAt,
-    now,
-    staleAfterMs,
-    heartbeats,
-  );
+  const lastSeen =
+    run.heartbeatAt === ABANDONED_HEARTBEAT ? null : (run.heartbeatAt ?? run.startedAt ?? run.createdAt);
+  return ownerIdIsGone(run.owner, lastSeen, now, staleAfterMs, heartbeats);
 }
 
 /**
  * {@link ownerIsGone} for any owned record: `lastSeen` is when the record last showed its owner
- * alive; an owner on another host also counts as alive while its heartbeat file is fresh.
+ * alive (null: its owner on another host gave it up); such an owner also counts as alive while
+ * its heartbeat file is fresh.
  */
 export function ownerIdIsGone(
   owner: string | null,
-  lastSeen: string,
+  lastSeen: string | null,
   now: Date,
   staleAfterMs: number,
   heartbeats: HeartbeatSource,
@@ -68,6 +62,7 @@ export function ownerIdIsGone(
   const identity = ownerProcess(owner);
   const state = identity === null ? 'other-host' : liveness(identity);
   if (state !== 'other-host') return state === 'dead';
+  if (lastSeen === null) return true;
   const beat = heartbeats.lastBeat(owner)?.getTime() ?? -Infinity;
   return now.getTime() - Math.max(Date.parse(lastSeen), beat) > staleAfterMs;
 }
