@@ -10,6 +10,7 @@ import type { ExistingJobs } from '../storage/jobImport';
 import { ImportError, existingJobIds, importJobs as importIntoDatabase } from '../storage/jobImport';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
+import { errorMessage } from '../core/errorMessage';
 
 export interface ExportJobsArgs {
   /** Where to write; asked when absent. */
@@ -103,7 +104,7 @@ export async function importJobs(ctx: CommandContext, args: ImportJobsArgs = {})
     }
     bytes = await vscode.workspace.fs.readFile(source);
   } catch (err) {
-    throw refusal(source, [(err as Error).message]);
+    throw refusal(source, [errorMessage(err)]);
   }
   let text: string;
   try {

@@ -8,6 +8,7 @@ import type { GrantChange } from '../core/promptGrants';
 import type { CommandContext } from './commandContext';
 import { requireDatabase } from './commandContext';
 import { resolveJobId } from './pickers';
+import { errorMessage } from '../core/errorMessage';
 
 /** `nightPilot.openPrompt`: the prompt file, or the stored prompt in an editor tab that saves back. */
 export async function openPrompt(ctx: CommandContext, arg: unknown): Promise<vscode.Uri | undefined> {
@@ -24,9 +25,9 @@ export async function openPrompt(ctx: CommandContext, arg: unknown): Promise<vsc
         ? vscode.l10n.t(
             'The prompt file {0} cannot be opened: {1}. Choose another prompt with Edit Job.',
             prompt.filePath,
-            (err as Error).message,
+            errorMessage(err),
           )
-        : (err as Error).message,
+        : errorMessage(err),
     );
   }
   return uri;

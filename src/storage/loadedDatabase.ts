@@ -21,6 +21,7 @@ import { LATEST_SCHEMA_VERSION, PAGE_LOG_SCHEMA_VERSION } from './migrations';
 import { LogDamageError, LogTooNewError, logPathOf } from './pageLog';
 import type { Tx } from './repositories';
 import { createTx } from './repositories';
+import { errorMessage } from '../core/errorMessage';
 
 /** Damage found in what was read (a log page whose checksum differs): the owner moves the files aside. */
 export class DamageFound extends Error {}
@@ -204,7 +205,7 @@ export class LoadedDatabase {
       fs.closeSync(fd);
     } catch (err) {
       if (err instanceof StorageError || err instanceof DamageFound) throw err;
-      throw new StorageError(`Cannot write the last-good copy ${target}: ${(err as Error).message}`);
+      throw new StorageError(`Cannot write the last-good copy ${target}: ${errorMessage(err)}`);
     }
   }
 
