@@ -14,20 +14,28 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const state = {};
 const git = (...args) => execFileSync('git', args, { cwd: state.repo, encoding: 'utf8' }).trim();
 
+/**
+ * Seeds the workspace and the database (test/e2e/seedWorktrees.ts) and fills `into` with the
+ * repository, the pruned run's worktree folder and its branch.
+ */
+export function seedPrunedWorktree(dirs, into) {
+  into.repo = dirs.workspace;
+  const db = path.join(dirs.userData, 'User/globalStorage/night-pilot.night-pilot/claude-night-pilot.db');
+  const stateFile = path.join(dirs.userData, 'seeded-worktree.json');
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/e2e/seedWorktrees.ts'), db, into.repo, stateFile],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`seeding failed: ${result.stderr}`);
+  Object.assign(into, JSON.parse(fs.readFileSync(stateFile, 'utf8')));
+}
+
 export const workbench = {
   // Nothing runs in this window: it shows what retention left and creates jobs.
   settings: { 'nightPilot.scheduler.enabled': false, 'nightPilot.claude.path': '/nonexistent/claude' },
   seed(dirs) {
-    state.repo = dirs.workspace;
-    const db = path.join(dirs.userData, 'User/globalStorage/night-pilot.night-pilot/claude-night-pilot.db');
-    const stateFile = path.join(dirs.userData, 'seeded-worktree.json');
-    const result = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'test/e2e/seedWorktrees.ts'), db, state.repo, stateFile],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (result.status !== 0) throw new Error(`seeding failed: ${result.stderr}`);
-    Object.assign(state, JSON.parse(fs.readFileSync(stateFile, 'utf8')));
+    seedPrunedWorktree(dirs, state);
   },
 };
 
