@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkJobName, isPromptText, planJobSchedule } from '../core/jobValidation';
 import type { Isolation, Job, PromptGrants } from '../core/model';
+import { errorMessage } from '../core/errorMessage';
 import { letsClaudeEdit } from '../core/runBranch';
 import { checkWorktreeFolder } from '../git/repository';
 import { runSupervisedProcess } from '../scheduler/processSupervisor';
@@ -241,7 +242,7 @@ async function storeNewJob(
     try {
       loaded = loadPromptFile(file);
     } catch (err) {
-      return refuse((err as Error).message.replace(/\.$/, ''));
+      return refuse(errorMessage(err).replace(/\.$/, ''));
     }
     const options = { ...DEFAULT_EXECUTION_OPTIONS, workingDirectory: v.folder };
     const resolved = resolvePromptOptions(options, loaded.prompt.settings);

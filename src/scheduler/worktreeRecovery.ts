@@ -6,6 +6,7 @@
 
 import type { RunWorktree } from '../core/model';
 import { UNSETTLED_WORKTREE_STATES } from '../core/model';
+import { errorMessage } from '../core/errorMessage';
 import { runCommitMessage } from '../core/runBranch';
 import type { GitDeps } from '../git/gitCommand';
 import type { NightPilotDatabase, Tx } from '../storage/database';
@@ -78,7 +79,7 @@ export async function recoverAbandonedWorktrees(
         said.push(`run ${row.runId}: its half-made worktree was removed`);
       } catch (err) {
         // Left claimed by us: the next scheduler, once we are gone, tries again.
-        said.push(`run ${row.runId}: its half-made worktree could not be removed: ${(err as Error).message}`);
+        said.push(`run ${row.runId}: its half-made worktree could not be removed: ${errorMessage(err)}`);
       }
       continue;
     }

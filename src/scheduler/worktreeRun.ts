@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { errorMessage } from '../core/errorMessage';
 import type { ExecutionOptions, Job, Run, RunWorktree, WorktreeState } from '../core/model';
 import { describeWorktreeStats, freeBranchName, runBranchName } from '../core/runBranch';
 import type { GitCallOptions, GitDeps } from '../git/gitCommand';
@@ -125,7 +126,7 @@ export async function openRunWorktree(
       await w.write((tx) => tx.worktrees.delete(run.id));
       return {
         ok: false,
-        message: `Night Pilot could not initialise the repository's submodules in the run's worktree (it was removed again): ${(err as Error).message}.`,
+        message: `Night Pilot could not initialise the repository's submodules in the run's worktree (it was removed again): ${errorMessage(err)}.`,
       };
     }
     const active = await w.write((tx) =>
@@ -275,7 +276,7 @@ export async function settleRunWorktree(
       summary: `${summary} on ${row.branch}, to review`,
     };
   } catch (err) {
-    const reason = `Night Pilot could not finish the run's worktree (${(err as Error).message}); the worktree ${row.path} and branch ${row.branch} are kept as they are.`;
+    const reason = `Night Pilot could not finish the run's worktree (${errorMessage(err)}); the worktree ${row.path} and branch ${row.branch} are kept as they are.`;
     return {
       worktree: await finish({ state: 'failed', detail: note === null ? reason : `${note} ${reason}` }),
       summary: reason,
