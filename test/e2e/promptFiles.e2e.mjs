@@ -2,7 +2,7 @@
 // job created from it with its CodeLens, the lens then naming the job and its next run, and the
 // job's schedule changed with Edit Job. Screenshots are kept (see the e2e tier's output).
 import assert from 'node:assert/strict';
-import { runCommand } from './workbench.e2e.mjs';
+import { codeLens, openEditJob, quickInput, runCommand } from './workbench.e2e.mjs';
 
 const JOB_NAME = 'Nightly review';
 
@@ -10,15 +10,6 @@ export const workbench = {
   // Nothing runs in this window: it shows and edits.
   settings: { 'nightPilot.scheduler.enabled': false, 'nightPilot.claude.path': '/nonexistent/claude' },
 };
-
-function widget(page, text) {
-  return page.locator('.quick-input-widget', { hasText: text });
-}
-
-/** The CodeLens row of the open editor (its links). */
-function lens(page, text) {
-  return page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
-}
 
 export const tests = [
   {
@@ -33,35 +24,35 @@ export const tests = [
         .waitFor();
       await page.keyboard.press('Enter');
       await page.locator('.tab.active', { hasText: 'nightly-review.md' }).waitFor();
-      await lens(page, 'Create Job from This Prompt').waitFor({ timeout: 30_000 });
+      await codeLens(page, 'Create Job from This Prompt').waitFor({ timeout: 30_000 });
       await shot('01-prompt-with-codelens');
     },
   },
   {
     name: 'the CodeLens creates the job: its name from the front matter, schedule, zone and folder',
     async run({ page, shot }) {
-      await lens(page, 'Create Job from This Prompt').click();
+      await codeLens(page, 'Create Job from This Prompt').click();
       const input = page.locator('.quick-input-widget input');
       // The prompt is the file: four steps, the name taken from its front matter's title.
-      await widget(page, 'Create Job (1/4)').waitFor();
+      await quickInput(page, 'Create Job (1/4)').waitFor();
       assert.equal(await input.inputValue(), JOB_NAME);
       await page.keyboard.press('Enter');
-      await widget(page, 'Create Job (2/4)').waitFor();
+      await quickInput(page, 'Create Job (2/4)').waitFor();
       await input.fill('0 2 * * *');
       await page.locator('.quick-input-widget .quick-input-message', { hasText: 'next:' }).waitFor();
       await page.keyboard.press('Enter');
-      await widget(page, 'Create Job (3/4)').waitFor();
+      await quickInput(page, 'Create Job (3/4)').waitFor();
       await input.fill('Europe/Berlin');
       await page
         .locator('.quick-input-list .monaco-list-row', { hasText: 'Europe/Berlin' })
         .first()
         .waitFor();
       await page.keyboard.press('Enter');
-      await widget(page, 'Create Job (4/4)').waitFor();
+      await quickInput(page, 'Create Job (4/4)').waitFor();
       await shot('02-folder-step');
       await page.keyboard.press('Enter');
-      await lens(page, `Used by ${JOB_NAME} · next`).waitFor({ timeout: 20_000 });
-      await lens(page, 'Run Now').waitFor();
+      await codeLens(page, `Used by ${JOB_NAME} · next`).waitFor({ timeout: 20_000 });
+      await codeLens(page, 'Run Now').waitFor();
       await shot('03-codelens-used-by');
 
       await runCommand(page, 'Night Pilot: Focus on Jobs View');
@@ -74,21 +65,7 @@ export const tests = [
   {
     name: "Edit Job changes the job's schedule from its context menu; the tree and the CodeLens follow",
     async run({ page, shot }) {
-      const row = page.getByRole('treeitem', { name: new RegExp(JOB_NAME) });
-      await row.click({ button: 'right' });
-      const item = page.locator('.context-view .action-label', { hasText: 'Edit Job...' });
-      await item.hover();
-      await item.click();
-      // A click that lands while the menu still animates is lost; the focused item takes Enter.
-      const pick = widget(page, `Edit Job: ${JOB_NAME}`);
-      if (
-        !(await pick.waitFor({ timeout: 3000 }).then(
-          () => true,
-          () => false,
-        ))
-      )
-        await page.keyboard.press('Enter');
-      await pick.waitFor();
+      await openEditJob(page, JOB_NAME);
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Folder' }).waitFor();
       await shot('05-edit-job-properties');
       const input = page.locator('.quick-input-widget input');
@@ -108,7 +85,7 @@ export const tests = [
       await page.locator('.quick-input-list .monaco-list-row', { hasText: '15 23 * * 5' }).first().waitFor();
       await page.keyboard.press('Escape');
       await page.getByRole('treeitem', { name: new RegExp(`${JOB_NAME}.*next .*(Fri|Sat)`) }).waitFor();
-      await lens(page, new RegExp(`Used by ${JOB_NAME} · next (Fri|Sat)`)).waitFor();
+      await codeLens(page, new RegExp(`Used by ${JOB_NAME} · next (Fri|Sat)`)).waitFor();
       await shot('07-schedule-edited');
     },
   },

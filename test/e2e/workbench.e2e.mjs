@@ -20,6 +20,33 @@ export async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** The quick input (a pick or an input box) showing this text. */
+export function quickInput(page, text) {
+  return page.locator('.quick-input-widget', { hasText: text });
+}
+
+/** A CodeLens link of the open editor. */
+export function codeLens(page, text) {
+  return page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
+}
+
+/** Opens Edit Job from the job's row's context menu; resolves once its property list shows. */
+export async function openEditJob(page, jobName) {
+  const row = page.getByRole('treeitem', { name: new RegExp(jobName) });
+  await row.click({ button: 'right' });
+  const item = page.locator('.context-view .action-label', { hasText: 'Edit Job...' });
+  await item.hover();
+  await item.click();
+  // A click that lands while the menu still animates is lost; the focused item takes Enter.
+  const pick = quickInput(page, `Edit Job: ${jobName}`);
+  const shown = await pick.waitFor({ timeout: 3000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!shown) await page.keyboard.press('Enter');
+  await pick.waitFor();
+}
+
 /** The view's title, visible once the Night Pilot container is open in the side bar. */
 function jobsViewTitle(page) {
   return page.locator('.sidebar .composite.title', { hasText: 'Night Pilot: Jobs' });

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from './workbench.e2e.mjs';
+import { codeLens, openEditJob, quickInput, runCommand } from './workbench.e2e.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const state = {};
@@ -39,14 +39,6 @@ export const workbench = {
   },
 };
 
-function widget(page, text) {
-  return page.locator('.quick-input-widget', { hasText: text });
-}
-
-function lens(page, text) {
-  return page.locator('.monaco-editor .codelens-decoration a', { hasText: text });
-}
-
 const SUGGESTION = 'In a git worktree of their own (suggested)';
 
 /** Waits until `check` holds (real git, polled). */
@@ -60,25 +52,10 @@ async function until(page, check, what, timeout = 20_000) {
 
 /** Opens Edit Job for the job's row and returns the text of its Isolation row. */
 async function isolationOf(page, jobName) {
-  const row = page.getByRole('treeitem', { name: new RegExp(jobName) });
-  await row.click({ button: 'right' });
-  const item = page.locator('.context-view .action-label', { hasText: 'Edit Job...' });
-  await item.hover();
-  await item.click();
-  // A click that lands while the menu still animates is lost; the focused item takes Enter.
-  const pick = widget(page, `Edit Job: ${jobName}`);
-  if (
-    !(await pick.waitFor({ timeout: 3000 }).then(
-      () => true,
-      () => false,
-    ))
-  )
-    await page.keyboard.press('Enter');
-  await pick.waitFor();
+  await openEditJob(page, jobName);
   const isolation = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Isolation' });
   await isolation.waitFor();
-  const text = await isolation.innerText();
-  return text;
+  return isolation.innerText();
 }
 
 export const tests = [
@@ -138,13 +115,13 @@ export const tests = [
         .waitFor();
       await page.keyboard.press('Enter');
       await page.locator('.tab.active', { hasText: 'nightly-tidy.md' }).waitFor();
-      await lens(page, 'Create Job from This Prompt').waitFor({ timeout: 30_000 });
-      await lens(page, 'Create Job from This Prompt').click();
-      await widget(page, 'Create Job (1/4)').waitFor();
+      await codeLens(page, 'Create Job from This Prompt').waitFor({ timeout: 30_000 });
+      await codeLens(page, 'Create Job from This Prompt').click();
+      await quickInput(page, 'Create Job (1/4)').waitFor();
       assert.equal(await input.inputValue(), 'Nightly tidy');
       for (const step of ['(2/4)', '(3/4)', '(4/4)']) {
         await page.keyboard.press('Enter');
-        await widget(page, `Create Job ${step}`).waitFor();
+        await quickInput(page, `Create Job ${step}`).waitFor();
       }
       await page.keyboard.press('Enter');
       // The front matter's permissionMode is a grant: allowed for this job first.
@@ -169,7 +146,7 @@ export const tests = [
       assert.match((await rows.first().getAttribute('class')) ?? '', /\bfocused\b/);
       await shot('03-create-job-suggests-worktree');
       await page.keyboard.press('Enter');
-      await lens(page, 'Used by Nightly tidy').waitFor({ timeout: 20_000 });
+      await codeLens(page, 'Used by Nightly tidy').waitFor({ timeout: 20_000 });
       await runCommand(page, 'Night Pilot: Focus on Jobs View');
       assert.match(await isolationOf(page, 'Nightly tidy'), /worktree \(a git worktree and branch per run\)/);
       await shot('04-job-isolation-worktree');
@@ -188,18 +165,18 @@ export const tests = [
         .locator('.quick-input-list .monaco-list-row', { hasText: /^Night Pilot: Create Job\.\.\./ })
         .first()
         .click();
-      await widget(page, 'Create Job (1/5)').waitFor();
+      await quickInput(page, 'Create Job (1/5)').waitFor();
       await input.fill('Read only');
       await page.keyboard.press('Enter');
-      await widget(page, 'Create Job (2/5)').waitFor();
+      await quickInput(page, 'Create Job (2/5)').waitFor();
       await input.fill('Type the Prompt Here');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Type the Prompt Here' }).waitFor();
       await page.keyboard.press('Enter');
-      await widget(page, 'the prompt sent on every run').waitFor();
+      await quickInput(page, 'the prompt sent on every run').waitFor();
       await input.fill('List the commits of the last 24 hours.');
       await page.keyboard.press('Enter');
       for (const step of ['(3/5)', '(4/5)', '(5/5)']) {
-        await widget(page, `Create Job ${step}`).waitFor();
+        await quickInput(page, `Create Job ${step}`).waitFor();
         await page.keyboard.press('Enter');
       }
       // The job is stored only after the suggestion would have been answered: its row shows it was not asked.
