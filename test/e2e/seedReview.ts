@@ -2,51 +2,29 @@
 // and settled by the executor's own worktree code with real git (the changes written into each
 // worktree as Claude would have), into the database the workbench's extension will open.
 //   node --import tsx test/e2e/seedReview.ts <database file> <repository folder>
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EXECUTION_OPTIONS } from '../../src/core/model';
-import type { WorktreeWork } from '../../src/scheduler/worktreeRun';
 import { openRunWorktree, settleRunWorktree } from '../../src/scheduler/worktreeRun';
-import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { NightPilotDatabase } from '../../src/storage/database';
+import { initRepository, insertWorktreeJob } from './seedWorktreeJob';
 
 const [dbPath, repo] = process.argv.slice(2);
 if (!dbPath || !repo) throw new Error('usage: seedReview.ts <database file> <repository folder>');
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-
 async function main(): Promise<void> {
   fs.mkdirSync(path.join(repo!, 'src'), { recursive: true });
-  git(repo!, 'init', '--quiet', '-b', 'main');
-  git(repo!, 'config', 'user.name', 'Ada Tester');
-  git(repo!, 'config', 'user.email', 'ada@example.com');
   fs.writeFileSync(
     path.join(repo!, 'src/math.ts'),
     'export function add(a: number, b: number) {\n  return a + b;\n}\n\nexport function mean(xs: number[]) {\n  return xs.reduce(add) / xs.length;\n}\n',
   );
   fs.writeFileSync(path.join(repo!, 'README.md'), '# Calculator\n');
-  git(repo!, 'add', '-A');
-  git(repo!, 'commit', '--quiet', '-m', 'initial');
+  initRepository(repo!);
 
   fs.mkdirSync(path.dirname(dbPath!), { recursive: true });
   const db = await NightPilotDatabase.open(dbPath!);
   try {
-    const job = await db.write((tx) =>
-      tx.jobs.insert({
-        name: 'Nightly refactor',
-        promptId: tx.prompts.insert({ title: 'Nightly refactor', content: 'Tidy up src/.' }).id,
-        cronExpression: '0 2 * * *',
-        timezone: 'UTC',
-        nextRunTime: new Date(Date.now() + 12 * 3_600_000).toISOString(),
-        options: { workingDirectory: repo!, isolation: 'worktree', permissionMode: 'acceptEdits' },
-      }),
-    );
-    const work: WorktreeWork = {
-      git: { runner: runSupervisedProcess, gitPath: 'git', env: process.env },
-      owner: 'seed',
-      write: (fn) => db.write(fn),
-    };
+    const { job, work } = await insertWorktreeJob(db, repo!, 'Nightly refactor', 'Tidy up src/.');
     const changes: Array<Record<string, string>> = [
       {
         'src/math.ts':

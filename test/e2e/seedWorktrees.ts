@@ -5,21 +5,18 @@
 // same job makes this the first window of the day with runs, which is when the offer is made.
 //   node --import tsx test/e2e/seedWorktrees.ts <database file> <workspace folder> <state file>
 // Writes { worktree, branch } of the pruned run to the state file.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EXECUTION_OPTIONS } from '../../src/core/model';
-import type { WorktreeWork } from '../../src/scheduler/worktreeRun';
 import { openRunWorktree, settleRunWorktree } from '../../src/scheduler/worktreeRun';
-import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { NightPilotDatabase } from '../../src/storage/database';
+import { initRepository, insertWorktreeJob } from './seedWorktreeJob';
 import { pruneRuns } from '../../src/storage/retention';
 
 const [dbPath, repo, stateFile] = process.argv.slice(2);
 if (!dbPath || !repo || !stateFile)
   throw new Error('usage: seedWorktrees.ts <database file> <workspace folder> <state file>');
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 const DAY_MS = 24 * 3_600_000;
 
 async function main(): Promise<void> {
@@ -27,30 +24,12 @@ async function main(): Promise<void> {
     path.join(repo!, '.nightpilot/prompts/nightly-tidy.md'),
     '---\ntitle: Nightly tidy\npermissionMode: acceptEdits\n---\n\nTidy up the README.\n',
   );
-  git('init', '--quiet', '-b', 'main');
-  git('config', 'user.name', 'Ada Tester');
-  git('config', 'user.email', 'ada@example.com');
-  git('add', '-A');
-  git('commit', '--quiet', '-m', 'initial');
+  initRepository(repo!);
 
   fs.mkdirSync(path.dirname(dbPath!), { recursive: true });
   const db = await NightPilotDatabase.open(dbPath!);
   try {
-    const job = await db.write((tx) =>
-      tx.jobs.insert({
-        name: 'Old tidy',
-        promptId: tx.prompts.insert({ title: 'Old tidy', content: 'Tidy up the README.' }).id,
-        cronExpression: '0 2 * * *',
-        timezone: 'UTC',
-        nextRunTime: new Date(Date.now() + 12 * 3_600_000).toISOString(),
-        options: { workingDirectory: repo!, isolation: 'worktree', permissionMode: 'acceptEdits' },
-      }),
-    );
-    const work: WorktreeWork = {
-      git: { runner: runSupervisedProcess, gitPath: 'git', env: process.env },
-      owner: 'seed',
-      write: (fn) => db.write(fn),
-    };
+    const { job, work } = await insertWorktreeJob(db, repo!, 'Old tidy', 'Tidy up the README.');
     const runAt = async (at: string) =>
       db.write((tx) => {
         const claimed = tx.runs.claim({
