@@ -303,6 +303,8 @@ function printFireLag(r: FireLagResult): void {
   );
   console.log(distribution('scheduled instant -> claude spawned', r.lags));
   console.log(`    ${pad('first fire after start', 40)} ${r.firstLag === null ? '-' : ms(r.firstLag)}`);
+  // The first fire of a fresh process is the one V8 compiles code for (see fireRehearsal.ts).
+  console.log(distribution('  the fires after it', r.lags.slice(1)));
   console.log('    where the time goes:');
   console.log(distribution('  instant -> timer wake-up', r.wakeDelay));
   console.log(distribution('  wake-up -> claim saved, run set up', r.wakeToPhase));

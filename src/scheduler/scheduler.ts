@@ -22,6 +22,7 @@ import type { StartGate } from './runQueue';
 import { findAbandonedRuns, recoverAbandonedRuns, stopPhaseProcesses } from './runRecovery';
 import { executorGit } from './executor';
 import { findAbandonedWorktrees, recoverAbandonedWorktrees } from './worktreeRecovery';
+import { REHEARSAL_MARGIN_MS, rehearseFire } from './fireRehearsal';
 import type { SchedulerSettings } from './settings';
 import type { GateContext } from './startGate';
 import { SMART_START_OFF, checkStartGate } from './startGate';
@@ -48,6 +49,19 @@ export interface SchedulerDeps extends ExecutorDeps {
 }
 
 /** What a status bar shows. */
+/** The gate's context when nothing better is known: this machine's zone, smart start off. */
+function defaultGateContext(now: Date): GateContext {
+  return { now, timeZone: defaultTimeZone(), smartStart: SMART_START_OFF, block: undefined };
+}
+
+/** The prompt's review first: a budget hold would otherwise hide that the user must act. */
+function startGate(context: GateContext): StartGate {
+  return (tx, job) => {
+    const prompt = checkPromptGate(tx, job, context.now);
+    return prompt.start ? checkStartGate(tx, job, context) : prompt;
+  };
+}
+
 export interface SchedulerStatus {
   nextFire: string | null;
   running: number;
@@ -87,6 +101,8 @@ export class Scheduler {
   private _ticking: Promise<void> | null = null;
   private _again = false;
   private _integrityAttempt = Date.now();
+  /** Whether this process has rehearsed a fire yet (see _rehearseWhenIdle). */
+  private _rehearsed = false;
   private readonly _running = new Map<
     string,
     { abort: AbortController; done: Promise<OutcomeEffects | null> }
@@ -267,24 +283,32 @@ export class Scheduler {
 
   /** The start gate for runs starting at `now` (the prompt's review, budgets, smart start). */
   private async _gate(now: Date): Promise<StartGate> {
-    let context: GateContext = {
-      now,
-      timeZone: defaultTimeZone(),
-      smartStart: SMART_START_OFF,
-      block: undefined,
-    };
-    if (this._deps.gateContext) {
-      try {
-        context = { ...(await this._deps.gateContext(now)), now };
-      } catch (err) {
-        this._deps.log(`scheduler: the start gate could not read the usage: ${errorMessage(err)}`, 'warn');
-      }
+    if (!this._deps.gateContext) return startGate(defaultGateContext(now));
+    try {
+      return startGate({ ...(await this._deps.gateContext(now)), now });
+    } catch (err) {
+      this._deps.log(`scheduler: the start gate could not read the usage: ${errorMessage(err)}`, 'warn');
+      return startGate(defaultGateContext(now));
     }
-    // The prompt's review first: a budget hold would otherwise hide that the user must act.
-    return (tx, job) => {
-      const prompt = checkPromptGate(tx, job, now);
-      return prompt.start ? checkStartGate(tx, job, context) : prompt;
-    };
+  }
+
+  /**
+   * Once per start, while idle and not about to fire: a fire rehearsed and rolled back, so that
+   * the first real one does not wait for sql.js's code to compile (see fireRehearsal.ts).
+   */
+  private _rehearseWhenIdle(now: Date, next: number | null): void {
+    if (this._rehearsed || this._stopRequested) return;
+    if (next !== null && next - now.getTime() < REHEARSAL_MARGIN_MS) return;
+    const at = new Date(next ?? now.getTime());
+    try {
+      const settings = this._deps.settings;
+      this._rehearsed = rehearseFire(this._db, at, this.owner, settings, startGate(defaultGateContext(at)));
+      if (this._rehearsed) this._deps.log(`scheduler: rehearsed a fire at ${at.toISOString()} (rolled back)`);
+    } catch (err) {
+      // Only a head start is lost; a failing database shows itself on the next real access.
+      this._rehearsed = true;
+      this._deps.log(`scheduler: the fire rehearsal failed: ${errorMessage(err)}`, 'warn');
+    }
   }
 
   /** Cancels a run, wherever it runs (see runCancel); a run of this process is stopped at once. */
@@ -320,6 +344,7 @@ export class Scheduler {
       idle.generation === this._db.generation &&
       (idle.nextEvent === null || now.getTime() < idle.nextEvent)
     ) {
+      this._rehearseWhenIdle(now, idle.nextEvent);
       this._checkIntegrityWhenDue();
       return;
     }
@@ -349,6 +374,7 @@ export class Scheduler {
       if (!running) {
         const next = this._readNextEvent(now);
         this._idle = { generation: this._db.generation, nextEvent: next === null ? null : Date.parse(next) };
+        this._rehearseWhenIdle(now, this._idle.nextEvent);
         this._checkIntegrityWhenDue();
       }
       return;

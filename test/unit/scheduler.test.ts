@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { Scheduler } from '../../src/scheduler/scheduler';
@@ -43,6 +44,44 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
       assert.equal(after.executionCount, 1);
     });
     assert.equal(h.records()[0]!.stdin, 'Prompt for nightly', 'the prompt went to Claude on stdin');
+  });
+
+  it('rehearses its next fire while idle, rolled back, and never right before a fire', async () => {
+    h = await fixture.create('2026-11-27T01:59:59.900Z');
+    const job = await h.addJob({ name: 'nightly', cron: '0 2 * * *' });
+    const files = () =>
+      [h.db.path, `${h.db.path}.wal`].map((f) => (fs.existsSync(f) ? fs.readFileSync(f) : null));
+    const rehearsals = () => h.log.filter((l) => l.includes('rehearsed a fire'));
+    await tickAndSettle(h);
+    assert.deepEqual(rehearsals(), [], 'not 100 ms before the fire');
+    h.clock.set('2026-11-27T02:00:00.020Z');
+    await tickAndSettle(h);
+    // Idle again, the next fire a day away: rehearsed now, and nothing of it kept.
+    const before = files();
+    await tickAndSettle(h);
+    assert.deepEqual(rehearsals(), ['scheduler: rehearsed a fire at 2026-11-28T02:00:00.000Z (rolled back)']);
+    assert.deepEqual(files(), before, 'nothing saved');
+    assert.equal(runsOf(h).length, 1, 'no run recorded by the rehearsal');
+    assert.equal(
+      h.db.read((tx) => tx.jobs.require(job.id).nextRunTime),
+      '2026-11-28T02:00:00.000Z',
+    );
+    // The rehearsed fire itself: once, with its one phase, as if nothing had been rehearsed.
+    h.clock.set('2026-11-28T02:00:00.020Z');
+    await tickAndSettle(h);
+    await tickAndSettle(h);
+    assert.deepEqual(
+      runsOf(h).map((r) => [r.scheduledFor, r.attempt, r.status]),
+      [
+        ['2026-11-27T02:00:00.000Z', 1, 'succeeded'],
+        ['2026-11-28T02:00:00.000Z', 1, 'succeeded'],
+      ],
+    );
+    assert.deepEqual(
+      h.db.read((tx) => runsOf(h).map((r) => tx.processes.listByRun(r.id).length)),
+      [1, 1],
+    );
+    assert.equal(rehearsals().length, 1, 'once per start');
   });
 
   it('looks at a job as soon as it is written, without waiting for its 30 s timer', async () => {
