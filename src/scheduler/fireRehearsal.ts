@@ -15,6 +15,8 @@ import type { SchedulerSettings } from './settings';
 
 /** A rehearsal costs 20-40 ms in a cold process: never closer than this to the next due event. */
 export const REHEARSAL_MARGIN_MS = 200;
+/** After the scheduler starts: not while a VS Code window is starting up, busy with everything. */
+export const REHEARSAL_DELAY_MS = 5_000;
 
 /**
  * Rehearses a fire at `at` for `owner` (rolled back: nothing is saved). Returns false when there

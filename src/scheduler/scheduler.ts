@@ -22,7 +22,7 @@ import type { StartGate } from './runQueue';
 import { findAbandonedRuns, recoverAbandonedRuns, stopPhaseProcesses } from './runRecovery';
 import { executorGit } from './executor';
 import { findAbandonedWorktrees, recoverAbandonedWorktrees } from './worktreeRecovery';
-import { REHEARSAL_MARGIN_MS, rehearseFire } from './fireRehearsal';
+import { REHEARSAL_DELAY_MS, REHEARSAL_MARGIN_MS, rehearseFire } from './fireRehearsal';
 import type { SchedulerSettings } from './settings';
 import type { GateContext } from './startGate';
 import { SMART_START_OFF, checkStartGate } from './startGate';
@@ -101,8 +101,9 @@ export class Scheduler {
   private _ticking: Promise<void> | null = null;
   private _again = false;
   private _integrityAttempt = Date.now();
-  /** Whether this process has rehearsed a fire yet (see _rehearseWhenIdle). */
+  /** Whether this scheduler has rehearsed a fire, or started a real one (see _rehearseWhenIdle). */
   private _rehearsed = false;
+  private _rehearsalTimer: unknown;
   private readonly _running = new Map<
     string,
     { abort: AbortController; done: Promise<OutcomeEffects | null> }
@@ -151,6 +152,7 @@ export class Scheduler {
     ];
     this._prune();
     this._forgetStaleHeartbeats();
+    this._rehearsalTimer = this._clock.setTimeout(() => this._rehearseWhenIdle(), REHEARSAL_DELAY_MS);
     this.poke();
   }
 
@@ -167,6 +169,7 @@ export class Scheduler {
     this._stopRequested = true;
     this._clock.clearTimeout(this._timer);
     this._clock.clearTimeout(this._pruneTimer);
+    this._clock.clearTimeout(this._rehearsalTimer);
     for (const d of this._dbSubscriptions) d.dispose();
     this._dbSubscriptions = [];
     // A tick in the middle of its write may still start runs; they see the stop and cancel.
@@ -293,22 +296,29 @@ export class Scheduler {
   }
 
   /**
-   * Once per start, while idle and not about to fire: a fire rehearsed and rolled back, so that
-   * the first real one does not wait for sql.js's code to compile (see fireRehearsal.ts).
+   * A while after start (not while a window is starting up), when no tick is going and no event is
+   * near: a fire rehearsed and rolled back, so that the first real one does not wait for sql.js's
+   * code to compile (see fireRehearsal.ts). Tried again later while an event is near; not needed
+   * once a run has started here (that compiled the code), nor in a database without jobs.
    */
-  private _rehearseWhenIdle(now: Date, next: number | null): void {
-    if (this._rehearsed || this._stopRequested) return;
-    if (next !== null && next - now.getTime() < REHEARSAL_MARGIN_MS) return;
-    const at = new Date(next ?? now.getTime());
+  private _rehearseWhenIdle(): void {
+    if (this._rehearsed || this._stopped) return;
+    const now = this._clock.now();
     try {
-      const settings = this._deps.settings;
-      this._rehearsed = rehearseFire(this._db, at, this.owner, settings, startGate(defaultGateContext(at)));
-      if (this._rehearsed) this._deps.log(`scheduler: rehearsed a fire at ${at.toISOString()} (rolled back)`);
+      const next = this._ticking === null ? this._readNextEvent(now) : now.toISOString();
+      if (Date.parse(next ?? '9999-12-31') - now.getTime() < REHEARSAL_MARGIN_MS) {
+        this._rehearsalTimer = this._clock.setTimeout(() => this._rehearseWhenIdle(), REHEARSAL_DELAY_MS);
+        return;
+      }
+      const at = next === null ? now : new Date(next);
+      const gate = startGate(defaultGateContext(at));
+      if (rehearseFire(this._db, at, this.owner, this._deps.settings, gate))
+        this._deps.log(`scheduler: rehearsed a fire at ${at.toISOString()} (rolled back)`);
     } catch (err) {
       // Only a head start is lost; a failing database shows itself on the next real access.
-      this._rehearsed = true;
       this._deps.log(`scheduler: the fire rehearsal failed: ${errorMessage(err)}`, 'warn');
     }
+    this._rehearsed = true;
   }
 
   /** Cancels a run, wherever it runs (see runCancel); a run of this process is stopped at once. */
@@ -344,7 +354,6 @@ export class Scheduler {
       idle.generation === this._db.generation &&
       (idle.nextEvent === null || now.getTime() < idle.nextEvent)
     ) {
-      this._rehearseWhenIdle(now, idle.nextEvent);
       this._checkIntegrityWhenDue();
       return;
     }
@@ -374,7 +383,6 @@ export class Scheduler {
       if (!running) {
         const next = this._readNextEvent(now);
         this._idle = { generation: this._db.generation, nextEvent: next === null ? null : Date.parse(next) };
-        this._rehearseWhenIdle(now, this._idle.nextEvent);
         this._checkIntegrityWhenDue();
       }
       return;
@@ -435,6 +443,7 @@ export class Scheduler {
 
   /** Executes a run this scheduler just started; stopped already: it is cancelled at once. */
   private _launch(run: Run): void {
+    this._rehearsed = true;
     const abort = new AbortController();
     if (this._stopRequested) abort.abort();
     const done = executeRun(this._deps, run, abort.signal)
