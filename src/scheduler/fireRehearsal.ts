@@ -3,8 +3,9 @@
 // V8 compiles sql.js's WebAssembly one function at a time, on first call, on the main thread,
 // and a fire is the first transaction of the process to insert a run into the big runs table,
 // update a job, pick and start a run and add its phase. A rehearsal runs that same transaction
-// while the scheduler is idle, and rolls it back (NightPilotDatabase.rehearse): SQLite's code
-// for it is compiled before a fire waits for it, and stays compiled for the life of the process.
+// while the scheduler is idle (Scheduler._rehearseWhenIdle says when) and rolls it back
+// (NightPilotDatabase.rehearse): SQLite's code for it is compiled before a fire waits for it, and
+// stays compiled for the life of the process.
 
 import type { NightPilotDatabase } from '../storage/database';
 import { claimDueFires } from './claimFires';
@@ -30,7 +31,8 @@ export function rehearseFire(
   gate: StartGate,
 ): boolean {
   return db.rehearse((tx) => {
-    const job = tx.jobs.list().find((j) => j.status === 'active') ?? tx.jobs.list()[0];
+    const jobs = tx.jobs.list();
+    const job = jobs.find((j) => j.status === 'active') ?? jobs[0];
     if (job === undefined) return false;
     // What a tick does: the due fires claimed (each job's next fire moved on), the queue asked.
     claimDueFires(tx, at, settings);

@@ -48,7 +48,6 @@ export interface SchedulerDeps extends ExecutorDeps {
   integrityCheckPauseMs?: number;
 }
 
-/** What a status bar shows. */
 /** The gate's context when nothing better is known: this machine's zone, smart start off. */
 function defaultGateContext(now: Date): GateContext {
   return { now, timeZone: defaultTimeZone(), smartStart: SMART_START_OFF, block: undefined };
@@ -62,6 +61,7 @@ function startGate(context: GateContext): StartGate {
   };
 }
 
+/** What a status bar shows. */
 export interface SchedulerStatus {
   nextFire: string | null;
   running: number;
@@ -305,8 +305,9 @@ export class Scheduler {
     if (this._rehearsed || this._stopped) return;
     const now = this._clock.now();
     try {
-      const next = this._ticking === null ? this._readNextEvent(now) : now.toISOString();
-      if (Date.parse(next ?? '9999-12-31') - now.getTime() < REHEARSAL_MARGIN_MS) {
+      const busy = this._ticking !== null;
+      const next = busy ? null : this._readNextEvent(now);
+      if (busy || (next !== null && Date.parse(next) - now.getTime() < REHEARSAL_MARGIN_MS)) {
         this._rehearsalTimer = this._clock.setTimeout(() => this._rehearseWhenIdle(), REHEARSAL_DELAY_MS);
         return;
       }
