@@ -15,7 +15,6 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import * as path from 'node:path';
@@ -117,15 +116,14 @@ export const runSupervisedProcess: ProcessRunner = async (req) => {
   const invalid = validateRequest(req);
   if (invalid) return fail(invalid);
   if (req.signal?.aborted) return fail(null, true);
-  // Synchronous on purpose, up to the spawn: three local metadata calls take microseconds, while
-  // each await would hand the event loop to whatever else is queued before Claude starts.
-  const cwdProblem = checkCwd(req.cwd);
+  const cwdProblem = await checkCwd(req.cwd);
   if (cwdProblem) return fail(cwdProblem);
 
   let log: WriteStream;
   try {
-    fs.mkdirSync(path.dirname(req.logFile), { recursive: true });
-    log = fs.createWriteStream(req.logFile, { fd: fs.openSync(req.logFile, 'a'), autoClose: true });
+    await fsp.mkdir(path.dirname(req.logFile), { recursive: true });
+    const handle = await fsp.open(req.logFile, 'a');
+    log = handle.createWriteStream({ autoClose: true });
     // Recorded as logError once supervision starts; until then only must not crash.
     log.on('error', () => undefined);
   } catch (err) {
@@ -299,9 +297,9 @@ function validateRequest(req: SupervisedProcessRequest): string | null {
   return null;
 }
 
-function checkCwd(cwd: string): string | null {
+async function checkCwd(cwd: string): Promise<string | null> {
   try {
-    const st = fs.statSync(cwd);
+    const st = await fsp.stat(cwd);
     return st.isDirectory() ? null : `the working folder is not a folder: ${cwd}`;
   } catch {
     // Checked up front because spawn reports a missing cwd as ENOENT of the executable.
