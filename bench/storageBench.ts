@@ -30,8 +30,10 @@ import {
   coldFloorChild,
   coldOpenChild,
   coldOpenPartsChild,
+  coldSchemaFloorChild,
   measureColdOpens,
   printColdOpens,
+  writeSchemaOnly,
 } from './storageColdOpen';
 import type { RunBytes } from './storageRunBytes';
 import { bytesPerRun, printRunBytes, runBytesChild } from './storageRunBytes';
@@ -39,7 +41,8 @@ import { spawnSync } from 'node:child_process';
 
 const ITERATIONS = QUICK ? 10 : 30;
 const WARMUP = 3;
-const COLD_OPENS = QUICK ? 3 : 7;
+/** Fresh processes per case: a cold open's wall time varies by a third from one process to the next here. */
+const COLD_OPENS = QUICK ? 5 : 15;
 const RUN_STEPS = [0, 1_000, 10_000] as const;
 const RUN_BYTES_RUNS = QUICK ? 3 : 8;
 
@@ -349,8 +352,10 @@ async function runStorageBench(): Promise<void> {
         size: fileSize(emptyCopy) + fileSize(logPathOf(emptyCopy)),
       },
     ];
-    const { results, floors } = measureColdOpens(bundle, cases, COLD_OPENS);
-    printColdOpens(cases, results, floors);
+    const schemaOnly = path.join(dir, 'schema-only.db');
+    await writeSchemaOnly(dbPath, schemaOnly);
+    const { results, floors, schemaFloors } = measureColdOpens(bundle, cases, schemaOnly, COLD_OPENS);
+    printColdOpens(cases, results, floors, schemaFloors);
 
     const first = all[0]!;
     const last = all[all.length - 1]!;
@@ -412,6 +417,7 @@ function main(): Promise<void> {
   const at = process.argv.indexOf(childArg);
   const dbPath = process.argv[at + 1]!;
   if (childArg === '--child=floor') return coldFloorChild();
+  if (childArg === '--child=schema-floor') return coldSchemaFloorChild(dbPath);
   if (childArg === '--child=run-bytes') return runBytesChild(dbPath, Number(process.argv[at + 2]));
   return childArg === '--child=open' ? coldOpenChild(dbPath) : coldOpenPartsChild(dbPath);
 }

@@ -3,6 +3,7 @@
 // it up, so a warm process would hide most of the cost.
 
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { NightPilotDatabase } from '../src/storage/database';
 import { openDiskImage } from '../src/storage/diskSnapshot';
@@ -98,7 +99,49 @@ export async function coldOpenPartsChild(dbPath: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-export function freshChild<T>(bundle: string, kind: 'open' | 'parts' | 'floor', dbPath: string): T {
+/**
+ * What SQLite itself costs to open our schema, without Night Pilot: sql.js init, a file holding
+ * only the schema (read whole: it is a few pages), and its first statement, which parses the
+ * schema. Reported beside the floor: the schema's CREATE statements are parsed (and the SQLite
+ * code that handles them compiled by V8, lazily) on every cold open, whatever the design.
+ */
+export async function coldSchemaFloorChild(schemaPath: string): Promise<void> {
+  const c0 = cpuNow();
+  const t0 = performance.now();
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(fs.readFileSync(schemaPath));
+  db.exec('SELECT count(*) FROM sqlite_master');
+  const figures: FloorFigures = { floorMs: performance.now() - t0, cpuMs: cpuNow() - c0 };
+  db.close();
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** Writes a database file holding only `source`'s schema (and its version) to `target`. */
+export async function writeSchemaOnly(source: string, target: string): Promise<void> {
+  const SQL = await loadSqlJs();
+  const db = await NightPilotDatabase.open(source);
+  try {
+    const { statements, version } = db.read((tx) => ({
+      statements: tx.sql
+        .all(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid`)
+        .map((r) => String(r.sql)),
+      version: Number(tx.sql.get('PRAGMA user_version')?.user_version ?? 0),
+    }));
+    const empty = new SQL.Database();
+    for (const statement of statements) empty.exec(statement);
+    empty.exec(`PRAGMA user_version = ${version}`);
+    fs.writeFileSync(target, empty.export());
+    empty.close();
+  } finally {
+    db.close();
+  }
+}
+
+export function freshChild<T>(
+  bundle: string,
+  kind: 'open' | 'parts' | 'floor' | 'schema-floor',
+  dbPath: string,
+): T {
   const child = spawnSync(process.execPath, [bundle, `--child=${kind}`, dbPath], {
     encoding: 'utf8',
     cwd: ROOT,
@@ -134,27 +177,36 @@ export interface ColdOpenResult {
 export function measureColdOpens(
   bundle: string,
   cases: OpenCase[],
+  schemaOnly: string,
   times: number,
-): { results: ColdOpenResult[]; floors: FloorFigures[] } {
+): { results: ColdOpenResult[]; floors: FloorFigures[]; schemaFloors: FloorFigures[] } {
   const results = cases.map((c) => ({
     label: c.label,
     opens: [] as OpenFigures[],
     parts: [] as OpenPartsFigures[],
   }));
   const floors: FloorFigures[] = [];
+  const schemaFloors: FloorFigures[] = [];
   for (let i = 0; i < times; i++) {
     floors.push(freshChild<FloorFigures>(bundle, 'floor', cases[0]!.path));
+    schemaFloors.push(freshChild<FloorFigures>(bundle, 'schema-floor', schemaOnly));
     cases.forEach((c, k) => {
       results[k]!.opens.push(freshChild<OpenFigures>(bundle, 'open', c.path));
       results[k]!.parts.push(freshChild<OpenPartsFigures>(bundle, 'parts', c.path));
     });
   }
-  return { results, floors };
+  return { results, floors, schemaFloors };
 }
 
-export function printColdOpens(cases: OpenCase[], results: ColdOpenResult[], floors: FloorFigures[]): void {
+export function printColdOpens(
+  cases: OpenCase[],
+  results: ColdOpenResult[],
+  floors: FloorFigures[],
+  schemaFloors: FloorFigures[],
+): void {
   const floor = median(floors.map((f) => f.floorMs));
   const floorCpu = median(floors.map((f) => f.cpuMs));
+  const schemaFloor = median(schemaFloors.map((f) => f.floorMs));
   console.log(
     `\n  cold open, ${floors.length} fresh processes each (plain node, esbuild bundle), ` +
       'sql.js init -> NightPilotDatabase.open -> jobs.list():',
@@ -166,6 +218,13 @@ export function printColdOpens(cases: OpenCase[], results: ColdOpenResult[], flo
     ),
   );
   console.log(line('  its CPU time (user + system, median)', `${floorCpu.toFixed(1)} ms`));
+  console.log(
+    row(
+      'SQLite on our schema: init + a schema-only file + its first statement',
+      schemaFloors.map((f) => f.floorMs),
+    ),
+  );
+  console.log(line('  / the floor (medians, wall)', (schemaFloor / floor).toFixed(2)));
   results.forEach((r, i) => {
     const c = cases[i]!;
     const total = r.opens.map((o) => o.totalMs);
@@ -189,6 +248,7 @@ export function printColdOpens(cases: OpenCase[], results: ColdOpenResult[], flo
         `${(median(total) / floor).toFixed(2)} | ${(median(r.opens.map((o) => o.cpuMs)) / floorCpu).toFixed(2)}`,
       ),
     );
+    console.log(line('  / SQLite on our schema (medians, wall)', (median(total) / schemaFloor).toFixed(2)));
     console.log(line('  RSS of the child after open (median)', mib(median(r.opens.map((o) => o.rss)))));
     console.log(`      the same steps one by one, cold, in other fresh processes:`);
     console.log(

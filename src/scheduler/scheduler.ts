@@ -22,6 +22,7 @@ import type { StartGate } from './runQueue';
 import { findAbandonedRuns, recoverAbandonedRuns, stopPhaseProcesses } from './runRecovery';
 import { executorGit } from './executor';
 import { findAbandonedWorktrees, recoverAbandonedWorktrees } from './worktreeRecovery';
+import { REHEARSAL_DELAY_MS, REHEARSAL_MARGIN_MS, rehearseFire } from './fireRehearsal';
 import type { SchedulerSettings } from './settings';
 import type { GateContext } from './startGate';
 import { SMART_START_OFF, checkStartGate } from './startGate';
@@ -45,6 +46,19 @@ export interface SchedulerDeps extends ExecutorDeps {
   owner?: string;
   /** How long after start (and between attempts) the idle integrity check waits; default 60 s. */
   integrityCheckPauseMs?: number;
+}
+
+/** The gate's context when nothing better is known: this machine's zone, smart start off. */
+function defaultGateContext(now: Date): GateContext {
+  return { now, timeZone: defaultTimeZone(), smartStart: SMART_START_OFF, block: undefined };
+}
+
+/** The prompt's review first: a budget hold would otherwise hide that the user must act. */
+function startGate(context: GateContext): StartGate {
+  return (tx, job) => {
+    const prompt = checkPromptGate(tx, job, context.now);
+    return prompt.start ? checkStartGate(tx, job, context) : prompt;
+  };
 }
 
 /** What a status bar shows. */
@@ -87,6 +101,9 @@ export class Scheduler {
   private _ticking: Promise<void> | null = null;
   private _again = false;
   private _integrityAttempt = Date.now();
+  /** Whether this scheduler has rehearsed a fire, or started a real one (see _rehearseWhenIdle). */
+  private _rehearsed = false;
+  private _rehearsalTimer: unknown;
   private readonly _running = new Map<
     string,
     { abort: AbortController; done: Promise<OutcomeEffects | null> }
@@ -135,6 +152,7 @@ export class Scheduler {
     ];
     this._prune();
     this._forgetStaleHeartbeats();
+    this._rehearsalTimer = this._clock.setTimeout(() => this._rehearseWhenIdle(), REHEARSAL_DELAY_MS);
     this.poke();
   }
 
@@ -151,6 +169,7 @@ export class Scheduler {
     this._stopRequested = true;
     this._clock.clearTimeout(this._timer);
     this._clock.clearTimeout(this._pruneTimer);
+    this._clock.clearTimeout(this._rehearsalTimer);
     for (const d of this._dbSubscriptions) d.dispose();
     this._dbSubscriptions = [];
     // A tick in the middle of its write may still start runs; they see the stop and cancel.
@@ -267,24 +286,40 @@ export class Scheduler {
 
   /** The start gate for runs starting at `now` (the prompt's review, budgets, smart start). */
   private async _gate(now: Date): Promise<StartGate> {
-    let context: GateContext = {
-      now,
-      timeZone: defaultTimeZone(),
-      smartStart: SMART_START_OFF,
-      block: undefined,
-    };
-    if (this._deps.gateContext) {
-      try {
-        context = { ...(await this._deps.gateContext(now)), now };
-      } catch (err) {
-        this._deps.log(`scheduler: the start gate could not read the usage: ${errorMessage(err)}`, 'warn');
-      }
+    if (!this._deps.gateContext) return startGate(defaultGateContext(now));
+    try {
+      return startGate({ ...(await this._deps.gateContext(now)), now });
+    } catch (err) {
+      this._deps.log(`scheduler: the start gate could not read the usage: ${errorMessage(err)}`, 'warn');
+      return startGate(defaultGateContext(now));
     }
-    // The prompt's review first: a budget hold would otherwise hide that the user must act.
-    return (tx, job) => {
-      const prompt = checkPromptGate(tx, job, now);
-      return prompt.start ? checkStartGate(tx, job, context) : prompt;
-    };
+  }
+
+  /**
+   * A while after start (not while a window is starting up), when no tick is going and no event is
+   * near: a fire rehearsed and rolled back, so that the first real one does not wait for sql.js's
+   * code to compile (see fireRehearsal.ts). Tried again later while an event is near; not needed
+   * once a run has started here (that compiled the code), nor in a database without jobs.
+   */
+  private _rehearseWhenIdle(): void {
+    if (this._rehearsed || this._stopped) return;
+    const now = this._clock.now();
+    try {
+      const busy = this._ticking !== null;
+      const next = busy ? null : this._readNextEvent(now);
+      if (busy || (next !== null && Date.parse(next) - now.getTime() < REHEARSAL_MARGIN_MS)) {
+        this._rehearsalTimer = this._clock.setTimeout(() => this._rehearseWhenIdle(), REHEARSAL_DELAY_MS);
+        return;
+      }
+      const at = next === null ? now : new Date(next);
+      const gate = startGate(defaultGateContext(at));
+      if (rehearseFire(this._db, at, this.owner, this._deps.settings, gate))
+        this._deps.log(`scheduler: rehearsed a fire at ${at.toISOString()} (rolled back)`);
+    } catch (err) {
+      // Only a head start is lost; a failing database shows itself on the next real access.
+      this._deps.log(`scheduler: the fire rehearsal failed: ${errorMessage(err)}`, 'warn');
+    }
+    this._rehearsed = true;
   }
 
   /** Cancels a run, wherever it runs (see runCancel); a run of this process is stopped at once. */
@@ -409,6 +444,7 @@ export class Scheduler {
 
   /** Executes a run this scheduler just started; stopped already: it is cancelled at once. */
   private _launch(run: Run): void {
+    this._rehearsed = true;
     const abort = new AbortController();
     if (this._stopRequested) abort.abort();
     const done = executeRun(this._deps, run, abort.signal)

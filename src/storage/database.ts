@@ -145,6 +145,7 @@ export class NightPilotDatabase {
       // A migration (and a new file) is saved as a whole new base file, never into the log: an
       // older Night Pilot reads only the base, and must find the new version number there.
       if (schemaVersion(loaded.db) < LATEST_SCHEMA_VERSION) {
+        loaded.prepareToWrite();
         migrate(loaded.db);
         loaded.saveWhole();
       }
@@ -161,6 +162,27 @@ export class NightPilotDatabase {
         return fn(this._loaded.tx);
       } finally {
         this._loaded.assertReadable();
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` as a write transaction that is always rolled back: nothing is saved, locked or seen
+   * by anyone. What it is for: making sql.js compile the SQLite code of a write before the write
+   * that is timed (see scheduler/fireRehearsal.ts). `fn`'s result is returned.
+   */
+  rehearse<T>(fn: (tx: Tx) => T): T {
+    this._assertUsable();
+    return this._guard(() => {
+      const loaded = this._loaded;
+      loaded.reloadIfChanged();
+      loaded.prepareToWrite();
+      loaded.db.exec('BEGIN');
+      try {
+        return fn(loaded.tx);
+      } finally {
+        loaded.db.exec('ROLLBACK');
+        loaded.assertReadable();
       }
     });
   }
@@ -345,6 +367,7 @@ export class NightPilotDatabase {
   private _writeNow<T>(fn: (tx: Tx) => T): T {
     const loaded = this._loaded;
     loaded.reloadIfChanged();
+    loaded.prepareToWrite();
     const db = loaded.db;
     db.exec('BEGIN');
     let result: T;

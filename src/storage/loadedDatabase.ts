@@ -34,6 +34,8 @@ export class LoadedDatabase {
   readonly files: DatabaseFiles;
   /** Changes whenever the content may have changed (a reload, a save of ours). */
   generation = 0;
+  /** Whether this connection enforces foreign keys yet (see prepareToWrite). */
+  private _foreignKeys = false;
 
   constructor(
     readonly path: string,
@@ -175,7 +177,7 @@ export class LoadedDatabase {
       }
       // export() must run outside a transaction (it would roll it back).
       const bytes = this.db.export();
-      this._applyPragmas();
+      this._foreignKeys = false;
       const base = this.files.replaceBase((out) => writeAllSync(out, bytes));
       fs.closeSync(base.fd);
       this.generation++;
@@ -193,7 +195,7 @@ export class LoadedDatabase {
   writeCopy(target: string): void {
     const image = this.image;
     const bytes = image === undefined ? this.db.export() : undefined;
-    if (bytes !== undefined) this._applyPragmas();
+    if (bytes !== undefined) this._foreignKeys = false;
     try {
       const { fd } = replaceFileDurably(target, (out) => {
         if (image === undefined) writeAllSync(out, bytes!);
@@ -240,12 +242,19 @@ export class LoadedDatabase {
     this.db = db;
     this.image = image;
     this.generation++;
-    this._applyPragmas();
+    this._foreignKeys = false;
     this.tx = createTx(db, this.path, this._now);
   }
 
-  private _applyPragmas(): void {
+  /**
+   * Before anything changes the database: SQLite enforces foreign keys (and their cascades) only
+   * when asked, per connection. Reads do not need it, so a cold open does not pay for SQLite's
+   * pragma code; sql.js's export() reopens the connection, which forgets it.
+   */
+  prepareToWrite(): void {
+    if (this._foreignKeys) return;
     this.db.exec('PRAGMA foreign_keys = ON');
+    this._foreignKeys = true;
   }
 }
 

@@ -11,7 +11,9 @@ import { deletedMidRun, racingSchedulers } from './schedulerScenarios';
 import { concurrentCheckpoints, killedInSteps } from './logScenarios';
 import { frozenWriter, killedWriters } from './storageScenarios';
 
-const SCENARIOS: Array<[string, (b: Bundles) => Promise<ScenarioResult>]> = [
+type Scenario = (b: Bundles) => Promise<ScenarioResult>;
+
+const SCENARIOS: Array<[string, Scenario]> = [
   ['kill -9 of writers', (b) => killedWriters(b, 120)],
   ['kill -9 inside saves and checkpoints', (b) => killedInSteps(b, 240)],
   ['two writers and a reader across checkpoints', (b) => concurrentCheckpoints(b)],
@@ -22,6 +24,13 @@ const SCENARIOS: Array<[string, (b: Bundles) => Promise<ScenarioResult>]> = [
   ['permissions', (b) => permissions(b)],
   ['full disk', (b) => fullDisk(b)],
 ];
+
+/**
+ * Scenarios that mostly wait (the frozen writer sleeps past the 60 s stale timeout with a stopped
+ * process and a lock waiter, neither using the CPU): started with the suite, in their own folders,
+ * and reported in their place in the list. That takes a minute off CI.
+ */
+const ALONGSIDE = new Set(['writer SIGSTOPped mid-save']);
 
 function table(figures: Figure[]): string {
   const rows = [
@@ -50,12 +59,23 @@ async function main(): Promise<number> {
   const skipped: string[] = [];
   const broken: string[] = [];
   const started = Date.now();
-  for (const [name, run] of SCENARIOS) {
-    if (only && !name.includes(only)) continue;
-    const t0 = Date.now();
-    console.log(`\n== ${name}`);
+  const selected = SCENARIOS.filter(([name]) => !only || name.includes(only));
+  const early = new Map(
+    selected
+      .filter(([name]) => ALONGSIDE.has(name))
+      .map(([name, run]) => {
+        const result = run(bundles);
+        // Awaited in its place below; until then a failure must not count as unhandled.
+        result.catch(() => undefined);
+        return [name, { result, startedAt: Date.now() }] as const;
+      }),
+  );
+  for (const [name, run] of selected) {
+    const running = early.get(name);
+    const t0 = running?.startedAt ?? Date.now();
+    console.log(`\n== ${name}${running ? ' (started with the suite, alongside the others)' : ''}`);
     try {
-      const result = await run(bundles);
+      const result = await (running?.result ?? run(bundles));
       for (const f of result.figures)
         console.log(
           `   ${f.ok ? 'ok    ' : 'MISSED'} ${f.figure}: ${f.value}${f.target ? ` (target ${f.target})` : ''}`,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import { Scheduler } from '../../src/scheduler/scheduler';
@@ -43,6 +44,64 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
       assert.equal(after.executionCount, 1);
     });
     assert.equal(h.records()[0]!.stdin, 'Prompt for nightly', 'the prompt went to Claude on stdin');
+  });
+
+  const files = (h: Harness) =>
+    [h.db.path, `${h.db.path}.wal`].map((f) => (fs.existsSync(f) ? fs.readFileSync(f) : null));
+  const rehearsals = (h: Harness) => h.log.filter((l) => l.includes('rehearsed a fire'));
+
+  it('rehearses its next fire a while after start, rolled back; the fire then runs once', async () => {
+    h = await fixture.create('2026-11-27T01:00:00.000Z');
+    const job = await h.addJob({ name: 'nightly', cron: '0 2 * * *' });
+    h.scheduler.start();
+    await h.scheduler.tick();
+    const before = files(h);
+    h.clock.advance(4_000);
+    await h.scheduler.tick();
+    assert.deepEqual(rehearsals(h), [], 'not while a window is starting up');
+    h.clock.advance(1_000);
+    assert.deepEqual(rehearsals(h), [
+      'scheduler: rehearsed a fire at 2026-11-27T02:00:00.000Z (rolled back)',
+    ]);
+    assert.deepEqual(files(h), before, 'nothing saved');
+    assert.equal(runsOf(h).length, 0, 'no run recorded');
+    assert.equal(
+      h.db.read((tx) => tx.jobs.require(job.id).nextRunTime),
+      '2026-11-27T02:00:00.000Z',
+    );
+    h.clock.set('2026-11-27T02:00:00.020Z');
+    await tickAndSettle(h);
+    await tickAndSettle(h);
+    assert.deepEqual(
+      runsOf(h).map((r) => [r.scheduledFor, r.attempt, r.status]),
+      [['2026-11-27T02:00:00.000Z', 1, 'succeeded']],
+    );
+    assert.equal(
+      h.db.read((tx) => tx.processes.listByRun(runsOf(h)[0]!.id).length),
+      1,
+    );
+    h.clock.advance(60_000);
+    assert.equal(rehearsals(h).length, 1, 'once per start');
+  });
+
+  it('does not rehearse right before a fire, nor after a real one', async () => {
+    h = await fixture.create('2026-11-27T01:59:54.900Z');
+    const job = await h.addJob({ name: 'nightly', cron: '0 2 * * *' });
+    h.scheduler.start();
+    await h.scheduler.tick();
+    h.clock.advance(5_000);
+    assert.deepEqual(rehearsals(h), [], '100 ms before the fire');
+    h.clock.advance(100);
+    for (let i = 0; i < 100 && runsOf(h, job.id).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await h.scheduler.idle();
+    h.clock.advance(60_000);
+    await h.scheduler.tick();
+    assert.deepEqual(
+      runsOf(h).map((r) => r.status),
+      ['succeeded'],
+    );
+    assert.deepEqual(rehearsals(h), [], 'the real fire compiled the code');
   });
 
   it('looks at a job as soon as it is written, without waiting for its 30 s timer', async () => {

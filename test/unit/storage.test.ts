@@ -131,6 +131,79 @@ describe('storage: the database file', () => {
     db.close();
   });
 
+  it('enforces foreign keys in the first write of a database just opened, and after a reload', async () => {
+    const first = await NightPilotDatabase.open(tmp.file);
+    const job = await addJob(first);
+    await first.write((tx) => tx.runs.claim({ jobId: job.id, trigger: 'manual', scheduledFor: tx.now() }));
+    first.close();
+    // Opened and only read: its first write must still cascade and refuse a dangling run.
+    const db = await NightPilotDatabase.open(tmp.file);
+    assert.equal(
+      db.read((tx) => tx.runs.count()),
+      1,
+    );
+    await assert.rejects(
+      db.write((tx) => tx.runs.claim({ jobId: 'no-such-job', trigger: 'manual', scheduledFor: tx.now() })),
+      /FOREIGN KEY constraint failed/,
+    );
+    // Another process writes: this one reloads a new connection before its next write.
+    const other = await NightPilotDatabase.open(tmp.file);
+    const second = await addJob(other, 'second');
+    await other.write((tx) => tx.runs.claim({ jobId: second.id, trigger: 'manual', scheduledFor: tx.now() }));
+    other.close();
+    await db.write((tx) => tx.jobs.remove(second.id));
+    assert.equal(
+      db.read((tx) => tx.runs.count()),
+      1,
+      'the removed job took its run with it',
+    );
+    db.close();
+  });
+
+  it('rehearses a write without saving or showing any of it', async () => {
+    const db = await NightPilotDatabase.open(tmp.file);
+    const job = await addJob(db, 'kept');
+    const files = () =>
+      fs
+        .readdirSync(tmp.dir, { withFileTypes: true })
+        .filter((f) => f.isFile())
+        .map((f) => [f.name, fs.readFileSync(path.join(tmp.dir, f.name))]);
+    const before = files();
+    const generation = db.generation;
+    const inside = db.rehearse((tx) => {
+      tx.jobs.update(job.id, { name: 'rehearsed' });
+      tx.runs.claim({ jobId: job.id, trigger: 'manual', scheduledFor: tx.now() });
+      return tx.jobs.require(job.id).name;
+    });
+    assert.equal(inside, 'rehearsed', 'the rehearsal sees its own changes');
+    assert.equal(
+      db.read((tx) => tx.jobs.require(job.id).name),
+      'kept',
+    );
+    assert.equal(
+      db.read((tx) => tx.runs.count()),
+      0,
+    );
+    assert.equal(db.generation, generation);
+    assert.deepEqual(files(), before, 'nothing written to the folder');
+    assert.throws(
+      () =>
+        db.rehearse(() => {
+          throw new Error('boom');
+        }),
+      /boom/,
+    );
+    // The next real write saves its own change and nothing of the rehearsal.
+    await db.write((tx) => tx.jobs.update(job.id, { priority: 3 }));
+    const again = await NightPilotDatabase.open(tmp.file);
+    assert.deepEqual(
+      again.read((tx) => [tx.jobs.require(job.id).name, tx.jobs.require(job.id).priority, tx.runs.count()]),
+      ['kept', 3, 0],
+    );
+    again.close();
+    db.close();
+  });
+
   it('refuses a parent-job cycle and an unknown parent', async () => {
     const db = await NightPilotDatabase.open(tmp.file);
     const a = await addJob(db, 'a');
