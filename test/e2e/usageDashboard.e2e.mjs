@@ -1,4 +1,4 @@
-/* global window, document */
+/* global window, document, MutationObserver */
 // The usage dashboard in the real workbench: it renders real data (90 days of runs, roll-ups of
 // pruned ones, Claude Code transcripts with an active block) in a dark and a light theme, its
 // filters change the charts, a run recorded by another process while the user has a dropdown open
@@ -7,14 +7,16 @@
 // reports no Content Security Policy violation. Screenshots are kept (see the e2e tier's output).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from './workbench.e2e.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const violations = [];
-/** The database the window watches (set when it is seeded). */
+/** The database the window watches and Claude Code's config folder (set when they are seeded). */
 let databasePath;
+let claudeDir;
 
 export const workbench = {
   settings: {
@@ -26,9 +28,10 @@ export const workbench = {
   seed(dirs) {
     const db = path.join(dirs.userData, 'User/globalStorage/night-pilot.night-pilot/claude-night-pilot.db');
     databasePath = db;
+    claudeDir = path.join(dirs.home, '.claude');
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'test/e2e/seedUsage.ts'), db, path.join(dirs.home, '.claude')],
+      ['--import', 'tsx', path.join(ROOT, 'test/e2e/seedUsage.ts'), db, claudeDir],
       { cwd: ROOT, encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`seeding failed: ${result.stderr}`);
@@ -177,6 +180,48 @@ export const tests = [
         1,
         'the range dropdown was re-created',
       );
+    },
+  },
+  {
+    name: "a job chosen while a refresh is under way is not overwritten by that refresh's data",
+    async run({ page }) {
+      const frame = dashboard(page);
+      // 50 MB of new transcript lines: the refresh reads them for a while.
+      const big = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'test/e2e/seedTranscript.ts'), claudeDir, '50'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      if (big.status !== 0) throw new Error(`writing the transcript failed: ${big.stderr}`);
+      // What the job dropdown shows at each update of the page.
+      await frame.locator('#app').evaluate((app) => {
+        window.e2eJobShown = [];
+        new MutationObserver(() => window.e2eJobShown.push(document.getElementById('job').value)).observe(
+          app,
+          {
+            attributes: true,
+            attributeFilter: ['data-rendered'],
+          },
+        );
+      });
+      await frame.locator('#refresh').click();
+      await frame.locator('#app[aria-busy="true"]').waitFor();
+      await selectOption(frame, 'job', 'Dependency bump');
+      const chosen = await frame.locator('#job').evaluate((s) => s.value);
+      await frame.locator('#chart-cost[data-series="claude-haiku-4-5-20251001"]').waitFor();
+      await frame.locator('#app[aria-busy="false"]').waitFor();
+      // Any answer still under way lands meanwhile.
+      await frame.locator('#app').evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+      const shown = await frame.locator('#app').evaluate(() => window.e2eJobShown);
+      assert.deepEqual(
+        shown.filter((v) => v !== chosen),
+        [],
+        `the dropdown went back from the chosen job (${chosen}) at an update: ${JSON.stringify(shown)}`,
+      );
+      assert.equal(await frame.locator('#job').evaluate((s) => s.value), chosen);
+      fs.rmSync(path.join(claudeDir, 'projects', '-home-dev-big'), { recursive: true, force: true });
+      await selectOption(frame, 'job', 'All jobs');
+      await frame.locator('#chart-cost[data-series*="claude-sonnet-4-5-20250929"]').waitFor();
     },
   },
   {
