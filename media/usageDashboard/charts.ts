@@ -9,10 +9,13 @@ import { money, tokens } from './format';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
-type Theme = ReturnType<typeof theme>;
+export type ChartTheme = ReturnType<typeof chartTheme>;
 
-/** The theme's colours, read from the variables VS Code sets on the page (once per update). */
-function theme() {
+/**
+ * The theme's colours, read from the variables VS Code sets on the page (once per update; before
+ * the page's elements change, so that reading styles does not recalculate the new ones first).
+ */
+export function chartTheme() {
   const css = getComputedStyle(document.body);
   const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
   return {
@@ -33,7 +36,7 @@ function theme() {
 
 function stacked(
   d: DashboardData,
-  t: Theme,
+  t: ChartTheme,
   values: (series: DashboardData['series'][number]) => number[],
   format: (n: number) => string,
 ): ChartConfiguration<'bar'> {
@@ -76,7 +79,7 @@ function stacked(
   };
 }
 
-function perJob(d: DashboardData, t: Theme, costLabel: string): ChartConfiguration<'bar'> {
+function perJob(d: DashboardData, t: ChartTheme, costLabel: string): ChartConfiguration<'bar'> {
   return {
     type: 'bar',
     data: {
@@ -116,8 +119,7 @@ export class DashboardCharts {
   constructor(private readonly _canvases: ChartCanvases) {}
 
   /** Draws the data (again: with the theme's colours of now). */
-  draw(d: DashboardData, s: DashboardStrings): void {
-    const t = theme();
+  draw(d: DashboardData, s: DashboardStrings, t: ChartTheme): void {
     const c = this._canvases;
     this._draw(
       c.cost,

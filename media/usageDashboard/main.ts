@@ -16,6 +16,7 @@ import type {
   PageToHost,
 } from '../../src/views/webview/usageDashboardProtocol';
 import { DASHBOARD_INITIAL_ID, sameFilters } from '../../src/views/webview/usageDashboardProtocol';
+import { chartTheme } from './charts';
 import { el, setLocale } from './format';
 import { DashboardView } from './view';
 
@@ -58,15 +59,19 @@ function render(): void {
   const d = data;
   const s = strings;
   if (!d || !s) return;
-  if (!view) {
+  const t = chartTheme();
+  const f = filters ?? d.filters;
+  if (view) view.show(d, f);
+  else {
     view = new DashboardView(s, {
       setFilters,
       refresh: () => post({ type: 'refresh' }),
       openRun: (runId) => post({ type: 'openRun', runId }),
     });
+    view.show(d, f);
     app.replaceChildren(view.element);
   }
-  view.update(d, filters ?? d.filters);
+  view.drawCharts(t);
   app.setAttribute('aria-busy', 'false');
   app.dataset.rendered = String(Date.now());
   // Where the first paint's time went, relative to the page's navigation (the bench reads these).
@@ -128,7 +133,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
 });
 
 // The theme changed: the variables did, so the charts are drawn again with the new colours.
-new MutationObserver(() => view?.redrawCharts()).observe(document.body, {
+new MutationObserver(() => view?.drawCharts(chartTheme())).observe(document.body, {
   attributes: true,
   attributeFilter: ['class'],
 });

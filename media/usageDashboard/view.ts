@@ -11,6 +11,7 @@ import type {
   DashboardFilters,
   DashboardStrings,
 } from '../../src/views/webview/usageDashboardProtocol';
+import type { ChartTheme } from './charts';
 import { DashboardCharts } from './charts';
 import { clock, el, fill, minutes, money, setText } from './format';
 import { RunsTable } from './runsTable';
@@ -107,8 +108,11 @@ export class DashboardView {
     );
   }
 
-  /** Shows the data read for `filters` (the page's choice, which the controls show). */
-  update(d: DashboardData, filters: DashboardFilters): void {
+  /**
+   * Shows the data read for `filters` (the page's choice, which the controls show), all but the
+   * charts: a new view is filled before it goes into the page, the charts drawn once it is in.
+   */
+  show(d: DashboardData, filters: DashboardFilters): void {
     const s = this._s;
     this._data = d;
     // A row that had the focus may have been moved to its new place: give it back.
@@ -129,7 +133,6 @@ export class DashboardView {
     this._error.hidden = true;
     this._cards.replaceChildren(...cards(d, s));
     for (const p of this._noData) p.hidden = d.series.length > 0;
-    this._charts.draw(d, s);
     this._runs.update(d.recentRuns);
     this._note.hidden = d.transcripts.badLines === 0;
     setText(this._note, fill(s.badLines, String(d.transcripts.badLines)));
@@ -137,9 +140,9 @@ export class DashboardView {
       focused.focus({ preventScroll: true });
   }
 
-  /** The theme changed: the charts take its colours (the rest follows the CSS variables). */
-  redrawCharts(): void {
-    if (this._data) this._charts.draw(this._data, this._s);
+  /** Draws the charts of the data shown, in the theme's colours (the rest follows the CSS variables). */
+  drawCharts(t: ChartTheme): void {
+    if (this._data) this._charts.draw(this._data, this._s, t);
   }
 
   /** Reading failed: said above the data last shown, which stays. */
