@@ -29,6 +29,7 @@ export interface DashboardActions {
   openRun(runId: string): void;
 }
 
+/** The host's DASHBOARD_RANGES (src/usage/dashboardData.ts is not bundled into the page). */
 const RANGES = [7, 30, 90, 365] as const;
 
 export class DashboardView {
