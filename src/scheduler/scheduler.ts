@@ -314,7 +314,9 @@ export class Scheduler {
       const at = next === null ? now : new Date(next);
       const gate = startGate(defaultGateContext(at));
       if (rehearseFire(this._db, at, this.owner, this._deps.settings, gate))
-        this._deps.log(`scheduler: rehearsed a fire at ${at.toISOString()} (rolled back)`);
+        this._deps.log(
+          `scheduler: warmed up for the next fire (rehearsed it at ${at.toISOString()}; nothing was saved)`,
+        );
     } catch (err) {
       // Only a head start is lost; a failing database shows itself on the next real access.
       this._deps.log(`scheduler: the fire rehearsal failed: ${errorMessage(err)}`, 'warn');

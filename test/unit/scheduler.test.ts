@@ -48,7 +48,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
 
   const files = (h: Harness) =>
     [h.db.path, `${h.db.path}.wal`].map((f) => (fs.existsSync(f) ? fs.readFileSync(f) : null));
-  const rehearsals = (h: Harness) => h.log.filter((l) => l.includes('rehearsed a fire'));
+  const rehearsals = (h: Harness) => h.log.filter((l) => l.includes('warmed up for the next fire'));
 
   it('rehearses its next fire a while after start, rolled back; the fire then runs once', async () => {
     h = await fixture.create('2026-11-27T01:00:00.000Z');
@@ -61,7 +61,7 @@ describe('scheduler: firing with an injected clock and the fake claude', functio
     assert.deepEqual(rehearsals(h), [], 'not while a window is starting up');
     h.clock.advance(1_000);
     assert.deepEqual(rehearsals(h), [
-      'scheduler: rehearsed a fire at 2026-11-27T02:00:00.000Z (rolled back)',
+      'scheduler: warmed up for the next fire (rehearsed it at 2026-11-27T02:00:00.000Z; nothing was saved)',
     ]);
     assert.deepEqual(files(h), before, 'nothing saved');
     assert.equal(runsOf(h).length, 0, 'no run recorded');
