@@ -230,18 +230,11 @@ export function printColdOpens(
     const total = r.opens.map((o) => o.totalMs);
     console.log(`\n    ${c.label} (${mib(c.size)}):`);
     console.log(row('  init + open + first query', total));
-    console.log(
-      row(
-        '    sql.js init',
-        r.opens.map((o) => o.initMs),
-      ),
-    );
-    console.log(
-      row(
-        '    NightPilotDatabase.open + jobs.list',
-        r.opens.map((o) => o.openQueryMs),
-      ),
-    );
+    const openSteps: [string, (o: OpenFigures) => number][] = [
+      ['    sql.js init', (o) => o.initMs],
+      ['    NightPilotDatabase.open + jobs.list', (o) => o.openQueryMs],
+    ];
+    for (const [label, of] of openSteps) console.log(row(label, r.opens.map(of)));
     console.log(
       line(
         '  / the floor (medians, wall) | (CPU)',
@@ -251,30 +244,13 @@ export function printColdOpens(
     console.log(line('  / SQLite on our schema (medians, wall)', (median(total) / schemaFloor).toFixed(2)));
     console.log(line('  RSS of the child after open (median)', mib(median(r.opens.map((o) => o.rss)))));
     console.log(`      the same steps one by one, cold, in other fresh processes:`);
-    console.log(
-      row(
-        '    sql.js init',
-        r.parts.map((p) => p.initMs),
-      ),
-    );
-    console.log(
-      row(
-        '    open the files: descriptors, the log read to its end',
-        r.parts.map((p) => p.imageMs),
-      ),
-    );
-    console.log(
-      row(
-        '    new SQL.Database(image) + read the schema',
-        r.parts.map((p) => p.loadMs),
-      ),
-    );
-    console.log(
-      row(
-        '    first query (jobs.list)',
-        r.parts.map((p) => p.queryMs),
-      ),
-    );
+    const partSteps: [string, (p: OpenPartsFigures) => number][] = [
+      ['    sql.js init', (p) => p.initMs],
+      ['    open the files: descriptors, the log read to its end', (p) => p.imageMs],
+      ['    new SQL.Database(image) + read the schema', (p) => p.loadMs],
+      ['    first query (jobs.list)', (p) => p.queryMs],
+    ];
+    for (const [label, of] of partSteps) console.log(row(label, r.parts.map(of)));
     console.log(line('    pages the log holds over the file', String(r.parts[0]?.logPages ?? 0)));
   });
   console.log(`    ${pad('jobs listed', LABEL)} ${results[0]?.opens[0]?.jobs}`);

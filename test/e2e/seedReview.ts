@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DEFAULT_EXECUTION_OPTIONS } from '../../src/core/model';
 import { openRunWorktree, settleRunWorktree } from '../../src/scheduler/worktreeRun';
 import { NightPilotDatabase } from '../../src/storage/database';
-import { initRepository, insertWorktreeJob } from './seedWorktreeJob';
+import { initRepository, insertWorktreeJob, startSeedRun } from './seedWorktreeJob';
 
 const [dbPath, repo] = process.argv.slice(2);
 if (!dbPath || !repo) throw new Error('usage: seedReview.ts <database file> <repository folder>');
@@ -35,15 +35,7 @@ async function main(): Promise<void> {
     ];
     for (const [i, files] of changes.entries()) {
       const at = new Date(Date.now() - (3 - i) * 3_600_000).toISOString();
-      const run = await db.write((tx) => {
-        const claimed = tx.runs.claim({
-          jobId: job.id,
-          trigger: 'schedule',
-          scheduledFor: at,
-          status: 'queued',
-        })!;
-        return tx.runs.update(claimed.id, { status: 'running', startedAt: at, owner: 'seed' });
-      });
+      const run = await startSeedRun(db, job, at);
       const opened = await openRunWorktree(work, dbPath!, run, job, {
         ...DEFAULT_EXECUTION_OPTIONS,
         ...job.options,

@@ -2,7 +2,7 @@
 // repository with a test identity and one commit, and a job of it that runs in worktrees, with the
 // executor's own worktree code ready to make and settle its runs.
 import { execFileSync } from 'node:child_process';
-import type { Job } from '../../src/core/model';
+import type { Job, Run } from '../../src/core/model';
 import type { WorktreeWork } from '../../src/scheduler/worktreeRun';
 import { runSupervisedProcess } from '../../src/scheduler/processSupervisor';
 import type { NightPilotDatabase } from '../../src/storage/database';
@@ -43,4 +43,17 @@ export async function insertWorktreeJob(
     write: (fn) => db.write(fn),
   };
   return { job, work };
+}
+
+/** A scheduled run of `job` at `at`, running under the seeds' owner, as the queue would start it. */
+export function startSeedRun(db: NightPilotDatabase, job: Job, at: string): Promise<Run> {
+  return db.write((tx) => {
+    const claimed = tx.runs.claim({
+      jobId: job.id,
+      trigger: 'schedule',
+      scheduledFor: at,
+      status: 'queued',
+    })!;
+    return tx.runs.update(claimed.id, { status: 'running', startedAt: at, owner: 'seed' });
+  });
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DEFAULT_EXECUTION_OPTIONS } from '../../src/core/model';
 import { openRunWorktree, settleRunWorktree } from '../../src/scheduler/worktreeRun';
 import { NightPilotDatabase } from '../../src/storage/database';
-import { initRepository, insertWorktreeJob } from './seedWorktreeJob';
+import { initRepository, insertWorktreeJob, startSeedRun } from './seedWorktreeJob';
 import { pruneRuns } from '../../src/storage/retention';
 
 const [dbPath, repo, stateFile] = process.argv.slice(2);
@@ -30,16 +30,6 @@ async function main(): Promise<void> {
   const db = await NightPilotDatabase.open(dbPath!);
   try {
     const { job, work } = await insertWorktreeJob(db, repo!, 'Old tidy', 'Tidy up the README.');
-    const runAt = async (at: string) =>
-      db.write((tx) => {
-        const claimed = tx.runs.claim({
-          jobId: job.id,
-          trigger: 'schedule',
-          scheduledFor: at,
-          status: 'queued',
-        })!;
-        return tx.runs.update(claimed.id, { status: 'running', startedAt: at, owner: 'seed' });
-      });
     const end = (id: string, at: string) =>
       db.write((tx) =>
         tx.runs.update(id, {
@@ -51,7 +41,7 @@ async function main(): Promise<void> {
 
     // 40 days ago: a run with changes nobody reviewed.
     const oldAt = new Date(Date.now() - 40 * DAY_MS).toISOString();
-    const old = await runAt(oldAt);
+    const old = await startSeedRun(db, job, oldAt);
     const opened = await openRunWorktree(work, dbPath!, old, job, {
       ...DEFAULT_EXECUTION_OPTIONS,
       ...job.options,
@@ -66,7 +56,7 @@ async function main(): Promise<void> {
     await end(old.id, oldAt);
     // Last night: a run that changed nothing, in the folder itself.
     const recentAt = new Date(Date.now() - 3 * 3_600_000).toISOString();
-    await end((await runAt(recentAt)).id, recentAt);
+    await end((await startSeedRun(db, job, recentAt)).id, recentAt);
 
     const pruned = await pruneRuns(db, { maxAgeDays: 30, maxRunsPerJob: 0, timeZone: 'UTC' }, new Date());
     if (pruned.runsDeleted !== 1) throw new Error(`retention pruned ${pruned.runsDeleted} run(s), not 1`);
