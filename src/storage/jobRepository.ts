@@ -107,6 +107,9 @@ function toJob(r: Row): Job {
   };
 }
 
+/** Every job, oldest first (exported for the storage bench, whose floor runs the same statement). */
+export const LIST_JOBS_SQL = 'SELECT * FROM jobs ORDER BY created_at, id';
+
 const COLUMNS = [
   'name',
   'prompt_id',
@@ -237,7 +240,7 @@ export class JobRepository {
   }
 
   list(): Job[] {
-    return this._sql.all('SELECT * FROM jobs ORDER BY created_at, id').map(toJob);
+    return this._sql.all(LIST_JOBS_SQL).map(toJob);
   }
 
   /**
