@@ -49,15 +49,6 @@ async function startFakeApi() {
   };
 }
 
-const API_ENV = [
-  'ANTHROPIC_BASE_URL',
-  'ANTHROPIC_API_KEY',
-  'CLAUDE_CODE_MAX_RETRIES',
-  'DISABLE_TELEMETRY',
-  'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
-  'DISABLE_AUTOUPDATER',
-];
-
 export function jobsViewWorkbench(theme) {
   const state = {};
   return {
@@ -79,23 +70,20 @@ export function jobsViewWorkbench(theme) {
         state.workspace = dirs.workspace;
         seed(state.db, dirs.workspace);
         state.api = await startFakeApi();
-        // The workbench's extension host starts from this process's environment (see run-vscode.mjs).
-        state.savedEnv = Object.fromEntries(API_ENV.map((k) => [k, process.env[k]]));
-        Object.assign(process.env, {
-          ANTHROPIC_BASE_URL: state.api.url,
-          ANTHROPIC_API_KEY: 'sk-ant-api03-fake-key-for-tests',
-          CLAUDE_CODE_MAX_RETRIES: '0',
-          DISABLE_TELEMETRY: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_AUTOUPDATER: '1',
-        });
+        // The workbench's extension host, and the Claude Code CLI it runs, get these.
+        return {
+          env: {
+            ANTHROPIC_BASE_URL: state.api.url,
+            ANTHROPIC_API_KEY: 'sk-ant-api03-fake-key-for-tests',
+            CLAUDE_CODE_MAX_RETRIES: '0',
+            DISABLE_TELEMETRY: '1',
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+            DISABLE_AUTOUPDATER: '1',
+          },
+        };
       },
       teardown() {
         state.api?.stop();
-        for (const [k, v] of Object.entries(state.savedEnv ?? {})) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
       },
     },
   };
