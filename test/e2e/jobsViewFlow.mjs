@@ -89,6 +89,9 @@ export function jobsViewWorkbench(theme) {
   };
 }
 
+/** How long the seeded usage-limit hold lasts (test/e2e/seedJobs.ts, step "hold"). */
+const HOLD_MS = 90 * 60_000;
+
 const row = (page, name) => page.getByRole('treeitem', { name: new RegExp(name) }).first();
 
 /** The hover VS Code shows for the element under the mouse. */
@@ -270,7 +273,9 @@ export function jobsViewTests(state) {
       name: 'during a usage-limit hold the status bar counts down to the local reset time and the tree says so',
       async run({ page, shot }) {
         await runCommand(page, 'View: Close All Editors');
+        const seededFrom = Date.now();
         seed(state.db, state.workspace, 'hold');
+        const seededBy = Date.now();
         const status = page
           .locator('.statusbar-item', { hasText: /Night Pilot: .*limit 1 h 3\d min/ })
           .first();
@@ -282,7 +287,15 @@ export function jobsViewTests(state) {
           .filter({ hasText: /usage limit until \d/ })
           .waitFor();
         const text = await hoverText(page, status, 'Usage limit');
-        assert.match(text, /Usage limit: no job starts until today \d{1,2}:\d\d/);
+        // The hold ends 90 min after the seed: "today", or "tomorrow" once that is past midnight here
+        // (either, when the seed or this hover straddled midnight).
+        const day = (now, at) =>
+          new Date(at).toDateString() === new Date(now).toDateString() ? 'today' : 'tomorrow';
+        const days = new Set([day(seededFrom, seededFrom + HOLD_MS), day(Date.now(), seededBy + HOLD_MS)]);
+        assert.match(
+          text,
+          new RegExp(`Usage limit: no job starts until (${[...days].join('|')}) \\d{1,2}:\\d\\d`),
+        );
         assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT|\b1\d{9}\b/, 'no ISO time and no epoch');
         await shot('06-status-bar-limit-hold');
         await dismissHover(page);
