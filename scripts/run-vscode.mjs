@@ -314,15 +314,16 @@ export function workbenchUrl(authority, { folder, extensionDevelopmentPath, exte
 /**
  * Starts a throwaway code-server + chromium pair for tests. `settings` are merged over QUIET_SETTINGS;
  * `workspaceTemplate` is copied into the throwaway workspace folder; `seed(dirs)` may create more files
- * before VS Code starts. The caller must call `close()`.
+ * before VS Code starts, and return `{ env }`: variables for this workbench's processes (its
+ * extension host, and what that runs), never this process's own. The caller must call `close()`.
  */
 export async function startTestWorkbench({ envDir, settings = {}, prefix, workspaceTemplate, seed } = {}) {
   const dirs = makeThrowawayDirs(prefix);
   if (workspaceTemplate) fs.cpSync(workspaceTemplate, dirs.workspace, { recursive: true });
-  if (seed) await seed(dirs);
+  const seeded = seed ? await seed(dirs) : undefined;
   writeUserSettings(dirs.userData, { ...QUIET_SETTINGS, ...settings });
   // A per-run HOME and TMPDIR keep code-server, VS Code and chromium from writing into the real ones.
-  const env = { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp };
+  const env = { ...process.env, ...seeded?.env, HOME: dirs.home, TMPDIR: dirs.tmp };
   for (const k of ['XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME']) delete env[k];
   const logFile = path.join(dirs.root, 'server.log');
   const server = await startCodeServer({

@@ -49,15 +49,6 @@ async function startFakeApi() {
   };
 }
 
-const API_ENV = [
-  'ANTHROPIC_BASE_URL',
-  'ANTHROPIC_API_KEY',
-  'CLAUDE_CODE_MAX_RETRIES',
-  'DISABLE_TELEMETRY',
-  'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
-  'DISABLE_AUTOUPDATER',
-];
-
 export function jobsViewWorkbench(theme) {
   const state = {};
   return {
@@ -79,27 +70,27 @@ export function jobsViewWorkbench(theme) {
         state.workspace = dirs.workspace;
         seed(state.db, dirs.workspace);
         state.api = await startFakeApi();
-        // The workbench's extension host starts from this process's environment (see run-vscode.mjs).
-        state.savedEnv = Object.fromEntries(API_ENV.map((k) => [k, process.env[k]]));
-        Object.assign(process.env, {
-          ANTHROPIC_BASE_URL: state.api.url,
-          ANTHROPIC_API_KEY: 'sk-ant-api03-fake-key-for-tests',
-          CLAUDE_CODE_MAX_RETRIES: '0',
-          DISABLE_TELEMETRY: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_AUTOUPDATER: '1',
-        });
+        // The workbench's extension host, and the Claude Code CLI it runs, get these.
+        return {
+          env: {
+            ANTHROPIC_BASE_URL: state.api.url,
+            ANTHROPIC_API_KEY: 'sk-ant-api03-fake-key-for-tests',
+            CLAUDE_CODE_MAX_RETRIES: '0',
+            DISABLE_TELEMETRY: '1',
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+            DISABLE_AUTOUPDATER: '1',
+          },
+        };
       },
       teardown() {
         state.api?.stop();
-        for (const [k, v] of Object.entries(state.savedEnv ?? {})) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
       },
     },
   };
 }
+
+/** How long the seeded usage-limit hold lasts (test/e2e/seedJobs.ts, step "hold"). */
+const HOLD_MS = 90 * 60_000;
 
 const row = (page, name) => page.getByRole('treeitem', { name: new RegExp(name) }).first();
 
@@ -282,7 +273,9 @@ export function jobsViewTests(state) {
       name: 'during a usage-limit hold the status bar counts down to the local reset time and the tree says so',
       async run({ page, shot }) {
         await runCommand(page, 'View: Close All Editors');
+        const seededFrom = Date.now();
         seed(state.db, state.workspace, 'hold');
+        const seededBy = Date.now();
         const status = page
           .locator('.statusbar-item', { hasText: /Night Pilot: .*limit 1 h 3\d min/ })
           .first();
@@ -294,7 +287,15 @@ export function jobsViewTests(state) {
           .filter({ hasText: /usage limit until \d/ })
           .waitFor();
         const text = await hoverText(page, status, 'Usage limit');
-        assert.match(text, /Usage limit: no job starts until today \d{1,2}:\d\d/);
+        // The hold ends 90 min after the seed: "today", or "tomorrow" once that is past midnight here
+        // (either, when the seed or this hover straddled midnight).
+        const day = (now, at) =>
+          new Date(at).toDateString() === new Date(now).toDateString() ? 'today' : 'tomorrow';
+        const days = new Set([day(seededFrom, seededFrom + HOLD_MS), day(Date.now(), seededBy + HOLD_MS)]);
+        assert.match(
+          text,
+          new RegExp(`Usage limit: no job starts until (${[...days].join('|')}) \\d{1,2}:\\d\\d`),
+        );
         assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT|\b1\d{9}\b/, 'no ISO time and no epoch');
         await shot('06-status-bar-limit-hold');
         await dismissHover(page);

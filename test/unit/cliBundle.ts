@@ -121,6 +121,21 @@ export function waitForGrandchildPid(pidFile: string): Promise<number> {
   );
 }
 
+/** The state letter of /proc/<pid>/stat (R, S, T for stopped, Z...); null when there is none. */
+function procState(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the process is stopped (SIGSTOP); false where /proc cannot tell. */
+export function isStopped(pid: number): boolean {
+  return procState(pid) === 'T';
+}
+
 /** Whether a process with this pid exists (and is not a zombie we could still signal). */
 export function isAlive(pid: number): boolean {
   try {
@@ -128,12 +143,8 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    // A zombie (exited, not yet reaped) still answers kill(0); it is not running any more.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return process.platform !== 'linux';
-  }
+  // A zombie (exited, not yet reaped) still answers kill(0); it is not running any more.
+  const state = procState(pid);
+  if (state === null) return process.platform !== 'linux';
+  return state !== 'Z' && state !== 'X';
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { NightPilotDatabase } from '../../src/storage/database';
 import { LockTimeoutError } from '../../src/storage/errors';
 import { processStartToken } from '../../src/storage/processIdentity';
+import { isStopped, waitFor } from './cliBundle';
 import { addJob, useTempDatabaseFile } from './storageHelpers';
 
 const WRITER = path.resolve(__dirname, '../fixtures/storageWriter.ts');
@@ -128,6 +129,11 @@ describe('storage: a writer frozen in the middle of its save', function () {
     const done = finished(child);
     try {
       await printed(child, 'frozen');
+      // It prints "frozen" just before it stops itself: a SIGCONT sent before it has stopped (on a
+      // busy machine the rest below can take less time than that) would be lost, leaving it
+      // stopped for good.
+      if (process.platform === 'linux')
+        await waitFor('the writer to stop', () => isStopped(child.pid!) || undefined);
       // Its lock is taken from it, as a breaker on another host (or a person) would.
       fs.rmSync(`${tmp.file}.lock`);
       await db.write((tx) =>
