@@ -20,6 +20,9 @@ function seed(db, workspace, step) {
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`seeding failed: ${result.stderr}`);
+  // What the seed reports about itself (the hold step: when the hold ends).
+  const last = result.stdout.trim().split('\n').pop();
+  return last?.startsWith('{') ? JSON.parse(last) : {};
 }
 
 /** Starts the fake API process; resolves with its URL and a way to change its answers. */
@@ -88,9 +91,6 @@ export function jobsViewWorkbench(theme) {
     },
   };
 }
-
-/** How long the seeded usage-limit hold lasts (test/e2e/seedJobs.ts, step "hold"). */
-const HOLD_MS = 90 * 60_000;
 
 const row = (page, name) => page.getByRole('treeitem', { name: new RegExp(name) }).first();
 
@@ -273,9 +273,7 @@ export function jobsViewTests(state) {
       name: 'during a usage-limit hold the status bar counts down to the local reset time and the tree says so',
       async run({ page, shot }) {
         await runCommand(page, 'View: Close All Editors');
-        const seededFrom = Date.now();
-        seed(state.db, state.workspace, 'hold');
-        const seededBy = Date.now();
+        const { holdUntil } = seed(state.db, state.workspace, 'hold');
         const status = page
           .locator('.statusbar-item', { hasText: /Night Pilot: .*limit 1 h 3\d min/ })
           .first();
@@ -286,12 +284,13 @@ export function jobsViewTests(state) {
         await row(page, 'Broken build check')
           .filter({ hasText: /usage limit until \d/ })
           .waitFor();
+        const hoverFrom = Date.now();
         const text = await hoverText(page, status, 'Usage limit');
-        // The hold ends 90 min after the seed: "today", or "tomorrow" once that is past midnight here
-        // (either, when the seed or this hover straddled midnight).
-        const day = (now, at) =>
-          new Date(at).toDateString() === new Date(now).toDateString() ? 'today' : 'tomorrow';
-        const days = new Set([day(seededFrom, seededFrom + HOLD_MS), day(Date.now(), seededBy + HOLD_MS)]);
+        // "today", or "tomorrow" when the hold ends past midnight here (either, when the hover
+        // straddled midnight).
+        const day = (now) =>
+          new Date(holdUntil).toDateString() === new Date(now).toDateString() ? 'today' : 'tomorrow';
+        const days = new Set([day(hoverFrom), day(Date.now())]);
         assert.match(
           text,
           new RegExp(`Usage limit: no job starts until (${[...days].join('|')}) \\d{1,2}:\\d\\d`),

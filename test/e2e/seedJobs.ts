@@ -97,6 +97,8 @@ async function main(): Promise<void> {
         errorMessage: `${USAGE_LIMIT_MESSAGE} (You've hit your 5-hour limit); waiting until ${until}.`,
       });
       extendLimitHold(tx, { until, runId: run.id, jobId: docs.id, message: "You've hit your 5-hour limit" });
+      // For the test that checks how the hold's end is shown.
+      process.stdout.write(`${JSON.stringify({ holdUntil: until })}\n`);
     });
   } else {
     await db.write((tx) => {
