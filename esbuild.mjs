@@ -56,19 +56,22 @@ function copyStatic() {
 const copyPlugin = { name: 'copy-static', setup: (build) => build.onEnd(() => copyStatic()) };
 
 const configs = [
+  // extension.js and cli.js are small loaders that compile the -main bundles through V8's code
+  // cache (src/boot/codeCache.ts); they find them by name beside themselves.
   {
     ...nodeCommon,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { extension: 'src/boot/extensionEntry.ts', 'extension-main': 'src/extension.ts' },
     outdir: 'dist',
     external: ['vscode'],
   },
   {
     ...nodeCommon,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/boot/cliEntry.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
     plugins: [copyPlugin],
   },
+  { ...nodeCommon, entryPoints: { 'cli-main': 'src/cli/main.ts' }, outdir: 'dist' },
 ];
 
 const webviews = webviewEntries();

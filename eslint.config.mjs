@@ -22,6 +22,8 @@ export default tseslint.config(
       'src/usage/**',
       'src/cli/**',
       'src/githubActions/**',
+      'src/boot/codeCache.ts',
+      'src/boot/cliEntry.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -12,11 +12,11 @@ export const ROOT = process.env.NIGHT_PILOT_BENCH_ROOT ?? path.resolve(__dirname
  * bundle) so child processes run without tsx: under tsx, esbuild's service pings tsx's loader
  * thread every second, which costs CPU and memory the shipped code never pays.
  */
-export async function bundleSelf(entry: string, dir: string): Promise<string> {
+export async function bundleSelf(entry: string, dir: string, name = 'bench.cjs'): Promise<string> {
   // Imported here so the bundle itself does not need esbuild.
   const { buildSync } = await import('esbuild');
   fs.mkdirSync(dir, { recursive: true });
-  const out = path.join(dir, 'bench.cjs');
+  const out = path.join(dir, name);
   buildSync({
     entryPoints: [entry],
     bundle: true,

@@ -308,6 +308,10 @@ async function runStorageBench(): Promise<void> {
     const all: WriteFigures[] = [];
     let stored = 0;
     const bundle = await bundleSelf(__filename, path.join(dir, 'bundle'));
+    const through = {
+      boot: await bundleSelf(path.join(__dirname, 'coldOpenBoot.ts'), path.join(dir, 'bundle'), 'boot.cjs'),
+      cacheDir: path.join(dir, 'code-cache'),
+    };
     const emptyCopy = path.join(dir, 'empty', 'claude-night-pilot.db');
     for (const runs of RUN_STEPS) {
       const t = performance.now();
@@ -354,7 +358,13 @@ async function runStorageBench(): Promise<void> {
     ];
     const schemaAndJobs = path.join(dir, 'schema-and-jobs.db');
     await writeSchemaAndJobs(dbPath, schemaAndJobs);
-    const { results, floors, sameSqlFloors } = measureColdOpens(bundle, cases, schemaAndJobs, COLD_OPENS);
+    const { results, floors, sameSqlFloors } = measureColdOpens(
+      bundle,
+      through,
+      cases,
+      schemaAndJobs,
+      COLD_OPENS,
+    );
     printColdOpens(cases, results, floors, sameSqlFloors);
 
     const first = all[0]!;
@@ -390,6 +400,11 @@ async function runStorageBench(): Promise<void> {
     );
     console.log(
       `  report durable write at 10k runs / raw append + fdatasync of the same bytes: ${overRaw.toFixed(2)}`,
+    );
+    const uncached = median(results[0]!.uncachedOpens.map((o) => o.totalMs));
+    console.log(
+      `  report cold open at 10k runs (log at its bound) without the code cache (first start of a ` +
+        `version) / sql.js floor: ${(uncached / median(floors.map((f) => f.floorMs))).toFixed(2)} (${ms(uncached)})`,
     );
     // What the history itself adds to a cold open, and the ratio to the floor in CPU time (less
     // sensitive than wall time to the neighbours of a loaded machine).

@@ -23,6 +23,8 @@ export interface OpenFigures {
   cpuMs: number;
   rss: number;
   jobs: number;
+  /** What the code cache did for this start (src/boot/codeCache.ts), or 'none' without it. */
+  codeCache: string;
 }
 
 /** What a `parts` child measures: the steps of an open one by one, cold. */
@@ -55,6 +57,7 @@ export async function coldOpenChild(dbPath: string): Promise<void> {
     cpuMs: cpuNow() - c0,
     rss: process.memoryUsage().rss,
     jobs: jobs.length,
+    codeCache: process.env.NIGHT_PILOT_CODE_CACHE_STATE ?? 'none',
   };
   db.close();
   process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -149,15 +152,27 @@ export async function writeSchemaAndJobs(source: string, target: string): Promis
   }
 }
 
+/** The loader of the cold-open bundle and its cache folder (bench/coldOpenBoot.ts). */
+export interface CodeCacheBoot {
+  boot: string;
+  cacheDir: string;
+}
+
 export function freshChild<T>(
   bundle: string,
   kind: 'open' | 'parts' | 'floor' | 'same-sql-floor',
   dbPath: string,
+  through?: CodeCacheBoot,
 ): T {
-  const child = spawnSync(process.execPath, [bundle, `--child=${kind}`, dbPath], {
+  const args = [bundle, `--child=${kind}`, dbPath];
+  const child = spawnSync(process.execPath, through ? [through.boot, ...args] : args, {
     encoding: 'utf8',
     cwd: ROOT,
-    env: { ...process.env, NIGHT_PILOT_BENCH_ROOT: ROOT },
+    env: {
+      ...process.env,
+      NIGHT_PILOT_BENCH_ROOT: ROOT,
+      NIGHT_PILOT_CODE_CACHE_DIR: through?.cacheDir ?? 'off',
+    },
     timeout: 60_000,
   });
   const last = child.stdout.trim().split('\n').pop() ?? '';
@@ -178,34 +193,49 @@ export interface OpenCase {
 
 export interface ColdOpenResult {
   label: string;
+  /** Started as the extension and the CLI start, through a code cache an earlier start wrote. */
   opens: OpenFigures[];
+  /** The same without a code cache: the first start after an install or an update. */
+  uncachedOpens: OpenFigures[];
   parts: OpenPartsFigures[];
 }
 
 /**
  * Opens each case and the floor in turn, `times` rounds, each in a fresh process (interleaved so
- * that a busy moment of the machine lands on all of them alike).
+ * that a busy moment of the machine lands on all of them alike). Opens start through the code
+ * cache, written once beforehand as a user's first start writes it; the floors run sql.js as
+ * anyone would, without one.
  */
 export function measureColdOpens(
   bundle: string,
+  through: CodeCacheBoot,
   cases: OpenCase[],
   schemaAndJobs: string,
   times: number,
 ): { results: ColdOpenResult[]; floors: FloorFigures[]; sameSqlFloors: FloorFigures[] } {
-  const results = cases.map((c) => ({
+  const results: ColdOpenResult[] = cases.map((c) => ({
     label: c.label,
-    opens: [] as OpenFigures[],
-    parts: [] as OpenPartsFigures[],
+    opens: [],
+    uncachedOpens: [],
+    parts: [],
   }));
   const floors: FloorFigures[] = [];
   const sameSqlFloors: FloorFigures[] = [];
+  const first = freshChild<OpenFigures>(bundle, 'open', cases[0]!.path, through);
+  if (first.codeCache !== 'absent')
+    throw new Error(`the first start found a code cache (${first.codeCache})`);
   for (let i = 0; i < times; i++) {
     floors.push(freshChild<FloorFigures>(bundle, 'floor', cases[0]!.path));
     sameSqlFloors.push(freshChild<FloorFigures>(bundle, 'same-sql-floor', schemaAndJobs));
     cases.forEach((c, k) => {
-      results[k]!.opens.push(freshChild<OpenFigures>(bundle, 'open', c.path));
+      results[k]!.opens.push(freshChild<OpenFigures>(bundle, 'open', c.path, through));
+      results[k]!.uncachedOpens.push(freshChild<OpenFigures>(bundle, 'open', c.path));
       results[k]!.parts.push(freshChild<OpenPartsFigures>(bundle, 'parts', c.path));
     });
+  }
+  const missed = results.flatMap((r) => r.opens).filter((o) => o.codeCache !== 'used');
+  if (missed.length > 0) {
+    throw new Error(`${missed.length} opens did not use the code cache: ${missed[0]!.codeCache}`);
   }
   return { results, floors, sameSqlFloors };
 }
@@ -221,7 +251,8 @@ export function printColdOpens(
   const sameSqlFloor = median(sameSqlFloors.map((f) => f.floorMs));
   console.log(
     `\n  cold open, ${floors.length} fresh processes each (plain node, esbuild bundle), ` +
-      'sql.js init -> NightPilotDatabase.open -> jobs.list():',
+      'sql.js init -> NightPilotDatabase.open -> jobs.list(), started through the code cache ' +
+      'as the extension and the CLI start (src/boot/codeCache.ts):',
   );
   console.log(
     row(
@@ -242,6 +273,9 @@ export function printColdOpens(
     const total = r.opens.map((o) => o.totalMs);
     console.log(`\n    ${c.label} (${mib(c.size)}):`);
     console.log(row('  NightPilotDatabase.open (sql.js init included) + jobs.list', total));
+    const uncached = r.uncachedOpens.map((o) => o.totalMs);
+    console.log(row('  the same without the code cache (first start of a version)', uncached));
+    console.log(line('    / the floor (medians, wall)', (median(uncached) / floor).toFixed(2)));
     console.log(
       line(
         '  / the floor (medians, wall) | (CPU)',

@@ -1,6 +1,7 @@
 // Runs inside a real VS Code extension host (code-server here, desktop VS Code with test:desktop).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND, COMMAND_IDS } from '../../src/commands/commandIds';
@@ -91,6 +92,24 @@ describe('Night Pilot in a real VS Code', () => {
     assert.equal(path.basename(path.dirname(folder)), 'globalStorage');
     const header = fs.readFileSync(np.databasePath).subarray(0, 16).toString('latin1');
     assert.equal(header, 'SQLite format 3\0');
+  });
+
+  it('writes the code cache its next start compiles from, in the user cache folder', async function () {
+    this.timeout(30_000);
+    // The extension host loads dist/extension.js, which compiles dist/extension-main.js through
+    // src/boot/codeCache.ts and writes the cache ~10 s after activation. This run's HOME is fresh.
+    const folder = path.join(os.homedir(), '.cache', 'night-pilot', 'code-cache');
+    const prefix = `extension-v8-${process.versions.v8}-`;
+    const deadline = Date.now() + 25_000;
+    let files: string[] = [];
+    while (files.length === 0 && Date.now() < deadline) {
+      files = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => f.startsWith(prefix)) : [];
+      if (files.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(files.length, 1, `one cache of the extension in ${folder}: ${files.join(', ')}`);
+    const bytes = fs.readFileSync(path.join(folder, files[0]!));
+    assert.equal(bytes.subarray(0, 8).toString('latin1'), 'NPCODE1\n');
+    assert.ok(bytes.length > 100_000, `the cache holds the compiled extension (${bytes.length} bytes)`);
   });
 
   it('registers exactly the commands it contributes (one list: src/commands/commandIds.ts)', async () => {

@@ -13,18 +13,29 @@ const root = path.resolve(__dirname, '../..');
 /** The fake `claude` executable (see its header comment for FAKE_CLAUDE_MODE). */
 export const FAKE_CLAUDE = path.join(root, 'test/fixtures/fakeClaude.mjs');
 
-/** Bundles src/cli/main.ts into `outDir`/cli.js with the wasm beside it; returns the bundle path. */
+/**
+ * Bundles the CLI into `outDir` as esbuild.mjs ships it: cli.js (the loader, src/boot/cliEntry.ts)
+ * beside cli-main.js (src/cli/main.ts) and the wasm; returns the path of cli.js.
+ */
 export async function buildCliBundle(outDir: string): Promise<string> {
   const bundle = path.join(outDir, 'cli.js');
-  await esbuild.build({
-    entryPoints: [path.join(root, 'src/cli/main.ts')],
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    logLevel: 'error',
+  } as const;
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'src/boot/cliEntry.ts')],
     outfile: bundle,
     banner: { js: '#!/usr/bin/env node' },
-    logLevel: 'error',
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(root, 'src/cli/main.ts')],
+    outfile: path.join(outDir, 'cli-main.js'),
   });
   fs.copyFileSync(
     path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'),
