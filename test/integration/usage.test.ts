@@ -190,9 +190,13 @@ describe('usage, budgets and the dashboard in a real VS Code', () => {
     const folder = path.join(os.homedir(), '.claude', 'projects', '-home-dev-app');
     fs.mkdirSync(folder, { recursive: true });
     const now = Date.now();
+    // Both today (the tooltip's "today" counts them; before 00:40 "40 minutes ago" was yesterday)
+    // and in the block that is active now.
+    const midnight = new Date(now).setHours(0, 0, 0, 0);
+    const at = (minutesAgo: number) => new Date(Math.max(now - minutesAgo * 60_000, midnight));
     fs.writeFileSync(
       path.join(folder, `${SESSION}.jsonl`),
-      `${line(new Date(now - 40 * 60_000), 'msg_1', 100_000, 2000)}\n${line(new Date(now - 5 * 60_000), 'msg_2', 100_000, 2000)}\n`,
+      `${line(at(40), 'msg_1', 100_000, 2000)}\n${line(at(5), 'msg_2', 100_000, 2000)}\n`,
     );
     // An update already in flight (the runs of earlier tests change the database) read the folder
     // before this file existed: the one after it reads it.
