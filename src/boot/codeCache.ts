@@ -88,21 +88,24 @@ export function loadBundle(file: string, name: string, dir: string | undefined):
     filename: file,
     cachedData: read.data,
   });
-  let state: CodeCacheState = read.data && script.cachedDataRejected ? 'rejected' : read.state;
+  const state: CodeCacheState = read.data && script.cachedDataRejected ? 'rejected' : read.state;
   const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   module.loaded = true;
+  let saved = false;
   return {
     exports: module.exports,
-    get state() {
-      return state;
-    },
+    state,
     cacheFile,
     save() {
-      if (!cacheFile || !dir || state === 'used' || state === 'off') return;
-      state = 'used';
-      writeCache(dir, cacheFile, prefix, script.createCachedData());
+      if (saved || !cacheFile || !dir || state === 'used' || state === 'off') return;
+      saved = true;
+      try {
+        writeCache(dir, cacheFile, prefix, script.createCachedData());
+      } catch {
+        // Only time is lost: the next start compiles and tries again.
+      }
     },
   };
 }
@@ -114,10 +117,10 @@ function writeCache(dir: string, cacheFile: string, prefix: string, data: Buffer
     fs.writeFileSync(temp, Buffer.concat([MAGIC, sha256(data), data]));
     // No fsync: a file torn by a crash fails its checksum and is written again next time.
     fs.renameSync(temp, cacheFile);
-  } catch {
+  } catch (err) {
     // A read-only or full disk costs the next start its compile time, nothing else.
     removeQuietly(temp);
-    return;
+    throw err;
   }
   // Earlier versions' caches (and temp files of writers killed mid-write) are dead weight.
   for (const other of safeList(dir)) {
