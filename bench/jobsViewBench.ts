@@ -83,6 +83,8 @@ function logFiles(userData: string): string[] {
 }
 
 interface Activation {
+  /** What the extension's code cache did for this host (src/boot), from its log. */
+  codeCache: string;
   activateMs: number;
   firstReadMs: number;
   firstReadAfterActivationMs: number;
@@ -108,6 +110,7 @@ function lastActivation(userData: string, seen: Set<string>): Activation | undef
   if (!activated || !read || !opened) return undefined;
   seen.add(file);
   return {
+    codeCache: /\(compiled code cache: (\w+)\)/.exec(text)?.[1] ?? 'not logged',
     activateMs: Number(activated[1]),
     firstReadMs: Number(read[1]),
     firstReadAfterActivationMs: Number(read[2]),
@@ -162,9 +165,12 @@ async function activationAndFirstPaint(run: RunVscode, envDir: string, tmp: stri
       // the read (a view that asks before the open waits for it; one that asks later, only reads).
       samples.push({ ...a, oursMs: a.openedMs + a.firstReadMs });
     }
-    const col = (k: keyof (typeof samples)[number]) => samples.map((s) => s[k]);
+    const col = (k: Exclude<keyof (typeof samples)[number], 'codeCache'>) => samples.map((s) => s[k]);
     console.log(
       `  50 jobs, 10,000 runs (${(size / 1048576).toFixed(1)} MiB); ${SAMPLES} window reloads, each a fresh extension host:`,
+    );
+    console.log(
+      `    the extension's compiled code cache, per reload: ${samples.map((s) => s.codeCache).join(', ')}`,
     );
     console.log(
       `    activate() entry to return: median ${ms(median(col('activateMs')))}, max ${ms(Math.max(...col('activateMs')))}   samples ${col('activateMs').join(', ')}`,

@@ -3,6 +3,7 @@
 // `whenOpen` wires what needs it. Behaviour lives in src/services, src/views and src/commands.
 import * as vscode from 'vscode';
 import type { NightPilotApi } from './api';
+import type { CodeCacheState } from './boot/codeCache';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { errorMessage } from './core/errorMessage';
@@ -37,13 +38,21 @@ import { registerRevisionDocuments } from './views/revisionDocuments';
 /** The orderly stop of this activation; `deactivate` returns it (see SchedulerHost.shutdown). */
 let shutdown: (() => Promise<void>) | undefined;
 
-export function activate(context: vscode.ExtensionContext): NightPilotApi {
+/** How the loader started this code (src/boot/extensionEntry.ts); absent when loaded otherwise. */
+export interface BootInfo {
+  codeCache: CodeCacheState;
+}
+
+export function activate(context: vscode.ExtensionContext, boot?: BootInfo): NightPilotApi {
   const started = Date.now();
   const channel = vscode.window.createOutputChannel('Night Pilot', { log: true });
   context.subscriptions.push(channel);
   const log = componentLogger(channel, 'extension');
   const showLog = () => channel.show(true);
-  log.info(`Activating Night Pilot ${context.extension.packageJSON.version} in ${vscode.env.appName}.`);
+  log.info(
+    `Activating Night Pilot ${context.extension.packageJSON.version} in ${vscode.env.appName}` +
+      (boot ? ` (compiled code cache: ${boot.codeCache}).` : '.'),
+  );
 
   const wasm = context.asAbsolutePath('dist/sql-wasm.wasm');
   const databaseHost = new DatabaseHost(

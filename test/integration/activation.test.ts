@@ -97,7 +97,7 @@ describe('Night Pilot in a real VS Code', () => {
   it('writes the code cache its next start compiles from, in the user cache folder', async function () {
     this.timeout(30_000);
     // The extension host loads dist/extension.js, which compiles dist/extension-main.js through
-    // src/boot/codeCache.ts and writes the cache ~10 s after activation. This run's HOME is fresh.
+    // src/boot/codeCache.ts and writes the cache 3 s after activation. This run's HOME is fresh.
     const folder = path.join(os.homedir(), '.cache', 'night-pilot', 'code-cache');
     const prefix = `extension-v8-${process.versions.v8}-`;
     const deadline = Date.now() + 25_000;
