@@ -74,11 +74,13 @@ function readCache(file: string): { data?: Buffer; state: CodeCacheState } {
 }
 
 /**
- * Runs the CommonJS bundle `file` as `require` would and returns its exports. `name` names its
+ * Runs the CommonJS bundle at `bundle` as `require` would and returns its exports. `name` names its
  * cache files; one file per name, V8 version and bundle content is kept in `dir` (undefined: no
  * cache; the entries pass codeCacheDir()).
  */
-export function loadBundle(file: string, name: string, dir: string | undefined): LoadedBundle {
+export function loadBundle(bundle: string, name: string, dir: string | undefined): LoadedBundle {
+  // require() takes a relative path too, and so does createRequire() below only when absolute.
+  const file = path.resolve(bundle);
   const bytes = fs.readFileSync(file);
   const source = bytes.toString('utf8');
   // One V8 per prefix: VS Code stable and Insiders (different Electrons) keep a cache each.

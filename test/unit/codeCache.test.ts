@@ -156,6 +156,13 @@ process.stdout.write(JSON.stringify({ state, cacheFile: loaded.cacheFile ?? null
     assert.equal(fs.readFileSync(blocked, 'utf8'), 'not a folder');
   });
 
+  it('takes the bundle by a relative path, as require does', () => {
+    const child = spawnSync(process.execPath, [probe, 'bundle.js', cacheDir], { cwd: dir, encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal((JSON.parse(child.stdout) as Probe).exports.base, 'bundle.js');
+    assert.equal(start().state, 'used');
+  });
+
   it('runs without a cache when caching is off', () => {
     assert.equal(start('off').state, 'off');
     assert.equal(start('off').state, 'off');
