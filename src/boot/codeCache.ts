@@ -1,6 +1,6 @@
 // Loads a bundle (dist/extension-main.js, dist/cli-main.js) through V8's code cache, so that every
-// start after the first of a version skips compiling the JavaScript the last start ran: ~8 ms of
-// a cold open on the 2-core test machine (docs/architecture.md, "What it costs"). The cache only
+// start after the first of a version skips compiling the JavaScript the last start ran: ~5 ms of
+// a ~45 ms cold open on the 2-core test machine (docs/architecture.md, "Layers"). The cache only
 // saves time: when it is missing, damaged, refused by V8 or cannot be written, the bundle runs as
 // it would without it.
 
