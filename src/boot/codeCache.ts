@@ -81,7 +81,7 @@ export function loadBundle(bundle: string, name: string, dir: string | undefined
   // require() takes a relative path; createRequire() below needs an absolute one.
   const file = path.resolve(bundle);
   // Read as a string (node's fast path), not as bytes hashed and then decoded: a 1 MB Buffer that
-  // becomes garbage at once made the open that follows ~5 ms slower (interleaved A/B, 22 rounds),
+  // becomes garbage at once made the open that follows ~6 ms slower (interleaved A/B, 22 rounds),
   // more than the ~1.5 ms that hashing the string instead costs.
   const source = fs.readFileSync(file, 'utf8');
   // One V8 per prefix: VS Code stable and Insiders (different Electrons) keep a cache each.
@@ -104,10 +104,10 @@ export function loadBundle(bundle: string, name: string, dir: string | undefined
     state,
     cacheFile,
     save() {
-      if (saved || !cacheFile || !dir || state === 'used' || state === 'off') return;
+      if (saved || !cacheFile || state === 'used') return;
       saved = true;
       try {
-        writeCache(dir, cacheFile, prefix, script.createCachedData());
+        writeCache(cacheFile, prefix, script.createCachedData());
       } catch {
         // Only time is lost: the next start compiles and tries again.
       }
@@ -115,7 +115,8 @@ export function loadBundle(bundle: string, name: string, dir: string | undefined
   };
 }
 
-function writeCache(dir: string, cacheFile: string, prefix: string, data: Buffer): void {
+function writeCache(cacheFile: string, prefix: string, data: Buffer): void {
+  const dir = path.dirname(cacheFile);
   const temp = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(dir, { recursive: true });

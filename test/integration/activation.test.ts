@@ -1,9 +1,9 @@
 // Runs inside a real VS Code extension host (code-server here, desktop VS Code with test:desktop).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { codeCacheDir } from '../../src/boot/codeCache';
 import { COMMAND, COMMAND_IDS } from '../../src/commands/commandIds';
 import type { Job } from '../../src/core/model';
 import { openSettingCommand } from '../../src/services/claudeCheck';
@@ -98,7 +98,8 @@ describe('Night Pilot in a real VS Code', () => {
     this.timeout(30_000);
     // The extension host loads dist/extension.js, which compiles dist/extension-main.js through
     // src/boot/codeCache.ts and writes the cache 3 s after activation. This run's HOME is fresh.
-    const folder = path.join(os.homedir(), '.cache', 'night-pilot', 'code-cache');
+    const folder = codeCacheDir();
+    assert.ok(folder, 'caching is on');
     const prefix = `extension-v8-${process.versions.v8}-`;
     const deadline = Date.now() + 25_000;
     let files: string[] = [];
